@@ -1,0 +1,58 @@
+package org.kmemdump.api;
+
+/**
+ * Zone ids, laid out as in the kernel's kmemdump (v3): a fixed table of {@value #MAX_ZONES} slots
+ * indexed by id.
+ *
+ * <table>
+ * <caption>The id space</caption>
+ * <tr><th>id</th><th>name</th><th>holds</th></tr>
+ * <tr><td>0</td><td>{@code START}</td><td>never a zone: 0 marks a free slot</td></tr>
+ * <tr><td>1</td><td>{@link #ELF}</td><td>ELF64 core header, program headers and notes (coreimage)</td></tr>
+ * <tr><td>2</td><td>{@link #VMCOREINFO}</td><td>{@code key=value} text describing the runtime and its zones (coreimage)</td></tr>
+ * <tr><td>3</td><td>{@link #CONFIG}</td><td>the runtime's configuration: JVM, OS, framework and kmemdump settings</td></tr>
+ * <tr><td>4</td><td>{@link #RELEASE}</td><td>the runtime release string, like the kernel's {@code uts release}</td></tr>
+ * <tr><td>5</td><td>{@link #BANNER}</td><td>one human-readable line naming runtime, JVM and OS, like {@code linux_banner}</td></tr>
+ * <tr><td>6</td><td>{@link #BUNDLES}</td><td>the bundle table: id, state, symbolic name, version of every bundle</td></tr>
+ * <tr><td>7&ndash;46</td><td></td><td>reserved for further well-known runtime zones</td></tr>
+ * <tr><td>47, 48</td><td>{@link #USER_START}, {@link #USER_END}</td><td>two fixed ids applications may agree on</td></tr>
+ * <tr><td>49&ndash;200</td><td>{@link #NO_ID} and up</td><td>handed out by "any free id" registration</td></tr>
+ * </table>
+ *
+ * <p>Ids 1 to 6 are registered by the runtime itself; a bundle that asks for one of them gets
+ * {@link ZoneIdInUseException} while the runtime holds it.
+ */
+public final class ZoneIds {
+    /** Never a zone. */
+    public static final int START = 0;
+    /** The coreimage ELF header zone. */
+    public static final int ELF = 1;
+    /** The coreimage {@code VMCOREINFO} note payload. */
+    public static final int VMCOREINFO = 2;
+    /** The runtime's configuration text. */
+    public static final int CONFIG = 3;
+    /** The runtime release string. */
+    public static final int RELEASE = 4;
+    /** The one-line banner. */
+    public static final int BANNER = 5;
+    /** The bundle table. */
+    public static final int BUNDLES = 6;
+    /** First id applications may use by agreement. */
+    public static final int USER_START = 47;
+    /** Second id applications may use by agreement. */
+    public static final int USER_END = 48;
+    /**
+     * Pass this to {@link ZoneRegistry#register(int, String, java.lang.foreign.MemorySegment)} for
+     * "any free id": the registry takes the lowest free slot from this id upward.
+     */
+    public static final int NO_ID = 49;
+    /**
+     * Number of slots, slot 0 included, so ids run from 1 to 200. The kernel chose a fixed array
+     * of 201 so that registration never allocates; the Qualcomm minidump table has room for 201
+     * regions, and this limit keeps every zone representable there.
+     */
+    public static final int MAX_ZONES = 201;
+
+    private ZoneIds() {
+    }
+}

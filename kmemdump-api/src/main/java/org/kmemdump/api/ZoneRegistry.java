@@ -1,0 +1,68 @@
+package org.kmemdump.api;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Marks native memory zones for post-mortem dumping. The service is per bundle: each bundle gets
+ * its own view, may unregister only the zones it registered, and loses all of them when it stops
+ * or releases the service.
+ *
+ * <p>Semantics follow the kernel's kmemdump v3: one table of {@link ZoneIds#MAX_ZONES} slots, one
+ * active backend that is told of every registration before it is stored. Every failure leaves the
+ * registry exactly as it was.
+ *
+ * <p>Thread-safe.
+ */
+@ProviderType
+public interface ZoneRegistry {
+    /**
+     * Longest zone name, in characters. The Qualcomm minidump region descriptor has a 16-byte
+     * name field that must stay NUL-terminated, and the collector writes each zone to a file
+     * {@code md_<name>.BIN}, so names are 1 to 15 characters of {@code [A-Za-z0-9_.+-]}.
+     */
+    int MAX_NAME_LENGTH = 15;
+
+    /**
+     * Registers a zone under a requested id, or under the lowest free id from
+     * {@link ZoneIds#NO_ID} up when {@code id == ZoneIds.NO_ID}.
+     *
+     * @param id     1 to {@code ZoneIds.MAX_ZONES - 1}, or {@link ZoneIds#NO_ID} for any free id
+     * @param name   1 to {@link #MAX_NAME_LENGTH} characters of {@code [A-Za-z0-9_.+-]}
+     * @param memory a native, alive, non-empty segment readable from any thread (from a shared,
+     *               global or automatic arena; a confined arena's memory could not be dumped)
+     * @return the registered zone with the id it got
+     * @throws IllegalArgumentException naming the bad argument: id out of range, bad name, null,
+     *                                  heap, closed, empty or thread-confined segment
+     * @throws RegistryFullException    "any free id" found no free slot
+     * @throws ZoneIdInUseException     the requested id is taken
+     * @throws BackendRefusedException  the active backend refused the zone
+     */
+    Zone register(int id, String name, MemorySegment memory) throws ZoneRegistrationException;
+
+    /**
+     * Registers a zone under any free id: {@code register(ZoneIds.NO_ID, name, memory)}.
+     *
+     * @see #register(int, String, MemorySegment)
+     */
+    default Zone register(String name, MemorySegment memory) throws ZoneRegistrationException {
+        return register(ZoneIds.NO_ID, name, memory);
+    }
+
+    /**
+     * Unregisters one of this bundle's zones: the active backend forgets it, then the slot is
+     * freed. Unregister before freeing the zone's memory.
+     *
+     * @param id 1 to {@code ZoneIds.MAX_ZONES - 1}
+     * @return {@code true} if a zone was removed, {@code false} if the slot was already free (a
+     *         no-op, as in the kernel)
+     * @throws IllegalArgumentException if the id is out of range
+     * @throws IllegalStateException    if the zone belongs to another bundle or to the runtime
+     */
+    boolean unregister(int id);
+
+    /** @return every registered zone, of every bundle, in ascending id order */
+    List<Zone> zones();
+}

@@ -1,0 +1,81 @@
+package org.kmemdump.core.internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.kmemdump.backend.Backend;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * Every tracked {@link Backend} service, and which one should be active: the pinned one if
+ * configuration names one that is present, else the highest {@code service.ranking}, then the
+ * lowest {@code service.id} (the order of {@link ServiceReference#compareTo}). Keyed by service,
+ * so DS's "bind the replacement before unbinding the old one" needs no special case.
+ *
+ * <p>Not thread-safe: used under the zone table's lock.
+ */
+final class BackendSet {
+    /** A tracked backend, as the {@code backends} command shows it. */
+    record Tracked(ServiceReference<Backend> reference, Backend backend, String name) {
+        Object ranking() {
+            Object ranking = reference.getProperty("service.ranking");
+            return ranking == null ? 0 : ranking;
+        }
+
+        long serviceId() {
+            return (Long) reference.getProperty("service.id");
+        }
+    }
+
+    private final Map<ServiceReference<Backend>, Tracked> tracked = new HashMap<>();
+    private String pinned = "";
+
+    void add(ServiceReference<Backend> reference, Backend backend) {
+        tracked.put(reference, new Tracked(reference, backend, nameOf(backend)));
+    }
+
+    void remove(ServiceReference<Backend> reference) {
+        tracked.remove(reference);
+    }
+
+    void pin(String name) {
+        pinned = name == null ? "" : name.trim();
+    }
+
+    String pinned() {
+        return pinned;
+    }
+
+    /** @return the backend that should be active, or {@code null} when none is tracked */
+    Backend choose() {
+        List<Tracked> best = inPreferenceOrder();
+        return best.isEmpty() ? null : best.get(0).backend();
+    }
+
+    /** @return every tracked backend, the one {@link #choose()} picks first */
+    List<Tracked> inPreferenceOrder() {
+        List<Tracked> all = new ArrayList<>(tracked.values());
+        all.sort((a, b) -> {
+            boolean aPinned = a.name().equals(pinned);
+            boolean bPinned = b.name().equals(pinned);
+            if (aPinned != bPinned) {
+                return aPinned ? -1 : 1;
+            }
+            return b.reference().compareTo(a.reference());
+        });
+        return Collections.unmodifiableList(all);
+    }
+
+    /** @return the backend's name, or its class name if {@link Backend#name()} misbehaves */
+    static String nameOf(Backend backend) {
+        try {
+            String name = backend.name();
+            return name == null || name.isBlank() ? backend.getClass().getName() : name;
+        } catch (RuntimeException e) {
+            return backend.getClass().getName();
+        }
+    }
+}

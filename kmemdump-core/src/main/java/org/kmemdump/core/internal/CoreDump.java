@@ -1,0 +1,107 @@
+package org.kmemdump.core.internal;
+
+import static org.kmemdump.api.ZoneIds.ELF;
+import static org.kmemdump.api.ZoneIds.VMCOREINFO;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Writes an ELF core of the running process from the live zones: the coreimage zones, then every
+ * other zone, in ascending id order, each padded to a multiple of 4, exactly as the coreimage
+ * program headers say. The zone list and the two coreimage zones are copied under the table lock,
+ * so the headers match the data; the other zones are read afterwards, without blocking
+ * registrations. A zone whose memory was freed is reported lost and written as zeros, never read.
+ */
+final class CoreDump {
+    /** What became of one zone: {@code problem} is {@code null} when its bytes were written. */
+    record Outcome(ZoneSlot zone, String problem) {
+    }
+
+    private static final int CHUNK = 1 << 20;
+
+    private CoreDump() {
+    }
+
+    static List<Outcome> write(ZoneTable table, Path file) throws IOException {
+        record Snapshot(List<ZoneSlot> zones, byte[] elf, byte[] vmcoreinfo) {
+        }
+        Snapshot snapshot = table.locked(() -> {
+            List<ZoneSlot> zones = table.zones();
+            if (zones.size() < 2 || zones.get(0).id() != ELF || zones.get(1).id() != VMCOREINFO) {
+                return null;
+            }
+            return new Snapshot(zones, zones.get(0).memory().toArray(ValueLayout.JAVA_BYTE),
+                    zones.get(1).memory().toArray(ValueLayout.JAVA_BYTE));
+        });
+        if (snapshot == null) {
+            throw new IOException("no core to dump: the coreimage zones ELF and VMCOREINFO are not registered");
+        }
+        Path target = file.toAbsolutePath().normalize();
+        Path directory = target.getParent();
+        if (directory == null || !Files.isDirectory(directory)) {
+            throw new NoSuchFileException(String.valueOf(directory), null, "the dump's directory does not exist");
+        }
+        Path temporary = Files.createTempFile(directory, "." + target.getFileName(), ".part",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        List<Outcome> outcomes = new ArrayList<>();
+        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+            for (ZoneSlot zone : snapshot.zones()) {
+                long end = out.position() + Elf64.align4(zone.size());
+                String problem = null;
+                if (zone.id() == ELF) {
+                    out.write(ByteBuffer.wrap(snapshot.elf()));
+                } else if (zone.id() == VMCOREINFO) {
+                    out.write(ByteBuffer.wrap(snapshot.vmcoreinfo()));
+                } else {
+                    problem = copy(zone, out, buffer);
+                }
+                zeroFill(out, end, buffer);
+                outcomes.add(new Outcome(zone, problem));
+            }
+            out.force(false);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return outcomes;
+    }
+
+    /** @return {@code null} if all bytes were copied, else why the zone is lost */
+    private static String copy(ZoneSlot zone, FileChannel out, ByteBuffer buffer) throws IOException {
+        MemorySegment heap = MemorySegment.ofBuffer(buffer);
+        for (long at = 0; at < zone.size(); at += CHUNK) {
+            int length = (int) Math.min(CHUNK, zone.size() - at);
+            try {
+                // copy through the heap: I/O on the zone itself would keep its owner from freeing it
+                MemorySegment.copy(zone.memory(), at, heap, 0, length);
+            } catch (IllegalStateException e) {
+                return at == 0 ? "lost: its memory was freed" : "lost: its memory was freed during the dump";
+            }
+            out.write(buffer.clear().limit(length));
+        }
+        return null;
+    }
+
+    private static void zeroFill(FileChannel out, long end, ByteBuffer buffer) throws IOException {
+        while (out.position() < end) {
+            buffer.clear();
+            Arrays.fill(buffer.array(), 0, (int) Math.min(buffer.capacity(), end - out.position()), (byte) 0);
+            out.write(buffer.limit((int) Math.min(buffer.capacity(), end - out.position())));
+        }
+    }
+}

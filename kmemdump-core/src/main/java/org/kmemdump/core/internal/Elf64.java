@@ -1,0 +1,135 @@
+package org.kmemdump.core.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The parts of the ELF64 format a core file needs (System V gABI, little-endian hosts only):
+ * field offsets as named constants and writers for the header, program headers and notes.
+ */
+final class Elf64 {
+    static final int EHDR_SIZE = 64;
+    static final int PHDR_SIZE = 56;
+    static final int NOTE_HEADER_SIZE = 12;
+
+    // e_ident
+    static final byte[] MAGIC = {0x7f, 'E', 'L', 'F'};
+    static final int EI_CLASS = 4;
+    static final int EI_DATA = 5;
+    static final int EI_VERSION = 6;
+    static final byte ELFCLASS64 = 2;
+    static final byte ELFDATA2LSB = 1;
+    static final byte EV_CURRENT = 1;
+
+    // Elf64_Ehdr fields
+    static final long E_TYPE = 16;
+    static final long E_MACHINE = 18;
+    static final long E_VERSION = 20;
+    static final long E_ENTRY = 24;
+    static final long E_PHOFF = 32;
+    static final long E_SHOFF = 40;
+    static final long E_FLAGS = 48;
+    static final long E_EHSIZE = 52;
+    static final long E_PHENTSIZE = 54;
+    static final long E_PHNUM = 56;
+    static final long E_SHENTSIZE = 58;
+    static final long E_SHNUM = 60;
+    static final long E_SHSTRNDX = 62;
+
+    // Elf64_Phdr fields
+    static final long P_TYPE = 0;
+    static final long P_FLAGS = 4;
+    static final long P_OFFSET = 8;
+    static final long P_VADDR = 16;
+    static final long P_PADDR = 24;
+    static final long P_FILESZ = 32;
+    static final long P_MEMSZ = 40;
+    static final long P_ALIGN = 48;
+
+    static final short ET_CORE = 4;
+    static final short EM_X86_64 = 62;
+    static final short EM_AARCH64 = 183;
+    static final int PT_LOAD = 1;
+    static final int PT_NOTE = 4;
+    static final int PF_W = 2;
+    static final int PF_R = 4;
+    static final int NT_PRSTATUS = 1;
+    static final int NT_PRPSINFO = 3;
+    static final int SHDR_SIZE = 64;
+
+    static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private Elf64() {
+    }
+
+    static long align4(long n) {
+        return (n + 3) & ~3L;
+    }
+
+    /**
+     * Writes an {@code ET_CORE} header whose program headers follow it directly. Every field is
+     * stored in place (no clearing first), so a reader never sees a zeroed header mid-update.
+     */
+    static void writeCoreHeader(MemorySegment to, short machine, int phnum) {
+        MemorySegment.copy(MemorySegment.ofArray(MAGIC), 0, to, 0, MAGIC.length);
+        to.set(ValueLayout.JAVA_BYTE, EI_CLASS, ELFCLASS64);
+        to.set(ValueLayout.JAVA_BYTE, EI_DATA, ELFDATA2LSB);
+        to.set(ValueLayout.JAVA_BYTE, EI_VERSION, EV_CURRENT);
+        to.asSlice(EI_VERSION + 1, 16 - EI_VERSION - 1).fill((byte) 0); // OS ABI: System V; padding
+        to.set(U16, E_TYPE, ET_CORE);
+        to.set(U16, E_MACHINE, machine);
+        to.set(U32, E_VERSION, EV_CURRENT);
+        to.set(U64, E_ENTRY, 0);
+        to.set(U64, E_PHOFF, EHDR_SIZE);
+        to.set(U64, E_SHOFF, 0);
+        to.set(U32, E_FLAGS, 0);
+        to.set(U16, E_EHSIZE, (short) EHDR_SIZE);
+        to.set(U16, E_PHENTSIZE, (short) PHDR_SIZE);
+        to.set(U16, E_PHNUM, (short) phnum);
+        to.set(U16, E_SHENTSIZE, (short) SHDR_SIZE);
+        to.set(U16, E_SHNUM, (short) 0);
+        to.set(U16, E_SHSTRNDX, (short) 0);
+    }
+
+    /** Writes program header {@code index}; a core's segments have {@code p_filesz == p_memsz}. */
+    static void writeProgramHeader(MemorySegment to, int index, int type, long offset, long vaddr, long size) {
+        long at = EHDR_SIZE + (long) index * PHDR_SIZE;
+        to.set(U32, at + P_TYPE, type);
+        to.set(U32, at + P_FLAGS, type == PT_LOAD ? PF_R | PF_W : 0);
+        to.set(U64, at + P_OFFSET, offset);
+        to.set(U64, at + P_VADDR, vaddr);
+        to.set(U64, at + P_FILESZ, size);
+        to.set(U64, at + P_MEMSZ, size);
+        to.set(U64, at + P_PADDR, 0);
+        to.set(U64, at + P_ALIGN, 0);
+    }
+
+    /** @return the size of a note header plus its padded owner name */
+    static long noteHeaderSize(String owner) {
+        return NOTE_HEADER_SIZE + align4(owner.length() + 1L);
+    }
+
+    /** @return the size of a whole note with its padded descriptor */
+    static long noteSize(String owner, long descSize) {
+        return noteHeaderSize(owner) + align4(descSize);
+    }
+
+    /**
+     * Writes a note header and its NUL-terminated, padded owner name at {@code at}.
+     *
+     * @return the offset of the descriptor
+     */
+    static long writeNoteHeader(MemorySegment to, long at, String owner, long descSize, int type) {
+        byte[] name = owner.getBytes(StandardCharsets.US_ASCII);
+        to.asSlice(at, noteHeaderSize(owner)).fill((byte) 0);
+        to.set(U32, at, name.length + 1);
+        to.set(U32, at + 4, (int) descSize);
+        to.set(U32, at + 8, type);
+        MemorySegment.copy(MemorySegment.ofArray(name), 0, to, at + NOTE_HEADER_SIZE, name.length);
+        return at + noteHeaderSize(owner);
+    }
+}

@@ -1,0 +1,85 @@
+package org.kmemdump.core.internal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.annotations.GogoCommand;
+import org.kmemdump.backend.Backend;
+import org.osgi.framework.Bundle;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** Gogo shell commands, scope {@code kmemdump}: {@code zones}, {@code backends}, {@code dump FILE}. */
+@Component(service = KmemdumpCommands.class)
+@GogoCommand(scope = "kmemdump", function = {"zones", "backends", "dump"})
+public class KmemdumpCommands {
+    private final KmemdumpRuntime runtime;
+
+    @Activate
+    public KmemdumpCommands(@Reference KmemdumpRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Descriptor("list the registered zones and their state in the active backend")
+    public void zones() {
+        PrintStream out = System.out;
+        List<ZoneSlot> zones = runtime.table().zones();
+        Backend active = runtime.table().activeBackend();
+        String backend = active == null ? null : BackendSet.nameOf(active);
+        out.printf("%3s  %-15s  %-18s  %12s  %-28s  %s%n", "ID", "NAME", "ADDRESS", "SIZE", "OWNER", "STATE");
+        for (ZoneSlot zone : zones) {
+            out.printf("%3d  %-15s  0x%016x  %12d  %-28s  %s%n", zone.id(), zone.name(), zone.address(), zone.size(),
+                    zone.owner().name() + " [" + zone.owner().bundleId() + "]", state(zone, backend));
+        }
+        out.printf("%d zones%n", zones.size());
+    }
+
+    private static String state(ZoneSlot zone, String backend) {
+        if (zone.lost()) {
+            return "lost: its memory was freed while registered";
+        }
+        if (backend == null) {
+            return "registered, no backend";
+        }
+        return zone.refusal() == null ? "held by " + backend : "refused by " + backend + ": " + zone.refusal();
+    }
+
+    @Descriptor("list every tracked backend; the active one is marked *")
+    public void backends() {
+        PrintStream out = System.out;
+        List<BackendSet.Tracked> backends = runtime.backends();
+        Backend active = runtime.table().activeBackend();
+        out.printf("%-6s  %-16s  %11s  %10s  %s%n", "ACTIVE", "NAME", "RANKING", "SERVICE.ID", "BUNDLE");
+        for (BackendSet.Tracked backend : backends) {
+            Bundle bundle = backend.reference().getBundle();
+            out.printf("%-6s  %-16s  %11s  %10d  %s%n", backend.backend() == active ? "*" : "", backend.name(),
+                    backend.ranking(), backend.serviceId(),
+                    bundle == null ? "(gone)" : bundle.getSymbolicName() + " [" + bundle.getBundleId() + "]");
+        }
+        String pinned = runtime.pinnedBackend();
+        if (!pinned.isEmpty()) {
+            out.println("pinned by configuration: " + pinned);
+        }
+        if (backends.isEmpty()) {
+            out.println("no backend: zones are registered but nothing makes them collectable");
+        }
+    }
+
+    @Descriptor("write an ELF core of the live zones to a file")
+    public void dump(@Descriptor("the core file to write (replaced if it exists)") String file) throws IOException {
+        Path path = Path.of(file).toAbsolutePath();
+        List<CoreDump.Outcome> outcomes = runtime.dump(path);
+        long lost = outcomes.stream().filter(o -> o.problem() != null).count();
+        for (CoreDump.Outcome outcome : outcomes) {
+            if (outcome.problem() != null) {
+                System.out.println("zone " + outcome.zone().id() + " '" + outcome.zone().name() + "': " + outcome.problem());
+            }
+        }
+        System.out.println("wrote " + path + ": " + outcomes.size() + " zones, " + (outcomes.size() - lost) + " ok, "
+                + lost + " lost");
+    }
+}

@@ -1,0 +1,165 @@
+package org.kmemdump.core.internal;
+
+import static org.kmemdump.api.ZoneIds.BANNER;
+import static org.kmemdump.api.ZoneIds.BUNDLES;
+import static org.kmemdump.api.ZoneIds.CONFIG;
+import static org.kmemdump.api.ZoneIds.ELF;
+import static org.kmemdump.api.ZoneIds.RELEASE;
+import static org.kmemdump.api.ZoneIds.VMCOREINFO;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.kmemdump.api.ZoneRegistrationException;
+import org.kmemdump.backend.Backend;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The registry at the heart of the runtime: one {@link ZoneTable}, every tracked {@link Backend}
+ * service, the coreimage zones and the runtime's own text zones. Bundles reach it through
+ * {@link BundleZoneRegistry}; operators through {@link KmemdumpCommands}.
+ */
+@Component(service = KmemdumpRuntime.class, immediate = true, configurationPid = KmemdumpRuntime.PID)
+@Designate(ocd = KmemdumpRuntime.Config.class)
+public class KmemdumpRuntime {
+    static final String PID = "org.kmemdump.core";
+    /** Room for the bundle table: about 100 bytes a bundle, for several hundred bundles. */
+    static final int BUNDLE_TABLE_CAPACITY = 64 * 1024;
+
+    @ObjectClassDefinition(name = "kmemdump core", description = "The zone registry and its backend choice")
+    @interface Config {
+        @AttributeDefinition(name = "Pinned backend",
+                description = "Name of the backend to keep active whatever the service rankings; empty to let "
+                        + "the highest service.ranking win. While no backend of that name is present, the ranking decides.")
+        String pinned_backend() default "";
+    }
+
+    private final ZoneTable table = new ZoneTable(this::warn);
+    private final BackendSet backends = new BackendSet();
+    private final BundleListener bundleTableUpdater = event -> writeBundleTable();
+
+    @Reference(service = LoggerFactory.class)
+    private volatile Logger logger;
+
+    private BundleContext context;
+    private Arena arena;
+    private MemorySegment bundleTable;
+    private Owner runtimeOwner;
+
+    @Activate
+    void activate(BundleContext context, Config config) throws ZoneRegistrationException {
+        this.context = context;
+        runtimeOwner = new Owner(context.getBundle().getBundleId(), context.getBundle().getSymbolicName());
+        modified(config);
+        Host host = Host.current();
+        RuntimeFacts facts = new RuntimeFacts(context, host);
+        arena = Arena.ofShared();
+        CoreImage coreImage = new CoreImage(arena, host, facts.release());
+        table.listener(coreImage);
+        bundleTable = arena.allocate(BUNDLE_TABLE_CAPACITY);
+        writeBundleTable();
+        try {
+            table.register(ELF, "ELF", coreImage.elf(), runtimeOwner);
+            table.register(VMCOREINFO, "VMCOREINFO", coreImage.vmcoreinfo(), runtimeOwner);
+            table.register(CONFIG, "config", Text.allocate(arena, facts.configuration()), runtimeOwner);
+            table.register(RELEASE, "release", Text.allocate(arena, facts.release()), runtimeOwner);
+            table.register(BANNER, "banner", Text.allocate(arena, facts.banner()), runtimeOwner);
+            table.register(BUNDLES, "bundles", bundleTable, runtimeOwner);
+        } catch (ZoneRegistrationException | RuntimeException e) {
+            release();
+            throw e;
+        }
+        context.addBundleListener(bundleTableUpdater);
+    }
+
+    @Modified
+    void modified(Config config) {
+        table.changeBackends(() -> backends.pin(config.pinned_backend()), backends::choose);
+    }
+
+    @Deactivate
+    void deactivate() {
+        context.removeBundleListener(bundleTableUpdater);
+        release();
+    }
+
+    /** Unregisters the runtime's zones from the backend before their memory goes. */
+    private void release() {
+        table.unregisterAll(runtimeOwner);
+        table.listener((zones, backend) -> { });
+        synchronized (bundleTableUpdater) {
+            arena.close();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindBackend(ServiceReference<Backend> reference, Backend backend) {
+        table.changeBackends(() -> backends.add(reference, backend), backends::choose);
+    }
+
+    void updatedBackend(ServiceReference<Backend> reference) {
+        table.changeBackends(() -> { }, backends::choose);
+    }
+
+    void unbindBackend(ServiceReference<Backend> reference) {
+        table.changeBackends(() -> backends.remove(reference), backends::choose);
+    }
+
+    ZoneTable table() {
+        return table;
+    }
+
+    /** @return every tracked backend, the active one first */
+    List<BackendSet.Tracked> backends() {
+        return table.locked(backends::inPreferenceOrder);
+    }
+
+    String pinnedBackend() {
+        return table.locked(backends::pinned);
+    }
+
+    List<CoreDump.Outcome> dump(Path file) throws IOException {
+        return CoreDump.write(table, file);
+    }
+
+    private void writeBundleTable() {
+        StringBuilder text = new StringBuilder();
+        for (Bundle bundle : context.getBundles()) {
+            text.append(bundle.getBundleId()).append(' ').append(RuntimeFacts.state(bundle)).append(' ')
+                    .append(bundle.getSymbolicName()).append(' ').append(bundle.getVersion()).append('\n');
+        }
+        synchronized (bundleTableUpdater) {
+            if (bundleTable.scope().isAlive()) {
+                Text.write(bundleTable, text.toString());
+            }
+        }
+    }
+
+    private void warn(String message) {
+        Logger log = logger;
+        if (log != null) {
+            log.warn(message);
+        } else {
+            System.err.println("kmemdump: " + message);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.kmemdump.core.internal;
+
+import java.time.Instant;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/** The texts of the runtime's own zones: release string, banner and configuration. */
+final class RuntimeFacts {
+    /** The kinfo record keeps the release string in a 64-byte field: keep it shorter. */
+    static final int MAX_RELEASE_LENGTH = 63;
+
+    private final BundleContext context;
+    private final Host host;
+
+    RuntimeFacts(BundleContext context, Host host) {
+        this.context = context;
+        this.host = host;
+    }
+
+    /** @return e.g. {@code kmemdump-0.1.0 java-25.0.1+8-LTS}, at most 63 characters */
+    String release() {
+        String release = "kmemdump-" + context.getBundle().getVersion().toString().replaceFirst("\\.[^.]*[A-Za-z][^.]*$", "")
+                + " java-" + System.getProperty("java.runtime.version");
+        return release.length() <= MAX_RELEASE_LENGTH ? release : release.substring(0, MAX_RELEASE_LENGTH);
+    }
+
+    String banner() {
+        Bundle framework = context.getBundle(0);
+        return "kmemdump " + context.getBundle().getVersion() + " on " + framework.getSymbolicName() + " "
+                + framework.getVersion() + ", Java " + System.getProperty("java.runtime.version") + " ("
+                + System.getProperty("java.vendor") + "), " + System.getProperty("os.name") + " "
+                + System.getProperty("os.version") + " " + System.getProperty("os.arch") + ", pid " + host.pid()
+                + ", started " + ProcessHandle.current().info().startInstant().map(Instant::toString).orElse("?");
+    }
+
+    /**
+     * Settings that explain a dump. Deliberately not the JVM's arguments or environment: they
+     * often carry secrets, and a dump is meant to be shared.
+     */
+    String configuration() {
+        StringBuilder text = new StringBuilder();
+        for (String key : new String[] {"java.vm.name", "java.vm.version", "java.vendor", "os.name", "os.version",
+                "os.arch", "user.name", "file.encoding", "sun.java.command"}) {
+            text.append(key).append('=').append(System.getProperty(key, "")).append('\n');
+        }
+        for (String key : new String[] {"org.osgi.framework.vendor", "org.osgi.framework.version",
+                "org.osgi.framework.storage", "org.osgi.framework.executionenvironment"}) {
+            text.append(key).append('=').append(context.getProperty(key)).append('\n');
+        }
+        text.append("kmemdump.page_size=").append(host.pageSize()).append('\n')
+                .append("runtime.available_processors=").append(Runtime.getRuntime().availableProcessors()).append('\n')
+                .append("runtime.max_memory=").append(Runtime.getRuntime().maxMemory()).append('\n');
+        return text.toString();
+    }
+
+    static String state(Bundle bundle) {
+        return switch (bundle.getState()) {
+            case Bundle.UNINSTALLED -> "UNINSTALLED";
+            case Bundle.INSTALLED -> "INSTALLED";
+            case Bundle.RESOLVED -> "RESOLVED";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            case Bundle.ACTIVE -> "ACTIVE";
+            default -> "UNKNOWN";
+        };
+    }
+}

@@ -1,0 +1,54 @@
+package org.kmemdump.core.internal;
+
+import static org.kmemdump.api.ZoneIds.MAX_ZONES;
+
+import java.lang.foreign.MemorySegment;
+import java.util.regex.Pattern;
+
+import org.kmemdump.api.ZoneRegistry;
+
+/** The argument checks of registration, each failing with a message that names what was wrong. */
+final class ZoneArguments {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.+-]{1," + ZoneRegistry.MAX_NAME_LENGTH + "}");
+    /** Never started: a confined segment is accessible by its owner thread only, never by this one. */
+    private static final Thread ANY_OTHER_THREAD = Thread.ofPlatform().unstarted(() -> { });
+
+    private ZoneArguments() {
+    }
+
+    static void checkId(int id) {
+        if (id < 1 || id >= MAX_ZONES) {
+            throw new IllegalArgumentException("zone id " + id + " is out of range 1.." + (MAX_ZONES - 1)
+                    + (id == 0 ? " (0 marks a free slot)" : ""));
+        }
+    }
+
+    static void checkName(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("zone name is null");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("zone name '" + name + "' must be 1 to " + ZoneRegistry.MAX_NAME_LENGTH
+                    + " characters of [A-Za-z0-9_.+-] (it becomes a 16-byte minidump name and a file name)");
+        }
+    }
+
+    static void checkMemory(MemorySegment memory) {
+        if (memory == null) {
+            throw new IllegalArgumentException("zone memory is null");
+        }
+        if (!memory.isNative()) {
+            throw new IllegalArgumentException("zone memory is a heap segment: only native memory has an address a dump can find");
+        }
+        if (!memory.scope().isAlive()) {
+            throw new IllegalArgumentException("zone memory is closed: its arena was closed");
+        }
+        if (memory.byteSize() == 0) {
+            throw new IllegalArgumentException("zone memory is empty");
+        }
+        if (!memory.isAccessibleBy(ANY_OTHER_THREAD)) {
+            throw new IllegalArgumentException("zone memory is confined to one thread: a dump could not read it;"
+                    + " allocate it from a shared, global or automatic arena");
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package org.kmemdump.core.internal;
+
+import static org.kmemdump.api.ZoneIds.MAX_ZONES;
+import static org.kmemdump.api.ZoneIds.NO_ID;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import org.kmemdump.api.BackendRefusedException;
+import org.kmemdump.api.RegistryFullException;
+import org.kmemdump.api.ZoneIdInUseException;
+import org.kmemdump.api.ZoneRegistrationException;
+import org.kmemdump.backend.Backend;
+import org.kmemdump.backend.RegionRefusedException;
+
+/**
+ * The zone table and its one active backend: the kernel's {@code kmemdump.c}. One lock guards
+ * everything, backend calls included, so that at every quiet moment the active backend holds
+ * exactly the table's zones (less those it refused on replay).
+ *
+ * <p>Backends must not block on the registry from another thread while inside a callback.
+ */
+final class ZoneTable {
+    /** Told of every change, under the lock, so derived zones (the coreimage) are never stale. */
+    interface Listener {
+        void zonesChanged(List<ZoneSlot> zones, String backendName);
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ZoneSlot[] slots = new ZoneSlot[MAX_ZONES];
+    private final Consumer<String> warnings;
+    private Listener listener = (zones, backend) -> { };
+    private Backend active;
+    private String activeName = "none";
+
+    ZoneTable(Consumer<String> warnings) {
+        this.warnings = warnings;
+    }
+
+    void listener(Listener listener) {
+        locked(() -> {
+            this.listener = listener;
+            changed();
+            return null;
+        });
+    }
+
+    ZoneSlot register(int requestedId, String name, MemorySegment memory, Owner owner) throws ZoneRegistrationException {
+        if (requestedId != NO_ID) {
+            ZoneArguments.checkId(requestedId);
+        }
+        ZoneArguments.checkName(name);
+        ZoneArguments.checkMemory(memory);
+        lock.lock();
+        try {
+            int id = requestedId == NO_ID ? firstFree() : requestedId;
+            if (slots[id] != null) {
+                throw new ZoneIdInUseException(id, "zone id " + id + " is in use by '" + slots[id].name() + "' of "
+                        + slots[id].owner() + ": unregister it first");
+            }
+            ZoneSlot slot = new ZoneSlot(id, name, memory, owner, null);
+            if (active != null) {
+                try {
+                    active.registerRegion(slot.region());
+                } catch (RegionRefusedException e) {
+                    throw new BackendRefusedException(activeName, e.getMessage());
+                } catch (RuntimeException e) {
+                    throw new BackendRefusedException(activeName, "it failed: " + e);
+                }
+            }
+            slots[id] = slot;
+            changed();
+            return slot;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int firstFree() throws RegistryFullException {
+        for (int id = NO_ID; id < MAX_ZONES; id++) {
+            if (slots[id] == null) {
+                return id;
+            }
+        }
+        throw new RegistryFullException("no free zone id: ids " + NO_ID + " to " + (MAX_ZONES - 1)
+                + " (the ones handed out for 'any free id') are all taken");
+    }
+
+    /** @return whether a zone was removed; a free slot is a no-op, as in the kernel */
+    boolean unregister(int id, Owner owner) {
+        ZoneArguments.checkId(id);
+        lock.lock();
+        try {
+            ZoneSlot slot = slots[id];
+            if (slot == null) {
+                return false;
+            }
+            if (!slot.owner().equals(owner)) {
+                throw new IllegalStateException("zone " + id + " '" + slot.name() + "' belongs to " + slot.owner()
+                        + ", not to " + owner);
+            }
+            release(slot);
+            changed();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Unregisters every zone of an owner that is going away. */
+    void unregisterAll(Owner owner) {
+        locked(() -> {
+            for (ZoneSlot slot : slots) {
+                if (slot != null && slot.owner().equals(owner)) {
+                    release(slot);
+                }
+            }
+            changed();
+            return null;
+        });
+    }
+
+    private void release(ZoneSlot slot) {
+        unregisterFromBackend(slot);
+        slots[slot.id()] = null;
+    }
+
+    private void unregisterFromBackend(ZoneSlot slot) {
+        if (active != null && slot.refusal() == null) {
+            try {
+                active.unregisterRegion(slot.region());
+            } catch (RuntimeException e) {
+                warnings.accept("backend '" + activeName + "' failed to unregister zone " + slot.id() + ": " + e);
+            }
+        }
+    }
+
+    /**
+     * Changes the set of known backends, then makes {@code choice} the active one: all zones are
+     * unregistered from the old backend, the new one becomes active, all zones are replayed into it
+     * in ascending id order. A replay refusal is recorded on the zone, which stays registered.
+     */
+    void changeBackends(Runnable change, Supplier<Backend> choice) {
+        locked(() -> {
+            change.run();
+            Backend next = choice.get();
+            if (next == active) {
+                return null;
+            }
+            for (ZoneSlot slot : slots) {
+                if (slot != null) {
+                    unregisterFromBackend(slot);
+                }
+            }
+            active = next;
+            activeName = next == null ? "none" : BackendSet.nameOf(next);
+            for (int id = 1; id < MAX_ZONES; id++) {
+                if (slots[id] != null) {
+                    slots[id] = replay(slots[id]);
+                }
+            }
+            changed();
+            return null;
+        });
+    }
+
+    private ZoneSlot replay(ZoneSlot slot) {
+        if (active == null) {
+            return slot.withRefusal(null);
+        }
+        String reason;
+        try {
+            active.registerRegion(slot.region());
+            return slot.withRefusal(null);
+        } catch (RegionRefusedException e) {
+            reason = e.getMessage();
+        } catch (RuntimeException e) {
+            reason = "it failed: " + e;
+        }
+        warnings.accept("backend '" + activeName + "' refused zone " + slot.id() + " '" + slot.name() + "' on replay: "
+                + reason + "; the zone stays registered and will be offered to the next backend");
+        return slot.withRefusal(reason);
+    }
+
+    private void changed() {
+        listener.zonesChanged(zonesLocked(), activeName);
+    }
+
+    /** @return the occupied slots in ascending id order */
+    List<ZoneSlot> zones() {
+        return locked(this::zonesLocked);
+    }
+
+    private List<ZoneSlot> zonesLocked() {
+        List<ZoneSlot> zones = new ArrayList<>();
+        for (ZoneSlot slot : slots) {
+            if (slot != null) {
+                zones.add(slot);
+            }
+        }
+        return zones;
+    }
+
+    Backend activeBackend() {
+        return locked(() -> active);
+    }
+
+    /** Runs an action under the table lock: nothing changes while it runs. */
+    <T> T locked(Supplier<T> action) {
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
