@@ -6,16 +6,19 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.apache.felix.service.command.Descriptor;
-import org.apache.felix.service.command.annotations.GogoCommand;
 import org.kmemdump.backend.Backend;
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** Gogo shell commands, scope {@code kmemdump}: {@code zones}, {@code backends}, {@code dump FILE}. */
-@Component(service = KmemdumpCommands.class)
-@GogoCommand(scope = "kmemdump", function = {"zones", "backends", "dump"})
+/**
+ * Gogo shell commands, scope {@code kmemdump}: {@code zones}, {@code backends}, {@code dump FILE}.
+ * Plain command properties rather than {@code @GogoCommand}: that annotation would make the core
+ * require a shell, and the registry must work without one.
+ */
+@Component(service = KmemdumpCommands.class, property = {"osgi.command.scope=kmemdump",
+        "osgi.command.function=zones", "osgi.command.function=backends", "osgi.command.function=dump"})
 public class KmemdumpCommands {
     private final KmemdumpRuntime runtime;
 

@@ -1,0 +1,163 @@
+package org.kmemdump.itest;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import org.kmemdump.api.Zone;
+import org.kmemdump.api.ZoneIds;
+import org.kmemdump.api.ZoneRegistry;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * What the integration tests share: installing the test bundles built by the reactor, creating
+ * recording backends through ConfigAdmin, reading their call logs, and waiting for DS, which
+ * reacts to configuration and bundle events asynchronously.
+ */
+final class Fixture {
+    static final String RECORDER_PID = "org.kmemdump.itest.recorder";
+    static final String CORE_PID = "org.kmemdump.core";
+    static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    private final BundleContext context;
+
+    Fixture(BundleContext context) {
+        this.context = context;
+    }
+
+    /** Installs a bundle the reactor built under itest/ (recording-backend or zone-consumer). */
+    Bundle install(String artifactId) throws BundleException {
+        String directory = context.getProperty("kmemdump.itest.bundles");
+        if (directory == null) {
+            fail("framework property kmemdump.itest.bundles is not set: see osgi-tests.bndrun");
+        }
+        return context.installBundle("file:" + directory + "/" + artifactId + ".jar");
+    }
+
+    ConfigurationAdmin configurationAdmin() {
+        return context.getService(context.getServiceReference(ConfigurationAdmin.class));
+    }
+
+    /** Creates (or updates) a recording backend named {@code name}. */
+    Configuration recorder(String name, int ranking, String refuse) throws IOException {
+        Configuration configuration = configurationAdmin().getFactoryConfiguration(RECORDER_PID, name, "?");
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("name", name);
+        properties.put("service.ranking", ranking);
+        properties.put("refuse", refuse);
+        configuration.update(properties);
+        return configuration;
+    }
+
+    void pin(String backend) throws IOException {
+        Configuration configuration = configurationAdmin().getConfiguration(CORE_PID, "?");
+        if (backend == null) {
+            configuration.delete();
+        } else {
+            Dictionary<String, Object> properties = new Hashtable<>();
+            properties.put("pinned.backend", backend);
+            configuration.update(properties);
+        }
+    }
+
+    /** @return the live call log of recorder {@code name}, waiting for it to appear */
+    Supplier<List<String>> log(String name) {
+        await("recorder '" + name + "' to appear", () -> findLog(name) != null);
+        return findLog(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Supplier<List<String>> findLog(String name) {
+        try {
+            for (ServiceReference<?> reference : context.getServiceReferences(Supplier.class.getName(), "(name=" + name + ")")) {
+                return (Supplier<List<String>>) context.getService(reference);
+            }
+        } catch (InvalidSyntaxException | NullPointerException e) {
+            // no such service yet
+        }
+        return null;
+    }
+
+    /** @return the ids a recorder holds, replaying its log */
+    static Set<Integer> held(List<String> log) {
+        Set<Integer> held = new TreeSet<>();
+        for (String entry : log) {
+            String[] words = entry.split(" ");
+            int id = Integer.parseInt(words[2]);
+            switch (words[1]) {
+                case "register" -> held.add(id);
+                case "unregister" -> held.remove(id);
+                default -> { }
+            }
+        }
+        return held;
+    }
+
+    /** @return the entries of {@code log} with the given verb, as {@code "verb id"} strings */
+    static List<String> calls(List<String> log, String verb) {
+        List<String> calls = new ArrayList<>();
+        for (String entry : log) {
+            String[] words = entry.split(" ");
+            if (words[1].equals(verb)) {
+                calls.add(verb + " " + words[2]);
+            }
+        }
+        return calls;
+    }
+
+    static List<String> each(String verb, List<Integer> ids) {
+        return ids.stream().map(id -> verb + " " + id).toList();
+    }
+
+    static long sequence(String entry) {
+        return Long.parseLong(entry.split(" ")[0]);
+    }
+
+    static List<Integer> ids(ZoneRegistry registry) {
+        return registry.zones().stream().map(Zone::id).toList();
+    }
+
+    /** @return the VMCOREINFO zone's text, which names the active backend and every zone */
+    static String vmcoreinfo(ZoneRegistry registry) {
+        Zone zone = registry.zones().stream().filter(z -> z.id() == ZoneIds.VMCOREINFO).findFirst().orElseThrow();
+        MemorySegment text = MemorySegment.ofAddress(zone.address()).reinterpret(zone.size());
+        return text.getString(0, StandardCharsets.UTF_8);
+    }
+
+    static String activeBackend(ZoneRegistry registry) {
+        return vmcoreinfo(registry).lines().filter(l -> l.startsWith("KMEMDUMP_BACKEND=")).findFirst()
+                .map(l -> l.substring("KMEMDUMP_BACKEND=".length())).orElse("?");
+    }
+
+    static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + PATIENCE.toSeconds() + " s waiting for " + what);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted waiting for " + what);
+            }
+        }
+    }
+}
