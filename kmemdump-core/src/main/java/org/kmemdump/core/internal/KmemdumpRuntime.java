@@ -57,7 +57,8 @@ public class KmemdumpRuntime {
     private final BackendSet backends = new BackendSet();
     private final BundleListener bundleTableUpdater = event -> writeBundleTable();
 
-    @Reference(service = LoggerFactory.class)
+    /** Optional: the registry must keep working, and warn on stderr, without a Log Service. */
+    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Logger logger;
 
     private BundleContext context;
