@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.kmemdump.api.ZoneIds.NO_ID;
 import static org.kmemdump.core.internal.CoreFixture.cString;
 import static org.kmemdump.core.internal.CoreFixture.pattern;
 
@@ -47,9 +46,7 @@ class CoreDumpTest {
     void aGreetingAndZonesOf5And4096And13Bytes() throws ZoneRegistrationException {
         fixture = new CoreFixture();
         greeting = fixture.add(7, "greeting", cString(GREETING));
-        fixture.add(NO_ID, "five", pattern(5, 0));
-        fixture.add(NO_ID, "page", pattern(4096, 5));
-        fixture.add(NO_ID, "thirteen", pattern(13, 9));
+        fixture.addOddSizedZones();
     }
 
     @AfterEach

@@ -30,6 +30,13 @@ final class CoreFixture implements AutoCloseable {
         table.register(ZoneIds.VMCOREINFO, "VMCOREINFO", image.vmcoreinfo(), RUNTIME);
     }
 
+    /** Registers zones of 5, 4096 and 13 bytes under the next free ids, each holding a distinct pattern. */
+    void addOddSizedZones() throws ZoneRegistrationException {
+        add(ZoneIds.NO_ID, "five", pattern(5, 0));
+        add(ZoneIds.NO_ID, "page", pattern(4096, 5));
+        add(ZoneIds.NO_ID, "thirteen", pattern(13, 9));
+    }
+
     /** Registers a zone holding {@code content}, in memory of the fixture's arena. */
     ZoneSlot add(int id, String name, byte[] content) throws ZoneRegistrationException {
         return add(arena, id, name, content);

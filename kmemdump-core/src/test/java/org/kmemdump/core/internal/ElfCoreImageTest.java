@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.kmemdump.api.ZoneIds.NO_ID;
 import static org.kmemdump.core.internal.CoreFixture.PID;
 import static org.kmemdump.core.internal.CoreFixture.padded;
-import static org.kmemdump.core.internal.CoreFixture.pattern;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -32,11 +30,9 @@ class ElfCoreImageTest {
     private CoreFixture fixture;
 
     @BeforeEach
-    void zonesOf13And5And4096Bytes() throws ZoneRegistrationException {
+    void zonesOf5And4096And13Bytes() throws ZoneRegistrationException {
         fixture = new CoreFixture();
-        fixture.add(7, "thirteen", pattern(13, 0));
-        fixture.add(NO_ID, "five", pattern(5, 13));
-        fixture.add(NO_ID, "page", pattern(4096, 18));
+        fixture.addOddSizedZones();
     }
 
     @AfterEach
@@ -129,10 +125,10 @@ class ElfCoreImageTest {
 
     @Test
     void unregisteringAZoneShiftsTheLaterOffsetsDown() {
-        fixture.table.unregister(49, CoreFixture.RUNTIME);
+        fixture.table.unregister(50, CoreFixture.RUNTIME);
         CoreFile core = assertLoadsAreTheZones();
         assertEquals(1 + 2, core.phnum());
-        assertFalse(core.note("VMCOREINFO", 0).text().contains("ZONE(49)"));
+        assertFalse(core.note("VMCOREINFO", 0).text().contains("ZONE(50)"));
     }
 
     @Test
