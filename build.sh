@@ -41,7 +41,7 @@ summarize_tests() {
 JAVA_HOME=$(find_jdk25)
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
-MVN=(mvn -B -ntp)
+MVN=(mvn -B -ntp -Dstyle.color=never)
 
 case "${1:-}" in
     run)
@@ -51,6 +51,7 @@ case "${1:-}" in
     test)
         status=0
         "${MVN[@]}" clean verify || status=$?
+        echo
         summarize_tests || status=$?
         exit "$status"
         ;;
