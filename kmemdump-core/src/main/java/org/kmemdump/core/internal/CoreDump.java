@@ -83,6 +83,7 @@ final class CoreDump {
 
     /** @return {@code null} if all bytes were copied, else why the zone is lost */
     private static String copy(ZoneSlot zone, FileChannel out, ByteBuffer buffer) throws IOException {
+        // the whole array: ofBuffer would take the buffer's current position and limit, left by the last write
         MemorySegment heap = MemorySegment.ofArray(buffer.array());
         for (long at = 0; at < zone.size(); at += CHUNK) {
             int length = (int) Math.min(CHUNK, zone.size() - at);

@@ -1,0 +1,277 @@
+package org.kmemdump.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the exported runtime, target/kmemdump.jar, as an operator would: a separate JVM (the JDK 25
+ * that runs this test) with the Gogo shell either driven by {@code -Dgosh.args} or typed to on stdin.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class KmemdumpRuntimeIT {
+    /** Generous: the runtime is up in about a second, but CI machines can be slow and busy. */
+    private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(60);
+    /** The bnd launcher's exit code once the framework has stopped (LauncherConstants.STOPPED). */
+    private static final int LAUNCHER_STOPPED = 117;
+    private static final Pattern PROMPT = Pattern.compile("g! ");
+
+    private static final Pattern BACKEND_ROW = Pattern.compile(
+            "^(\\*?)\\s+(\\S+)\\s+(-?\\d+)\\s+(\\d+)\\s+(\\S+) \\[(\\d+)\\]$", Pattern.MULTILINE);
+    private static final Pattern ZONE_ROW = Pattern.compile(
+            "^\\s*(\\d+)\\s+(\\S+)\\s+0x([0-9a-f]{16})\\s+(\\d+)\\s+(\\S+) \\[\\d+\\]\\s+(.+)$", Pattern.MULTILINE);
+
+    private static Path runtimeJar;
+    private static Path bundlesDir;
+    private static String java;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void findRuntime() {
+        runtimeJar = Path.of(System.getProperty("kmemdump.jar", "target/kmemdump.jar")).toAbsolutePath();
+        bundlesDir = Path.of(System.getProperty("kmemdump.bundles", "target/bundles")).toAbsolutePath();
+        assertTrue(Files.isRegularFile(runtimeJar), "no runtime at " + runtimeJar + ": run mvn verify (package exports it)");
+        // the JVM running this test is the JDK 25 the build enforces
+        java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        System.out.printf("[kmemdump] runtime %s on %s (%s)%n", runtimeJar, java, System.getProperty("java.runtime.version"));
+    }
+
+    /** The runtime with the given system properties; temp files and the framework cache go to the test's directory. */
+    private Child startRuntime(String name, String... properties) {
+        List<String> command = new ArrayList<>(List.of(java,
+                "--sun-misc-unsafe-memory-access=allow", // Felix 7.0.5 calls sun.misc.Unsafe: no warning on JDK 25
+                "--enable-native-access=ALL-UNNAMED",
+                // the launcher's framework cache and extracted jars go to the test's directory, which JUnit
+                // deletes even when the child had to be killed
+                "-Djava.io.tmpdir=" + work));
+        command.addAll(List.of(properties));
+        command.addAll(List.of("-jar", runtimeJar.toString()));
+        // a command that throws prints "gogo: <exception>" and ends a -c script before its "stop 0"
+        return Child.start(name, command, work).failFastOnStderr(Pattern.compile("^gogo: |Exception", Pattern.MULTILINE));
+    }
+
+    @Test
+    void nonInteractiveShellListsTheDefaultBackendAndTheRuntimeZones() {
+        try (Child runtime = startRuntime("kmemdump.jar",
+                "-Dgosh.args=--nointeractive -c kmemdump:backends; kmemdump:zones; stop 0")) {
+            runtime.awaitStdout(0, Pattern.compile("^ACTIVE\\s+NAME", Pattern.MULTILINE), CHILD_TIMEOUT);
+            System.out.printf("[kmemdump] start to shell ready (first command output, -c): %d ms%n",
+                    runtime.elapsedMillis());
+            assertEquals(LAUNCHER_STOPPED, runtime.awaitExit(CHILD_TIMEOUT),
+                    "stop 0 should end the launcher with 117\n" + runtime.describe());
+
+            assertDefaultBackendActive(runtime.stdout(), runtime);
+            assertRuntimeZones(runtime.stdout(), runtime);
+            assertQuietStderr(runtime);
+        }
+    }
+
+    @Test
+    void interactiveShellPromptsAndRunsWhatIsTypedUntilEndOfInput() {
+        try (Child runtime = startRuntime("kmemdump.jar (interactive)")) {
+            runtime.awaitStdout(0, PROMPT, CHILD_TIMEOUT);
+            System.out.printf("[kmemdump] start to shell ready (interactive prompt): %d ms%n", runtime.elapsedMillis());
+
+            String backends = command(runtime, "kmemdump:backends");
+            assertDefaultBackendActive(backends, runtime);
+
+            // end of input is how the Gogo shell is told to quit: it stops the framework
+            runtime.closeStdin();
+            assertEquals(LAUNCHER_STOPPED, runtime.awaitExit(CHILD_TIMEOUT),
+                    "end of stdin should stop the framework\n" + runtime.describe());
+            assertQuietStderr(runtime);
+        }
+    }
+
+    @Test
+    void operatorSwapsTheBackendAtRuntimeFromTargetBundles() {
+        Path backend = bundlesDir.resolve("backend-default.jar");
+        assertTrue(Files.isRegularFile(backend), "maven-dependency-plugin should copy the backend to " + backend);
+        try (Child runtime = startRuntime("kmemdump.jar (operator)")) {
+            runtime.awaitStdout(0, PROMPT, CHILD_TIMEOUT);
+
+            command(runtime, "uninstall backend-default");
+            assertNoBackend(command(runtime, "kmemdump:backends"), runtime);
+
+            String installed = command(runtime, "install " + backend.toUri());
+            Matcher id = Pattern.compile("Bundle ID: (\\d+)").matcher(installed);
+            assertTrue(id.find(), "install should print the new bundle's id\n" + runtime.describe());
+            String bundleId = id.group(1);
+            // installed but not started: it registers no service yet
+            assertNoBackend(command(runtime, "kmemdump:backends"), runtime);
+
+            command(runtime, "start " + bundleId);
+            Map<String, String[]> backends = backendRows(command(runtime, "kmemdump:backends"));
+            assertTrue(backends.containsKey("default"), "started backend missing\n" + runtime.describe());
+            assertEquals("*", backends.get("default")[0], "the only backend must be active\n" + runtime.describe());
+            assertEquals(bundleId, backends.get("default")[5], "the active backend must be the installed bundle\n"
+                    + runtime.describe());
+            assertTrue(command(runtime, "kmemdump:zones").contains("held by default"),
+                    "zones should be handed to the new backend\n" + runtime.describe());
+
+            command(runtime, "stop " + bundleId);
+            assertNoBackend(command(runtime, "kmemdump:backends"), runtime);
+            assertTrue(command(runtime, "kmemdump:zones").contains("registered, no backend"),
+                    "zones should survive the backend going away\n" + runtime.describe());
+
+            command(runtime, "uninstall " + bundleId);
+            String bundles = command(runtime, "lb");
+            assertTrue(bundles.contains("kmemdump core") && !bundles.contains("kmemdump default backend"),
+                    "lb should list the core and no default backend any more\n" + runtime.describe());
+
+            runtime.send("stop 0");
+            assertEquals(LAUNCHER_STOPPED, runtime.awaitExit(CHILD_TIMEOUT), runtime.describe());
+            assertQuietStderr(runtime);
+        }
+    }
+
+    @Test
+    void dumpIsAnElfCoreThatReadelfAndGdbRead() {
+        Path core = work.resolve("kmemdump.core");
+        String stdout;
+        try (Child runtime = startRuntime("kmemdump.jar (dump)",
+                "-Dgosh.args=--nointeractive -c kmemdump:zones; kmemdump:dump \"" + core + "\"; stop 0")) {
+            assertEquals(LAUNCHER_STOPPED, runtime.awaitExit(CHILD_TIMEOUT), runtime.describe());
+            stdout = runtime.stdout();
+            assertTrue(stdout.contains("wrote " + core + ": 6 zones, 6 ok, 0 lost"),
+                    "kmemdump:dump should report 6 zones written\n" + runtime.describe());
+            assertQuietStderr(runtime);
+        }
+        assertTrue(Files.isRegularFile(core), "no core file at " + core);
+        String release = zoneRows(stdout).get(4)[1]; // the address of zone 4, release
+
+        String elf = tool(List.of("readelf", "-h", "-l", "-n", core.toString()), "binutils (readelf)");
+        assertMatches(elf, "Class:\\s+ELF64");
+        assertMatches(elf, "Type:\\s+CORE \\(Core file\\)");
+        assertMatches(elf, "Machine:\\s+" + Pattern.quote(expectedMachine()));
+        assertMatches(elf, "(?m)^\\s+NOTE\\s+0x");
+        assertMatches(elf, "(?m)^\\s+LOAD\\s+0x[0-9a-f]+\\s+0x0*" + release + "\\s"); // the release zone is loaded
+        assertMatches(elf, "(?m)^\\s+CORE\\s+0x[0-9a-f]+\\s+NT_PRSTATUS");
+        assertMatches(elf, "(?m)^\\s+CORE\\s+0x[0-9a-f]+\\s+NT_PRPSINFO");
+        assertMatches(elf, "(?m)^\\s+VMCOREINFO\\s+0x[0-9a-f]+\\s");
+
+        String address = "0x" + release.replaceFirst("^0+", "");
+        String gdb = tool(List.of("gdb", "-nx", "-batch", "-ex", "core-file " + core, "-ex", "x/s " + address),
+                "gdb");
+        Matcher string = Pattern.compile("(?m)^" + address + ":\\s+\"([^\"]*)\"").matcher(gdb);
+        assertTrue(string.find(), "gdb should print the string at " + address + "\n" + gdb);
+        assertTrue(string.group(1).startsWith("kmemdump-"),
+                "the release zone should hold the release string, gdb read: " + string.group(1) + "\n" + gdb);
+    }
+
+    /** Sends one command and returns what it printed before the next prompt. */
+    private static String command(Child runtime, String line) {
+        int from = runtime.stdout().length();
+        runtime.send(line);
+        Matcher prompt = runtime.awaitStdout(from, PROMPT, CHILD_TIMEOUT);
+        return runtime.stdout().substring(from, prompt.start());
+    }
+
+    /** Backends table rows by name: active mark, name, ranking, service id, bundle name, bundle id. */
+    private static Map<String, String[]> backendRows(String text) {
+        Map<String, String[]> rows = new LinkedHashMap<>();
+        for (Matcher row = BACKEND_ROW.matcher(text); row.find(); ) {
+            rows.put(row.group(2), new String[] {row.group(1), row.group(2), row.group(3), row.group(4), row.group(5),
+                    row.group(6)});
+        }
+        return rows;
+    }
+
+    /** Zones table rows by id: name, address (16 hex digits), size, owner, state. */
+    private static Map<Integer, String[]> zoneRows(String text) {
+        Map<Integer, String[]> rows = new LinkedHashMap<>();
+        for (Matcher row = ZONE_ROW.matcher(text); row.find(); ) {
+            rows.put(Integer.valueOf(row.group(1)), new String[] {row.group(2), row.group(3), row.group(4),
+                    row.group(5), row.group(6).strip()});
+        }
+        return rows;
+    }
+
+    private static void assertDefaultBackendActive(String text, Child runtime) {
+        Map<String, String[]> backends = backendRows(text);
+        assertEquals(List.of("default"), List.copyOf(backends.keySet()),
+                "exactly the default backend should be tracked\n" + runtime.describe());
+        String[] row = backends.get("default");
+        assertEquals("*", row[0], "the default backend should be marked active\n" + runtime.describe());
+        assertEquals(String.valueOf(Integer.MIN_VALUE), row[2], "ranking\n" + runtime.describe());
+        assertEquals("backend-default", row[4], "providing bundle\n" + runtime.describe());
+    }
+
+    private static void assertNoBackend(String backends, Child runtime) {
+        assertTrue(backendRows(backends).isEmpty() && backends.contains("no backend"),
+                "no backend should be tracked, got:\n" + backends + "\n" + runtime.describe());
+    }
+
+    private static void assertRuntimeZones(String text, Child runtime) {
+        Map<Integer, String[]> zones = zoneRows(text);
+        Map<Integer, String> names = new LinkedHashMap<>();
+        zones.forEach((id, row) -> names.put(id, row[0]));
+        assertEquals(Map.of(1, "ELF", 2, "VMCOREINFO", 3, "config", 4, "release", 5, "banner", 6, "bundles"), names,
+                "the runtime's own zones\n" + runtime.describe());
+        zones.forEach((id, row) -> {
+            assertEquals("kmemdump-core", row[3], "owner of zone " + id + "\n" + runtime.describe());
+            assertEquals("held by default", row[4], "state of zone " + id + "\n" + runtime.describe());
+            assertTrue(Long.parseLong(row[1], 16) != 0 && Long.parseLong(row[2]) > 0,
+                    "zone " + id + " needs an address and a size\n" + runtime.describe());
+        });
+        assertTrue(text.contains("\n6 zones"), "zone count line\n" + runtime.describe());
+    }
+
+    /** Nothing on stderr: no launcher errors, no failed bundle starts, no Unsafe or native-access warnings. */
+    private static void assertQuietStderr(Child runtime) {
+        List<String> lines = runtime.stderr().lines()
+                .filter(line -> !line.isBlank() && !line.startsWith("Picked up ")) // JAVA_TOOL_OPTIONS notes
+                .toList();
+        assertEquals(List.of(), lines, "stderr should be empty\n" + runtime.describe());
+    }
+
+    private static String expectedMachine() {
+        return switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "Advanced Micro Devices X86-64";
+            case "aarch64" -> "AArch64";
+            default -> fail("kmemdump writes cores for x86_64 and aarch64 only, not " + System.getProperty("os.arch"));
+        };
+    }
+
+    /** Runs a host tool that CI installs; its absence fails the test (a skipped check would hide a broken core). */
+    private String tool(List<String> command, String packageHint) {
+        String program = command.get(0);
+        boolean onPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .filter(directory -> !directory.isEmpty())
+                .anyMatch(directory -> Files.isExecutable(Path.of(directory, program)));
+        if (!onPath) {
+            fail(program + " is not on PATH (" + System.getenv("PATH") + "). The system tests check the dump with it: "
+                    + "install " + packageHint + ", e.g. apt-get install binutils gdb.");
+        }
+        try (Child tool = Child.start(program, command, work)) {
+            int exit = tool.awaitExit(CHILD_TIMEOUT);
+            assertEquals(0, exit, String.join(" ", command) + " failed\n" + tool.describe());
+            return tool.stdout() + tool.stderr();
+        }
+    }
+
+    private static void assertMatches(String text, String regex) {
+        assertTrue(Pattern.compile(regex).matcher(text).find(), "expected /" + regex + "/ in:\n" + text);
+    }
+}
