@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Version;
 
 /** The texts of the runtime's own zones: release string, banner and configuration. */
 final class RuntimeFacts {
@@ -20,7 +21,8 @@ final class RuntimeFacts {
 
     /** @return e.g. {@code kmemdump-0.1.0 java-25.0.1+8-LTS}, at most 63 characters */
     String release() {
-        String release = "kmemdump-" + context.getBundle().getVersion().toString().replaceFirst("\\.[^.]*[A-Za-z][^.]*$", "")
+        Version version = context.getBundle().getVersion(); // without the qualifier: a build stamp is noise here
+        String release = "kmemdump-" + version.getMajor() + "." + version.getMinor() + "." + version.getMicro()
                 + " java-" + System.getProperty("java.runtime.version");
         return release.length() <= MAX_RELEASE_LENGTH ? release : release.substring(0, MAX_RELEASE_LENGTH);
     }
