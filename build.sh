@@ -41,6 +41,8 @@ summarize_tests() {
 JAVA_HOME=$(find_jdk25)
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven's own Guava uses sun.misc.Unsafe; JDK 25 warns about it on every run.
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 MVN=(mvn -B -ntp -Dstyle.color=never)
 
 case "${1:-}" in
