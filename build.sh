@@ -60,10 +60,17 @@ case "${1:-}" in
         "${MVN[@]}" -q -DskipTests package -pl benchmarks -am
         results=benchmarks/target/jmh-result.csv
         rm -f "$results"
+        # Short runs for 2 cores. JMH refuses an option given twice, so a default goes only where
+        # the extra arguments do not set that option themselves (as a separate word: -f 3, not -f3).
+        jmh_args=()
+        for default in "-f 1" "-wi 3" "-w 1s" "-i 5" "-r 1s" "-rf csv" "-rff $results"; do
+            option=${default%% *}
+            case " $* " in *" $option "*) ;; *) jmh_args+=("$option" "${default#* }") ;; esac
+        done
         # JDK 25 warns about JMH's use of sun.misc.Unsafe; the forks inherit these options.
         java --sun-misc-unsafe-memory-access=allow \
             -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
-            org.openjdk.jmh.Main -f 1 -wi 3 -w 1s -i 5 -r 1s -rf csv -rff "$results" "$@"
+            org.openjdk.jmh.Main "${jmh_args[@]}" "$@"
 
         # The runtime the features module exports (KMEMDUMP_JAR names another one).
         jar=${KMEMDUMP_JAR:-features/target/kmemdump.jar}
@@ -84,10 +91,12 @@ case "${1:-}" in
 
         echo
         echo "== kmemdump bench summary (JMH: $results) =="
-        # CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"
-        awk -F, '
+        # CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"; profilers add "name:metric" rows
+        if ! head -n 1 "$results" 2>/dev/null | grep -q '^"Benchmark",'; then
+            echo "no JMH results as CSV in $results"
+        else awk -F, '
             { gsub(/"/, "") }
-            NR > 1 { n = split($1, part, "."); name = part[n]; score[name] = $5; error[name] = $6; unit[name] = $7 }
+            NR > 1 && $1 !~ /:/ { n = split($1, part, "."); name = part[n]; score[name] = $5; error[name] = $6; unit[name] = $7 }
             function show(label, name) {
                 if (name in score) printf "%-34s %10.3f ± %.3f %s\n", label, score[name], error[name], unit[name]
             }
@@ -100,7 +109,8 @@ case "${1:-}" in
                     if ("registryPairNoBackend" in score) printf "%-34s %10.1f x\n", "ratio registry (no backend)/CHM:", score["registryPairNoBackend"] / score["chmPair"]
                 }
                 show("backend swap, 200 zones:", "swap")
-            }' "$results" 2>/dev/null || echo "no JMH results in $results"
+            }' "$results"
+        fi
         printf '%-34s %s\n' "startup to 'kmemdump:zones':" "$startup"
         ;;
     mvn)
@@ -108,7 +118,7 @@ case "${1:-}" in
         exec "${MVN[@]}" "$@"
         ;;
     *)
-        sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
 esac
