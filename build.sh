@@ -2,6 +2,7 @@
 # Builds, tests and runs kmemdump with a JDK 25 found on this machine (the default java may be older).
 #   ./build.sh run     build what the runtime needs and start it (Felix shell; 'stop 0' or Ctrl-D quits)
 #   ./build.sh test    build everything and run every test; prints "N passed, N failed"
+#   ./build.sh bench [JMH args]  run the JMH benchmarks (short runs; extra args go to JMH), then time the runtime's startup
 #   ./build.sh mvn ... any Maven command, run on the JDK 25
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -57,12 +58,70 @@ case "${1:-}" in
         summarize_tests || status=$?
         exit "$status"
         ;;
+    bench)
+        shift
+        "${MVN[@]}" -q -DskipTests package -pl benchmarks -am
+        results=benchmarks/target/jmh-result.csv
+        rm -f "$results"
+        # Short runs for 2 cores. JMH refuses an option given twice, so a default goes only where
+        # the extra arguments do not set that option themselves (as a separate word: -f 3, not -f3).
+        jmh_args=()
+        for default in "-f 1" "-wi 3" "-w 1s" "-i 5" "-r 1s" "-rf csv" "-rff $results"; do
+            option=${default%% *}
+            case " $* " in *" $option "*) ;; *) jmh_args+=("$option" "${default#* }") ;; esac
+        done
+        # JDK 25 warns about JMH's use of sun.misc.Unsafe; the forks inherit these options.
+        java --sun-misc-unsafe-memory-access=allow \
+            -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+            org.openjdk.jmh.Main "${jmh_args[@]}" "$@"
+
+        # The runtime the features module exports (KMEMDUMP_JAR names another one).
+        jar=${KMEMDUMP_JAR:-features/target/kmemdump.jar}
+        if [ -z "${KMEMDUMP_JAR:-}" ] && [ ! -f "$jar" ] && [ -f features/pom.xml ] \
+                && grep -Eq '^[[:space:]]*<module>features</module>' pom.xml; then
+            "${MVN[@]}" -q -DskipTests package -pl features -am
+        fi
+        if [ -f "$jar" ]; then
+            if java -cp benchmarks/target/classes org.kmemdump.benchmarks.StartupHarness "$jar" \
+                    | tee benchmarks/target/startup.txt; then
+                startup=$(sed -n 's/^startup: min/min/p' benchmarks/target/startup.txt)
+            else
+                startup="failed: see the harness output above"
+            fi
+        else
+            startup="not measured: no $jar (the features module builds it)"
+        fi
+
+        echo
+        echo "== kmemdump bench summary (JMH: $results) =="
+        # CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"; profilers add "name:metric" rows
+        if ! head -n 1 "$results" 2>/dev/null | grep -q '^"Benchmark",'; then
+            echo "no JMH results as CSV in $results"
+        else awk -F, '
+            { gsub(/"/, "") }
+            NR > 1 && $1 !~ /:/ { n = split($1, part, "."); name = part[n]; score[name] = $5; error[name] = $6; unit[name] = $7 }
+            function show(label, name) {
+                if (name in score) printf "%-34s %10.3f ± %.3f %s\n", label, score[name], error[name], unit[name]
+            }
+            END {
+                show("registry pair, default backend:", "registryPair")
+                show("registry pair, no backend:", "registryPairNoBackend")
+                show("ConcurrentHashMap put+remove:", "chmPair")
+                if (score["chmPair"] > 0) {
+                    if ("registryPair" in score) printf "%-34s %10.1f x\n", "ratio registry/CHM:", score["registryPair"] / score["chmPair"]
+                    if ("registryPairNoBackend" in score) printf "%-34s %10.1f x\n", "ratio registry (no backend)/CHM:", score["registryPairNoBackend"] / score["chmPair"]
+                }
+                show("backend swap, 200 zones:", "swap")
+            }' "$results"
+        fi
+        printf '%-34s %s\n' "startup to 'kmemdump:zones':" "$startup"
+        ;;
     mvn)
         shift
         exec "${MVN[@]}" "$@"
         ;;
     *)
-        sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
 esac

@@ -1,0 +1,85 @@
+package org.kmemdump.core.internal;
+
+import java.lang.foreign.Arena;
+import java.util.concurrent.TimeUnit;
+
+import org.kmemdump.api.RegistryFullException;
+import org.kmemdump.api.ZoneIds;
+import org.kmemdump.api.ZoneRegistrationException;
+import org.kmemdump.backend.Backend;
+import org.kmemdump.backend.defaults.internal.DefaultBackend;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * A backend swap on a full table: 200 zones (ids 1 to 200, every slot), the active backend
+ * alternating between two no-op {@link DefaultBackend} instances. Each swap unregisters the 200
+ * zones from the old backend and replays the 200 into the new one, under the table lock.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@State(Scope.Thread)
+public class SwapBenchmark {
+    static final int ZONES = ZoneIds.MAX_ZONES - 1;
+    private static final Owner OWNER = new Owner(42, "benchmarks");
+
+    private Arena arena;
+    private ZoneTable table;
+    private Backend first;
+    private Backend second;
+    private Backend next;
+
+    @Setup(Level.Trial)
+    public void setUp() throws ZoneRegistrationException {
+        arena = Arena.ofShared();
+        first = new DefaultBackend();
+        second = new DefaultBackend();
+        table = new ZoneTable(warning -> {
+            throw new IllegalStateException("unexpected registry warning: " + warning);
+        });
+        table.changeBackends(() -> { }, () -> first);
+        for (int id = 1; id < ZoneIds.NO_ID; id++) {
+            table.register(id, "fixed-" + id, arena.allocate(64), OWNER);
+        }
+        for (int id = ZoneIds.NO_ID; id < ZoneIds.MAX_ZONES; id++) {
+            ZoneSlot slot = table.register(ZoneIds.NO_ID, "any-" + id, arena.allocate(64), OWNER);
+            if (slot.id() != id) {
+                throw new IllegalStateException("'any free id' gave " + slot.id() + ", expected " + id);
+            }
+        }
+        if (table.zones().size() != ZONES) {
+            throw new IllegalStateException(table.zones().size() + " zones, expected " + ZONES);
+        }
+        try {
+            table.register(ZoneIds.NO_ID, "one-too-many", arena.allocate(64), OWNER);
+            throw new IllegalStateException("the table took a zone beyond id " + ZONES);
+        } catch (RegistryFullException expected) {
+            // full, as it should be
+        }
+        next = second;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (table.zones().size() != ZONES || table.zones().stream().anyMatch(z -> z.refusal() != null)) {
+            throw new IllegalStateException("the swaps lost or refused zones");
+        }
+        arena.close();
+    }
+
+    /** one swap: 200 unregisters from the active backend, 200 registers with the other */
+    @Benchmark
+    public Backend swap() {
+        Backend to = next;
+        table.changeBackends(() -> { }, () -> to);
+        next = to == first ? second : first;
+        return to;
+    }
+}
