@@ -106,10 +106,12 @@ case "${1:-}" in
             END {
                 show("registry pair, default backend:", "registryPair")
                 show("registry pair, no backend:", "registryPairNoBackend")
+                show("registry pair, with coreimage:", "registryPairWithCoreImage")
                 show("ConcurrentHashMap put+remove:", "chmPair")
                 if (score["chmPair"] > 0) {
                     if ("registryPair" in score) printf "%-34s %10.1f x\n", "ratio registry/CHM:", score["registryPair"] / score["chmPair"]
                     if ("registryPairNoBackend" in score) printf "%-34s %10.1f x\n", "ratio registry (no backend)/CHM:", score["registryPairNoBackend"] / score["chmPair"]
+                    if ("registryPairWithCoreImage" in score) printf "%-34s %10.1f x\n", "ratio registry (coreimage)/CHM:", score["registryPairWithCoreImage"] / score["chmPair"]
                 }
                 show("backend swap, 200 zones:", "swap")
             }' "$results"

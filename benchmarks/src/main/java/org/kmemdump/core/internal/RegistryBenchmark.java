@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One zone registered and unregistered again, against the same pair on a {@link ConcurrentHashMap},
- * the cheapest thread-safe map the registry could have been. The table's listener is its default
- * no-op (the runtime's listener rebuilds the coreimage on every change, which is not measured here).
+ * the cheapest thread-safe map the registry could have been. {@link #registryPairWithCoreImage()}
+ * is the pair as the runtime does it: the coreimage ELF and VMCOREINFO zones rewritten on every change.
  *
  * <p>Every pair uses the fixed id {@link ZoneIds#USER_START} on an otherwise empty table and one
  * segment allocated up front from a shared arena, so no native allocation is timed.
@@ -38,6 +38,7 @@ public class RegistryBenchmark {
     private MemorySegment memory;
     private ZoneTable withBackend;
     private ZoneTable withoutBackend;
+    private ZoneTable withCoreImage;
     private ConcurrentHashMap<Integer, MemorySegment> map;
 
     @Setup(Level.Trial)
@@ -51,12 +52,23 @@ public class RegistryBenchmark {
             throw new IllegalStateException("the default backend did not become active");
         }
         withoutBackend = new ZoneTable(RegistryBenchmark::unexpected);
+        withCoreImage = new ZoneTable(RegistryBenchmark::unexpected);
+        withCoreImage.changeBackends(() -> { }, () -> backend);
+        CoreImage coreImage = new CoreImage(arena, Host.current(), "bench");
+        withCoreImage.listener(coreImage);
+        try {
+            withCoreImage.register(ZoneIds.ELF, "ELF", coreImage.elf(), OWNER);
+            withCoreImage.register(ZoneIds.VMCOREINFO, "VMCOREINFO", coreImage.vmcoreinfo(), OWNER);
+        } catch (ZoneRegistrationException e) {
+            throw new IllegalStateException(e);
+        }
         map = new ConcurrentHashMap<>();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (!withBackend.zones().isEmpty() || !withoutBackend.zones().isEmpty() || !map.isEmpty()) {
+        if (!withBackend.zones().isEmpty() || !withoutBackend.zones().isEmpty() || withCoreImage.zones().size() != 2
+                || !map.isEmpty()) {
             throw new IllegalStateException("a pair left something behind");
         }
         arena.close();
@@ -74,6 +86,13 @@ public class RegistryBenchmark {
     public boolean registryPairNoBackend() throws ZoneRegistrationException {
         withoutBackend.register(ID, NAME, memory, OWNER);
         return withoutBackend.unregister(ID, OWNER);
+    }
+
+    /** register + unregister with the default backend and the coreimage kept current, as in the runtime */
+    @Benchmark
+    public boolean registryPairWithCoreImage() throws ZoneRegistrationException {
+        withCoreImage.register(ID, NAME, memory, OWNER);
+        return withCoreImage.unregister(ID, OWNER);
     }
 
     /** put + remove of the same key and segment (47 is a cached Integer: nothing is boxed anew) */
