@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.kmemdump.format.Elf64;
+
 /**
  * Writes an ELF core of the running process from the live zones: the coreimage zones, then every
  * other zone, in ascending id order, each padded to a multiple of 4, exactly as the coreimage

@@ -9,6 +9,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 
+import org.kmemdump.format.Elf64;
+
 /**
  * The coreimage zones (kernel kmemdump v3, patch 03): zone {@code ELF} holds an ELF64 core header,
  * room for {@value org.kmemdump.api.ZoneIds#MAX_ZONES} program headers and the notes, ending with

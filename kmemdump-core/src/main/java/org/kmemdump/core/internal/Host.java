@@ -6,6 +6,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.kmemdump.format.Elf64;
+
 /** Facts about this process and machine that a core file records. */
 record Host(long pid, short elfMachine, int prstatusSize, long pageSize, String command) {
     /** {@code AT_PAGESZ} in the ELF auxiliary vector. */

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.kmemdump.format.Elf64;
+
 /**
  * Reads a little-endian ELF64 core file with the offsets of the System V gABI, written out here
  * rather than taken from {@link Elf64}, so that tests check the writer against the format and not

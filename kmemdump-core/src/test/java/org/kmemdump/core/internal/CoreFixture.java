@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistrationException;
+import org.kmemdump.format.Elf64;
 
 /**
  * A zone table set up as the runtime sets it up: a {@link CoreImage} as listener and its two zones

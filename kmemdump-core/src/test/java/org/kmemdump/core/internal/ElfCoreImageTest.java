@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.core.internal.CoreFile.Note;
 import org.kmemdump.core.internal.CoreFile.Segment;
+import org.kmemdump.format.Elf64;
 
 /**
  * {@link Elf64} against byte vectors written by hand from the System V gABI, then the zones a

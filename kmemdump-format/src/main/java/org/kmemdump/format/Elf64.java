@@ -1,4 +1,4 @@
-package org.kmemdump.core.internal;
+package org.kmemdump.format;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -9,64 +9,64 @@ import java.nio.charset.StandardCharsets;
  * The parts of the ELF64 format a core file needs (System V gABI, little-endian hosts only):
  * field offsets as named constants and writers for the header, program headers and notes.
  */
-final class Elf64 {
-    static final int EHDR_SIZE = 64;
-    static final int PHDR_SIZE = 56;
-    static final int NOTE_HEADER_SIZE = 12;
+public final class Elf64 {
+    public static final int EHDR_SIZE = 64;
+    public static final int PHDR_SIZE = 56;
+    public static final int NOTE_HEADER_SIZE = 12;
 
     // e_ident
-    static final byte[] MAGIC = {0x7f, 'E', 'L', 'F'};
-    static final int EI_CLASS = 4;
-    static final int EI_DATA = 5;
-    static final int EI_VERSION = 6;
-    static final byte ELFCLASS64 = 2;
-    static final byte ELFDATA2LSB = 1;
-    static final byte EV_CURRENT = 1;
+    public static final byte[] MAGIC = {0x7f, 'E', 'L', 'F'};
+    public static final int EI_CLASS = 4;
+    public static final int EI_DATA = 5;
+    public static final int EI_VERSION = 6;
+    public static final byte ELFCLASS64 = 2;
+    public static final byte ELFDATA2LSB = 1;
+    public static final byte EV_CURRENT = 1;
 
     // Elf64_Ehdr fields
-    static final long E_TYPE = 16;
-    static final long E_MACHINE = 18;
-    static final long E_VERSION = 20;
-    static final long E_ENTRY = 24;
-    static final long E_PHOFF = 32;
-    static final long E_SHOFF = 40;
-    static final long E_FLAGS = 48;
-    static final long E_EHSIZE = 52;
-    static final long E_PHENTSIZE = 54;
-    static final long E_PHNUM = 56;
-    static final long E_SHENTSIZE = 58;
-    static final long E_SHNUM = 60;
-    static final long E_SHSTRNDX = 62;
+    public static final long E_TYPE = 16;
+    public static final long E_MACHINE = 18;
+    public static final long E_VERSION = 20;
+    public static final long E_ENTRY = 24;
+    public static final long E_PHOFF = 32;
+    public static final long E_SHOFF = 40;
+    public static final long E_FLAGS = 48;
+    public static final long E_EHSIZE = 52;
+    public static final long E_PHENTSIZE = 54;
+    public static final long E_PHNUM = 56;
+    public static final long E_SHENTSIZE = 58;
+    public static final long E_SHNUM = 60;
+    public static final long E_SHSTRNDX = 62;
 
     // Elf64_Phdr fields
-    static final long P_TYPE = 0;
-    static final long P_FLAGS = 4;
-    static final long P_OFFSET = 8;
-    static final long P_VADDR = 16;
-    static final long P_PADDR = 24;
-    static final long P_FILESZ = 32;
-    static final long P_MEMSZ = 40;
-    static final long P_ALIGN = 48;
+    public static final long P_TYPE = 0;
+    public static final long P_FLAGS = 4;
+    public static final long P_OFFSET = 8;
+    public static final long P_VADDR = 16;
+    public static final long P_PADDR = 24;
+    public static final long P_FILESZ = 32;
+    public static final long P_MEMSZ = 40;
+    public static final long P_ALIGN = 48;
 
-    static final short ET_CORE = 4;
-    static final short EM_X86_64 = 62;
-    static final short EM_AARCH64 = 183;
-    static final int PT_LOAD = 1;
-    static final int PT_NOTE = 4;
-    static final int PF_W = 2;
-    static final int PF_R = 4;
-    static final int NT_PRSTATUS = 1;
-    static final int NT_PRPSINFO = 3;
-    static final int SHDR_SIZE = 64;
+    public static final short ET_CORE = 4;
+    public static final short EM_X86_64 = 62;
+    public static final short EM_AARCH64 = 183;
+    public static final int PT_LOAD = 1;
+    public static final int PT_NOTE = 4;
+    public static final int PF_W = 2;
+    public static final int PF_R = 4;
+    public static final int NT_PRSTATUS = 1;
+    public static final int NT_PRPSINFO = 3;
+    public static final int SHDR_SIZE = 64;
 
-    static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private Elf64() {
     }
 
-    static long align4(long n) {
+    public static long align4(long n) {
         return (n + 3) & ~3L;
     }
 
@@ -74,7 +74,7 @@ final class Elf64 {
      * Writes an {@code ET_CORE} header whose program headers follow it directly. Every field is
      * stored in place (no clearing first), so a reader never sees a zeroed header mid-update.
      */
-    static void writeCoreHeader(MemorySegment to, short machine, int phnum) {
+    public static void writeCoreHeader(MemorySegment to, short machine, int phnum) {
         MemorySegment.copy(MemorySegment.ofArray(MAGIC), 0, to, 0, MAGIC.length);
         to.set(ValueLayout.JAVA_BYTE, EI_CLASS, ELFCLASS64);
         to.set(ValueLayout.JAVA_BYTE, EI_DATA, ELFDATA2LSB);
@@ -96,7 +96,7 @@ final class Elf64 {
     }
 
     /** Writes program header {@code index}; a core's segments have {@code p_filesz == p_memsz}. */
-    static void writeProgramHeader(MemorySegment to, int index, int type, long offset, long vaddr, long size) {
+    public static void writeProgramHeader(MemorySegment to, int index, int type, long offset, long vaddr, long size) {
         long at = EHDR_SIZE + (long) index * PHDR_SIZE;
         to.set(U32, at + P_TYPE, type);
         to.set(U32, at + P_FLAGS, type == PT_LOAD ? PF_R | PF_W : 0);
@@ -109,12 +109,12 @@ final class Elf64 {
     }
 
     /** @return the size of a note header plus its padded owner name */
-    static long noteHeaderSize(String owner) {
+    public static long noteHeaderSize(String owner) {
         return NOTE_HEADER_SIZE + align4(owner.length() + 1L);
     }
 
     /** @return the size of a whole note with its padded descriptor */
-    static long noteSize(String owner, long descSize) {
+    public static long noteSize(String owner, long descSize) {
         return noteHeaderSize(owner) + align4(descSize);
     }
 
@@ -123,7 +123,7 @@ final class Elf64 {
      *
      * @return the offset of the descriptor
      */
-    static long writeNoteHeader(MemorySegment to, long at, String owner, long descSize, int type) {
+    public static long writeNoteHeader(MemorySegment to, long at, String owner, long descSize, int type) {
         byte[] name = owner.getBytes(StandardCharsets.US_ASCII);
         to.asSlice(at, noteHeaderSize(owner)).fill((byte) 0);
         to.set(U32, at, name.length + 1);
