@@ -1,0 +1,129 @@
+package org.kmemdump.format;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The minidump table against byte vectors written out by hand from the published struct layouts
+ * (kernel qcom_minidump.h / remoteproc qcom_common.c): little-endian, natural alignment.
+ */
+class MinidumpTableTest {
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment file = arena.allocate(SmemFile.LENGTH, 8).fill((byte) 0xAA);
+
+    @AfterEach
+    void close() {
+        arena.close();
+    }
+
+    private static byte[] hex(String spaced) {
+        return HexFormat.of().parseHex(spaced.replace(" ", ""));
+    }
+
+    private byte[] bytes(long offset, long length) {
+        return file.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    @Test
+    void structSizesAndMagicValuesAreThePublishedOnes() {
+        assertEquals(40, MinidumpTable.REGION_SIZE);
+        assertEquals(32, MinidumpTable.SUBSYSTEM_SIZE);
+        assertEquals(336, MinidumpTable.TOC_SIZE);
+        assertEquals(201 * 40, MinidumpTable.REGION_ARRAY_SIZE);
+        assertEquals(0x56414C49, MinidumpTable.REGION_VALID);
+        assertEquals(0x444F4E45, MinidumpTable.SS_ENCR_DONE);
+        assertEquals(0x454E424C, MinidumpTable.SS_ENABLED);
+        assertEquals(0x00004E52, MinidumpTable.SS_ENCR_NOTREQ);
+        assertEquals(602, MinidumpTable.SMEM_ITEM);
+    }
+
+    @Test
+    void smemHeaderAndTableOfContents() {
+        SmemFile.create(file);
+        long base = file.address();
+        byte[] address = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            address[i] = (byte) (base >>> (8 * i));
+        }
+        assertArrayEquals(hex("4b 4d 44 53 4d 45 4d 00  01 00 00 00  40 00 00 00"), bytes(0, 16), "magic, version, header length");
+        assertArrayEquals(address, bytes(16, 8), "base address");
+        assertArrayEquals(hex("5a 02 00 00 00 00 00 00  40 00 00 00 00 00 00 00  78 20 00 00 00 00 00 00"), bytes(24, 24),
+                "item 602 at 64, 336 + 8040 bytes long");
+        // global_toc: status 1, revision 1, enabled 'EBNL' little-endian, 4 bytes padding, then zeroed subsystems
+        assertArrayEquals(hex("01 00 00 00  01 00 00 00  4c 42 4e 45  00 00 00 00"), bytes(64, 16));
+        assertArrayEquals(new byte[320], bytes(80, 320), "subsystems start empty");
+    }
+
+    @Test
+    void applicationSubsystemEntry() {
+        MinidumpTable table = SmemFile.create(file);
+        table.enableApss(0x0000_7f00_1234_5678L);
+        // subsystem[0] at toc offset 16: status 1, enabled 'ENBL', encryption_status 'DONE', encryption_required 'NR',
+        // region_count 0, 4 bytes padding, regions_baseptr
+        assertArrayEquals(hex("01 00 00 00  4c 42 4e 45  45 4e 4f 44  52 4e 00 00  00 00 00 00  00 00 00 00  78 56 34 12 00 7f 00 00"),
+                bytes(64 + 16, 32));
+        assertArrayEquals(new byte[(int) MinidumpTable.REGION_ARRAY_SIZE], bytes(SmemFile.REGIONS_OFFSET, MinidumpTable.REGION_ARRAY_SIZE),
+                "the region array is zeroed");
+    }
+
+    @Test
+    void regionDescriptors() {
+        MinidumpTable table = SmemFile.create(file);
+        table.enableApss(SmemFile.regionsAddress(file));
+        table.append("ELF", 1, 0x1122_3344_5566_7788L, 100);
+        table.append("bundles", 6, 0x10L, 65536);
+        assertArrayEquals(hex("45 4c 46 00 00 00 00 00 00 00 00 00 00 00 00 00  01 00 00 00  49 4c 41 56"
+                + "  88 77 66 55 44 33 22 11  64 00 00 00 00 00 00 00"), bytes(SmemFile.REGIONS_OFFSET, 40));
+        assertArrayEquals(hex("62 75 6e 64 6c 65 73 00 00 00 00 00 00 00 00 00  06 00 00 00  49 4c 41 56"
+                + "  10 00 00 00 00 00 00 00  00 00 01 00 00 00 00 00"), bytes(SmemFile.REGIONS_OFFSET + 40, 40));
+        assertArrayEquals(hex("02 00 00 00"), bytes(64 + 16 + 16, 4), "region_count");
+    }
+
+    @Test
+    void removeCompactsAndZeroesTheLastEntry() {
+        MinidumpTable table = SmemFile.create(file);
+        table.enableApss(SmemFile.regionsAddress(file));
+        for (int id = 1; id <= 4; id++) {
+            table.append("z" + id, id, 0x1000L * id, 4 * id);
+        }
+        table.remove(table.find(2));
+        assertEquals(List.of(1, 3, 4), table.validRegions().stream().map(MinidumpTable.Region::seqNum).toList());
+        assertEquals(0x3000L, table.region(1).address());
+        assertArrayEquals(new byte[40], bytes(SmemFile.REGIONS_OFFSET + 3 * 40, 40), "the old last entry is zeroed");
+        assertEquals(3, table.regionCount());
+        assertEquals(-1, table.find(2));
+    }
+
+    @Test
+    void tableFullAndBadNames() {
+        MinidumpTable table = SmemFile.create(file);
+        table.enableApss(SmemFile.regionsAddress(file));
+        for (int id = 0; id < MinidumpTable.MAX_REGIONS; id++) {
+            table.append("r", id, 8, 8);
+        }
+        assertThrows(IllegalStateException.class, () -> table.append("r", 999, 8, 8));
+        assertThrows(IllegalArgumentException.class, () -> new MinidumpTable(file.asSlice(0, 100), file));
+    }
+
+    @Test
+    void readersNameTheBadField() {
+        SmemFile.create(file);
+        file.set(ValueLayout.JAVA_INT_UNALIGNED, SmemFile.VERSION_FIELD, 7);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SmemFile.check(file, "smem")).getMessage().contains("version 7"));
+        file.set(ValueLayout.JAVA_LONG_UNALIGNED, SmemFile.MAGIC_FIELD, 42);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SmemFile.check(file, "smem")).getMessage().contains("magic"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SmemFile.check(file.asSlice(0, 100), "smem"))
+                .getMessage().contains("truncated"));
+    }
+}
