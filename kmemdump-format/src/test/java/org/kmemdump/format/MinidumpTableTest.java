@@ -58,7 +58,7 @@ class MinidumpTableTest {
         }
         assertArrayEquals(hex("4b 4d 44 53 4d 45 4d 00  01 00 00 00  40 00 00 00"), bytes(0, 16), "magic, version, header length");
         assertArrayEquals(address, bytes(16, 8), "base address");
-        assertArrayEquals(hex("5a 02 00 00 00 00 00 00  40 00 00 00 00 00 00 00  78 20 00 00 00 00 00 00"), bytes(24, 24),
+        assertArrayEquals(hex("5a 02 00 00 00 00 00 00  40 00 00 00 00 00 00 00  b8 20 00 00 00 00 00 00"), bytes(24, 24),
                 "item 602 at 64, 336 + 8040 bytes long");
         // global_toc: status 1, revision 1, enabled 'EBNL' little-endian, 4 bytes padding, then zeroed subsystems
         assertArrayEquals(hex("01 00 00 00  01 00 00 00  4c 42 4e 45  00 00 00 00"), bytes(64, 16));
