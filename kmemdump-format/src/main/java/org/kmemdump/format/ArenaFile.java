@@ -1,0 +1,159 @@
+package org.kmemdump.format;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The persistent dump arena: a file in the kmemdump directory that the runtime maps shared and
+ * carves zone memory from, so the zones outlive the JVM (kill -9, crash, hang). Its header tells an
+ * outside reader who owns it, whether the owner is alive, and how to turn a zone address back into
+ * a file offset ({@code offset = address - base_address}).
+ *
+ * <pre>
+ * offset size field
+ *      0    8 magic              "KMDARENA", little-endian u64 {@link #MAGIC}
+ *      8    4 version            {@link #VERSION}; written last, 0 = not ready
+ *     12    4 header_length      {@link #HEADER_LENGTH}; zones start here
+ *     16    8 pid                the owner's process id
+ *     24    8 start_time         the owner's process start, ms since the epoch (pids are reused)
+ *     32    8 base_address       where the owner mapped offset 0
+ *     40    8 length             the file's length, header included
+ *     48    8 heartbeat          ms since the epoch, rewritten about every second
+ *     56    4 shutdown           0 while running, {@link #CLEAN_SHUTDOWN} after a clean stop
+ *     60    4 reserved
+ *     64    8 elf_address        address of the coreimage ELF zone, 0 if none
+ *     72    8 vmcoreinfo_address address of the coreimage VMCOREINFO zone, 0 if none
+ *     80   32 backend            name of the active backend, NUL-padded
+ *    112 3984 reserved
+ *   4096      zones
+ * </pre>
+ *
+ * 64-bit fields are 8-byte aligned, so each is written and read in one piece.
+ */
+public final class ArenaFile {
+    public static final long MAGIC = 0x414E455241444D4BL; // "KMDARENA"
+    public static final int VERSION = 1;
+    public static final int HEADER_LENGTH = 4096;
+    public static final int CLEAN_SHUTDOWN = 1;
+    public static final int BACKEND_NAME_LENGTH = 32;
+    public static final String FILE_NAME = "arena";
+
+    public static final long MAGIC_FIELD = 0;
+    public static final long VERSION_FIELD = 8;
+    public static final long HEADER_LENGTH_FIELD = 12;
+    public static final long PID = 16;
+    public static final long START_TIME = 24;
+    public static final long BASE_ADDRESS = 32;
+    public static final long LENGTH = 40;
+    public static final long HEARTBEAT = 48;
+    public static final long SHUTDOWN = 56;
+    public static final long ELF_ADDRESS = 64;
+    public static final long VMCOREINFO_ADDRESS = 72;
+    public static final long BACKEND = 80;
+
+    static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle U32_HANDLE = U32.varHandle();
+    private static final VarHandle U64_HANDLE = U64.varHandle();
+
+    /** The header as a reader sees it. */
+    public record Header(long pid, long startTime, long baseAddress, long length, long heartbeat, boolean cleanShutdown,
+            long elfAddress, long vmcoreinfoAddress, String backend) {
+        /** @return whether {@code [address, address + size)} lies in the zone part of the file */
+        public boolean holds(long address, long size) {
+            long offset = address - baseAddress;
+            return size >= 0 && offset >= HEADER_LENGTH && offset <= length && size <= length - offset;
+        }
+
+        /** @return the file offset of an address that {@link #holds} */
+        public long offsetOf(long address) {
+            return address - baseAddress;
+        }
+    }
+
+    private ArenaFile() {
+    }
+
+    /** Writes a new header for a file mapped at {@code file.address()}, version last. */
+    public static void create(MemorySegment file, long pid, long startTime, long heartbeat) {
+        U32_HANDLE.setRelease(file, VERSION_FIELD, 0);
+        file.asSlice(0, HEADER_LENGTH).fill((byte) 0);
+        file.set(U64, MAGIC_FIELD, MAGIC);
+        file.set(U32, HEADER_LENGTH_FIELD, HEADER_LENGTH);
+        file.set(U64, PID, pid);
+        file.set(U64, START_TIME, startTime);
+        file.set(U64, BASE_ADDRESS, file.address());
+        file.set(U64, LENGTH, file.byteSize());
+        file.set(U64, HEARTBEAT, heartbeat);
+        U32_HANDLE.setRelease(file, VERSION_FIELD, VERSION);
+    }
+
+    public static void heartbeat(MemorySegment file, long now) {
+        U64_HANDLE.setRelease(file, HEARTBEAT, now);
+    }
+
+    public static void cleanShutdown(MemorySegment file) {
+        U32_HANDLE.setRelease(file, SHUTDOWN, CLEAN_SHUTDOWN);
+    }
+
+    public static void coreimage(MemorySegment file, long elfAddress, long vmcoreinfoAddress) {
+        U64_HANDLE.setRelease(file, ELF_ADDRESS, elfAddress);
+        U64_HANDLE.setRelease(file, VMCOREINFO_ADDRESS, vmcoreinfoAddress);
+    }
+
+    /** Records the active backend's name, truncated to 31 bytes. */
+    public static void backend(MemorySegment file, String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(bytes.length, BACKEND_NAME_LENGTH - 1);
+        MemorySegment field = file.asSlice(BACKEND, BACKEND_NAME_LENGTH);
+        field.fill((byte) 0);
+        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, field, 0, length);
+    }
+
+    /**
+     * Reads and checks the header of a file of {@code fileLength} bytes, of which {@code file}
+     * holds at least the header.
+     *
+     * @throws IllegalArgumentException naming the file and the field that is wrong
+     */
+    public static Header read(MemorySegment file, long fileLength, String where) {
+        if (fileLength < HEADER_LENGTH || file.byteSize() < HEADER_LENGTH) {
+            throw new IllegalArgumentException(where + ": truncated: " + fileLength + " bytes, the arena header alone has " + HEADER_LENGTH);
+        }
+        long magic = file.get(U64, MAGIC_FIELD);
+        if (magic != MAGIC) {
+            throw new IllegalArgumentException(where + ": magic is 0x" + Long.toHexString(magic) + ", not a kmemdump arena");
+        }
+        int version = (int) U32_HANDLE.getAcquire(file, VERSION_FIELD);
+        if (version == 0) {
+            throw new IllegalArgumentException(where + ": version is 0: the arena was never finished (its owner died creating it)");
+        }
+        if (version != VERSION) {
+            throw new IllegalArgumentException(where + ": version " + version + " is not supported (this reader knows " + VERSION + ")");
+        }
+        int headerLength = file.get(U32, HEADER_LENGTH_FIELD);
+        if (headerLength != HEADER_LENGTH) {
+            throw new IllegalArgumentException(where + ": header_length is " + headerLength + ", expected " + HEADER_LENGTH);
+        }
+        long length = file.get(U64, LENGTH);
+        if (length != fileLength) {
+            throw new IllegalArgumentException(where + ": length field says " + length + " bytes but the file has " + fileLength);
+        }
+        long base = file.get(U64, BASE_ADDRESS);
+        if (base == 0 || base + length < base) {
+            throw new IllegalArgumentException(where + ": base_address 0x" + Long.toHexString(base) + " is impossible");
+        }
+        byte[] name = file.asSlice(BACKEND, BACKEND_NAME_LENGTH).toArray(ValueLayout.JAVA_BYTE);
+        int nameLength = 0;
+        while (nameLength < name.length && name[nameLength] != 0) {
+            nameLength++;
+        }
+        return new Header(file.get(U64, PID), file.get(U64, START_TIME), base, length,
+                (long) U64_HANDLE.getAcquire(file, HEARTBEAT), (int) U32_HANDLE.getAcquire(file, SHUTDOWN) == CLEAN_SHUTDOWN,
+                (long) U64_HANDLE.getAcquire(file, ELF_ADDRESS), (long) U64_HANDLE.getAcquire(file, VMCOREINFO_ADDRESS),
+                new String(name, 0, nameLength, StandardCharsets.UTF_8));
+    }
+}
