@@ -5,7 +5,7 @@ package org.kmemdump.api;
  * left exactly as it was before the call.
  */
 public abstract sealed class ZoneRegistrationException extends Exception
-        permits RegistryFullException, ZoneIdInUseException, BackendRefusedException {
+        permits RegistryFullException, ZoneIdInUseException, BackendRefusedException, ArenaFullException {
     private static final long serialVersionUID = 1L;
 
     ZoneRegistrationException(String message) {

@@ -52,6 +52,33 @@ public interface ZoneRegistry {
     }
 
     /**
+     * Allocates {@code size} bytes in the persistent dump arena and registers them as a zone, under
+     * a requested id or, with {@link ZoneIds#NO_ID}, the lowest free id from 49 up. The zone is
+     * freed when it is closed or when this bundle stops.
+     *
+     * @param size 1 byte up to the arena's free space
+     * @throws IllegalArgumentException naming the bad argument (id, name, size)
+     * @throws IllegalStateException    if the runtime has no persistent arena (its directory was
+     *                                  unusable: the message says why)
+     * @throws ArenaFullException       no free block is large enough
+     * @throws RegistryFullException    "any free id" found no free slot
+     * @throws ZoneIdInUseException     the requested id is taken
+     * @throws BackendRefusedException  the active backend refused the zone
+     * @since 1.1
+     */
+    ArenaZone allocate(int id, String name, long size) throws ZoneRegistrationException;
+
+    /**
+     * Allocates and registers an arena zone under any free id.
+     *
+     * @see #allocate(int, String, long)
+     * @since 1.1
+     */
+    default ArenaZone allocate(String name, long size) throws ZoneRegistrationException {
+        return allocate(ZoneIds.NO_ID, name, size);
+    }
+
+    /**
      * Unregisters one of this bundle's zones: the active backend forgets it, then the slot is
      * freed. Unregister before freeing the zone's memory.
      *

@@ -2,7 +2,10 @@ package org.kmemdump.core.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
+import org.kmemdump.api.ArenaZone;
 import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.api.ZoneRegistry;
@@ -20,12 +23,16 @@ import org.osgi.service.component.annotations.ServiceScope;
  */
 @Component(scope = ServiceScope.BUNDLE)
 public class BundleZoneRegistry implements ZoneRegistry {
+    private final KmemdumpRuntime runtime;
     private final ZoneTable table;
     private final Owner owner;
+    /** This bundle's arena zones, freed (after unregistering) when it goes. */
+    private final Set<PersistentZone> allocated = ConcurrentHashMap.newKeySet();
 
     @Activate
     public BundleZoneRegistry(@Reference KmemdumpRuntime runtime, ComponentContext context) {
         Bundle user = context.getUsingBundle();
+        this.runtime = runtime;
         this.table = runtime.table();
         this.owner = new Owner(user.getBundleId(), user.getSymbolicName());
     }
@@ -33,11 +40,19 @@ public class BundleZoneRegistry implements ZoneRegistry {
     @Deactivate
     void deactivate() {
         table.unregisterAll(owner);
+        List.copyOf(allocated).forEach(PersistentZone::close);
     }
 
     @Override
     public Zone register(int id, String name, MemorySegment memory) throws ZoneRegistrationException {
         return table.register(id, name, memory, owner).zone();
+    }
+
+    @Override
+    public ArenaZone allocate(int id, String name, long size) throws ZoneRegistrationException {
+        PersistentZone zone = runtime.allocate(id, name, size, owner, allocated::remove);
+        allocated.add(zone);
+        return zone;
     }
 
     @Override

@@ -4,8 +4,8 @@ import static org.kmemdump.api.ZoneIds.ELF;
 import static org.kmemdump.api.ZoneIds.MAX_ZONES;
 import static org.kmemdump.api.ZoneIds.VMCOREINFO;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 
@@ -46,14 +46,14 @@ final class CoreImage implements ZoneTable.Listener {
     private final long notesOffset;
     private final long vmcoreinfoNoteOffset;
 
-    CoreImage(Arena arena, Host host, String release) {
+    CoreImage(SegmentAllocator memory, Host host, String release) {
         this.host = host;
         this.release = release;
         notesOffset = Elf64.EHDR_SIZE + (long) MAX_ZONES * Elf64.PHDR_SIZE;
         long prpsinfoOffset = notesOffset + Elf64.noteSize(CORE, host.prstatusSize());
         vmcoreinfoNoteOffset = prpsinfoOffset + Elf64.noteSize(CORE, PRPSINFO_SIZE);
-        elf = arena.allocate(vmcoreinfoNoteOffset + Elf64.noteHeaderSize(VMCOREINFO_NOTE), 8);
-        vmcoreinfo = arena.allocate(VMCOREINFO_CAPACITY, 8);
+        elf = memory.allocate(vmcoreinfoNoteOffset + Elf64.noteHeaderSize(VMCOREINFO_NOTE), 8);
+        vmcoreinfo = memory.allocate(VMCOREINFO_CAPACITY, 8);
 
         long prstatus = Elf64.writeNoteHeader(elf, notesOffset, CORE, host.prstatusSize(), Elf64.NT_PRSTATUS);
         elf.set(Elf64.U32, prstatus + PRSTATUS_PID, (int) host.pid());

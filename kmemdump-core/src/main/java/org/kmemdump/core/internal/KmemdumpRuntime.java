@@ -10,10 +10,15 @@ import static org.kmemdump.api.ZoneIds.VMCOREINFO;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
+import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistrationException;
+import org.kmemdump.api.ZoneRegistry;
+import org.kmemdump.format.DumpDirectory;
 import org.kmemdump.backend.Backend;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -51,6 +56,11 @@ public class KmemdumpRuntime {
                 description = "Name of the backend to keep active whatever the service rankings; empty to let "
                         + "the highest service.ranking win. While no backend of that name is present, the ranking decides.")
         String pinned_backend() default "";
+
+        @AttributeDefinition(name = "Arena size",
+                description = "Bytes of the persistent dump arena file (sparse: pages cost memory once written). "
+                        + "Read at start. The directory is the framework property kmemdump.directory.")
+        long arena_size() default 64L << 20;
     }
 
     private final ZoneTable table = new ZoneTable(this::warn);
@@ -62,7 +72,11 @@ public class KmemdumpRuntime {
     private volatile Logger logger;
 
     private BundleContext context;
-    private Arena arena;
+    /** The persistent arena, or null when its directory was unusable (then {@link #arenaProblem} says why). */
+    private DumpArena dumpArena;
+    private String arenaProblem;
+    /** Where the runtime's zones live when there is no persistent arena. */
+    private Arena volatileMemory;
     private MemorySegment bundleTable;
     private Owner runtimeOwner;
 
@@ -73,23 +87,49 @@ public class KmemdumpRuntime {
         modified(config);
         Host host = Host.current();
         RuntimeFacts facts = new RuntimeFacts(context, host);
-        arena = Arena.ofShared();
-        CoreImage coreImage = new CoreImage(arena, host, facts.release());
-        table.listener(coreImage);
-        bundleTable = arena.allocate(BUNDLE_TABLE_CAPACITY);
+        SegmentAllocator memory = openArena(config.arena_size());
+        CoreImage coreImage = new CoreImage(memory, host, facts.release());
+        DumpArena persistent = dumpArena;
+        if (persistent != null) {
+            persistent.coreimage(coreImage.elf(), coreImage.vmcoreinfo());
+            table.listener((zones, backend) -> {
+                coreImage.zonesChanged(zones, backend);
+                persistent.backend(backend);
+            });
+        } else {
+            table.listener(coreImage);
+        }
+        bundleTable = memory.allocate(BUNDLE_TABLE_CAPACITY);
         writeBundleTable();
         try {
             table.register(ELF, "ELF", coreImage.elf(), runtimeOwner);
             table.register(VMCOREINFO, "VMCOREINFO", coreImage.vmcoreinfo(), runtimeOwner);
-            table.register(CONFIG, "config", Text.allocate(arena, facts.configuration()), runtimeOwner);
-            table.register(RELEASE, "release", Text.allocate(arena, facts.release()), runtimeOwner);
-            table.register(BANNER, "banner", Text.allocate(arena, facts.banner()), runtimeOwner);
+            table.register(CONFIG, "config", Text.allocate(memory, facts.configuration()), runtimeOwner);
+            table.register(RELEASE, "release", Text.allocate(memory, facts.release()), runtimeOwner);
+            table.register(BANNER, "banner", Text.allocate(memory, facts.banner()), runtimeOwner);
             table.register(BUNDLES, "bundles", bundleTable, runtimeOwner);
         } catch (ZoneRegistrationException | RuntimeException e) {
             release();
             throw e;
         }
         context.addBundleListener(bundleTableUpdater);
+    }
+
+    /**
+     * Opens the persistent arena; if its directory is unusable the registry still works, with the
+     * runtime's zones in ordinary memory, and says why on every {@code allocate}.
+     */
+    private SegmentAllocator openArena(long size) {
+        Path directory = DumpDirectory.resolve(context.getProperty(DumpDirectory.PROPERTY));
+        try {
+            dumpArena = DumpArena.open(directory, size);
+            return dumpArena;
+        } catch (IOException | RuntimeException e) {
+            arenaProblem = "no persistent dump arena in " + directory + ": " + e.getMessage();
+            warn(arenaProblem + "; zones will not outlive this JVM");
+            volatileMemory = Arena.ofShared();
+            return volatileMemory;
+        }
     }
 
     @Modified
@@ -108,7 +148,45 @@ public class KmemdumpRuntime {
         table.unregisterAll(runtimeOwner);
         table.listener((zones, backend) -> { });
         synchronized (bundleTableUpdater) {
-            arena.close();
+            bundleTable = null;
+            if (volatileMemory != null) {
+                volatileMemory.close();
+            }
+            if (dumpArena != null) {
+                try {
+                    dumpArena.close();
+                } catch (IOException e) {
+                    warn("could not close the dump arena in " + dumpArena.directory() + " cleanly: " + e);
+                }
+            }
+        }
+    }
+
+    /** Allocates a zone in the persistent arena and registers it; see {@link ZoneRegistry#allocate}. */
+    PersistentZone allocate(int id, String name, long size, Owner owner, Consumer<PersistentZone> onClose)
+            throws ZoneRegistrationException {
+        if (id != ZoneIds.NO_ID) {
+            ZoneArguments.checkId(id);
+        }
+        ZoneArguments.checkName(name);
+        if (size <= 0) {
+            throw new IllegalArgumentException("zone size " + size + " must be at least 1 byte");
+        }
+        DumpArena arena = dumpArena;
+        if (arena == null) {
+            throw new IllegalStateException(arenaProblem);
+        }
+        DumpArena.Block block;
+        try {
+            block = arena.allocateBlock(size);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not map " + size + " bytes of the dump arena: " + e.getMessage(), e);
+        }
+        try {
+            return new PersistentZone(table, arena, table.register(id, name, block.registered(), owner), block, onClose);
+        } catch (ZoneRegistrationException | RuntimeException e) {
+            arena.free(block);
+            throw e;
         }
     }
 
@@ -149,7 +227,7 @@ public class KmemdumpRuntime {
                     .append(bundle.getSymbolicName()).append(' ').append(bundle.getVersion()).append('\n');
         }
         synchronized (bundleTableUpdater) {
-            if (bundleTable.scope().isAlive()) {
+            if (bundleTable != null) {
                 Text.write(bundleTable, text.toString());
             }
         }

@@ -1,7 +1,7 @@
 package org.kmemdump.core.internal;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.nio.charset.StandardCharsets;
 
 /** Text held in zones: UTF-8, NUL-padded to the zone's size, so C tools read it as a string. */
@@ -10,9 +10,9 @@ final class Text {
     }
 
     /** @return a zone holding exactly {@code text} and a terminating NUL */
-    static MemorySegment allocate(Arena arena, String text) {
+    static MemorySegment allocate(SegmentAllocator memory, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        MemorySegment zone = arena.allocate(bytes.length + 1L);
+        MemorySegment zone = memory.allocate(bytes.length + 1L);
         MemorySegment.copy(MemorySegment.ofArray(bytes), 0, zone, 0, bytes.length);
         return zone;
     }

@@ -111,6 +111,21 @@ final class ZoneTable {
         }
     }
 
+    /**
+     * Unregisters {@code slot} if it is still registered: its id may have been unregistered and
+     * taken again since, and then the newer zone must stay.
+     */
+    void unregisterIfPresent(ZoneSlot slot) {
+        locked(() -> {
+            ZoneSlot current = slots[slot.id()];
+            if (current != null && current.memory() == slot.memory() && current.owner().equals(slot.owner())) {
+                release(current);
+                changed();
+            }
+            return null;
+        });
+    }
+
     /** Unregisters every zone of an owner that is going away. */
     void unregisterAll(Owner owner) {
         locked(() -> {
