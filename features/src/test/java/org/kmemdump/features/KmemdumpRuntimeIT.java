@@ -64,7 +64,9 @@ class KmemdumpRuntimeIT {
                 "--enable-native-access=ALL-UNNAMED",
                 // the launcher's framework cache and extracted jars go to the test's directory, which JUnit
                 // deletes even when the child had to be killed
-                "-Djava.io.tmpdir=" + work));
+                "-Djava.io.tmpdir=" + work,
+                // its own kmemdump directory: a runtime takes a directory's lock, and tests must not share one
+                "-Dkmemdump.directory=" + work.resolve("kmemdump")));
         command.addAll(List.of(properties));
         command.addAll(List.of("-jar", runtimeJar.toString()));
         // a command that throws prints "gogo: <exception>" and ends a -c script before its "stop 0"

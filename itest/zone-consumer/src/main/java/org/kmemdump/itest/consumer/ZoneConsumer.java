@@ -1,8 +1,6 @@
 package org.kmemdump.itest.consumer;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-
+import org.kmemdump.api.ArenaZone;
 import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.api.ZoneRegistry;
 import org.osgi.service.component.annotations.Activate;
@@ -10,21 +8,20 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * Registers {@value #ZONES} zones named {@code consumer-<n>}, each filled with the byte
- * {@code 'A' + n}. It never unregisters them: the registry must do that when this bundle stops.
- * The memory comes from an automatic arena, so it stays alive as long as the registry holds it.
+ * Allocates {@value #ZONES} zones of {@value #SIZE} bytes in the persistent dump arena, named
+ * {@code consumer-<n>}, each filled with the byte {@code 'A' + n}. It never frees them: the
+ * registry must unregister and free them when this bundle stops.
  */
 @Component(immediate = true, service = {})
 public class ZoneConsumer {
     static final int ZONES = 3;
+    static final int SIZE = 4096;
 
     @Activate
     public ZoneConsumer(@Reference ZoneRegistry registry) throws ZoneRegistrationException {
-        Arena arena = Arena.ofAuto();
         for (int n = 0; n < ZONES; n++) {
-            MemorySegment zone = arena.allocate(4096);
-            zone.fill((byte) ('A' + n));
-            registry.register("consumer-" + n, zone);
+            ArenaZone zone = registry.allocate("consumer-" + n, SIZE);
+            zone.memory().fill((byte) ('A' + n));
         }
     }
 }

@@ -1,0 +1,137 @@
+package org.kmemdump.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel.MapMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmemdump.api.ArenaFullException;
+import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.DumpDirectory;
+
+/** The arena file as an outside reader sees it, through its own mapping of the real file. */
+class DumpArenaTest {
+    private static final long SIZE = 1 << 20;
+
+    @TempDir
+    Path parent;
+
+    private Path directory() {
+        return parent.resolve("kmemdump");
+    }
+
+    private ArenaFile.Header readHeader() throws IOException {
+        Path file = directory().resolve(ArenaFile.FILE_NAME);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            return ArenaFile.read(channel.map(MapMode.READ_ONLY, 0, channel.size(), arena), channel.size(), file.toString());
+        }
+    }
+
+    private byte[] fileBytes(long offset, int length) throws IOException {
+        byte[] bytes = new byte[length];
+        System.arraycopy(Files.readAllBytes(directory().resolve(ArenaFile.FILE_NAME)), (int) offset, bytes, 0, length);
+        return bytes;
+    }
+
+    @Test
+    void createsAnOwnerOnlyArenaWithAHeaderNamingThisProcess() throws Exception {
+        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(directory())));
+            Path file = directory().resolve(ArenaFile.FILE_NAME);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            assertEquals(SIZE, Files.size(file));
+            ArenaFile.Header header = readHeader();
+            assertEquals(ProcessHandle.current().pid(), header.pid());
+            assertFalse(header.cleanShutdown());
+            assertTrue(System.currentTimeMillis() - header.heartbeat() < 5_000);
+        }
+        assertTrue(readHeader().cleanShutdown(), "close marks a clean shutdown");
+    }
+
+    @Test
+    void theHeartbeatMoves() throws Exception {
+        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+            long first = readHeader().heartbeat();
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (readHeader().heartbeat() == first && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(readHeader().heartbeat() > first, "the heartbeat was rewritten within 5 s");
+        }
+    }
+
+    @Test
+    void oneRuntimePerDirectory() throws Exception {
+        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+            IOException busy = assertThrows(IOException.class, () -> DumpArena.open(directory(), SIZE));
+            assertTrue(busy.getMessage().contains("in use by another kmemdump runtime"), busy.getMessage());
+        }
+        DumpArena.open(directory(), SIZE).close();
+    }
+
+    @Test
+    void aCrashedRunsFilesAreKeptAndACleanRunsAreReplaced() throws Exception {
+        leaveACrashedRun();
+        try (DumpArena next = DumpArena.open(directory(), SIZE)) {
+            Path previous = directory().resolve(DumpDirectory.PREVIOUS);
+            byte[] kept = Files.readAllBytes(previous.resolve(ArenaFile.FILE_NAME));
+            assertEquals("last words", new String(kept, 4096, 10, StandardCharsets.US_ASCII));
+            assertEquals("table", Files.readString(previous.resolve("smem")));
+            assertFalse(Files.exists(directory().resolve("smem")));
+        }
+        try (DumpArena again = DumpArena.open(directory(), SIZE)) {
+            assertTrue(Files.exists(directory().resolve(DumpDirectory.PREVIOUS).resolve(ArenaFile.FILE_NAME)),
+                    "a clean run does not replace the kept crash");
+            assertFalse(readHeader().cleanShutdown());
+        }
+    }
+
+    /** The files a killed runtime leaves: an arena whose header has no clean-shutdown mark, and a table. */
+    private void leaveACrashedRun() throws IOException {
+        DumpDirectory.prepare(directory());
+        try (FileChannel channel = FileChannel.open(directory().resolve(ArenaFile.FILE_NAME), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
+            MemorySegment file = channel.map(MapMode.READ_WRITE, 0, 2 * 4096, arena);
+            ArenaFile.create(file, 1, 2, 3);
+            file.setString(4096, "last words");
+        }
+        Files.writeString(directory().resolve("smem"), "table");
+    }
+
+    @Test
+    void aBlockIsTheSamePagesThroughBothMappingsAndFreeingRevokesTheOwnersView() throws Exception {
+        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+            DumpArena.Block block = arena.allocateBlock(100);
+            block.owned().setString(0, "through the owner's mapping");
+            assertEquals("through the owner's mapping", block.registered().getString(0));
+            assertArrayEquals("through".getBytes(), fileBytes(block.offset(), 7), "and in the file");
+            assertEquals(block.offset(), block.registered().address() - readHeader().baseAddress());
+            arena.free(block);
+            assertThrows(IllegalStateException.class, () -> block.owned().get(ValueLayout.JAVA_BYTE, 0));
+            assertEquals(block.offset(), arena.allocateBlock(100).offset(), "the block is reused");
+        }
+    }
+
+    @Test
+    void aFullArenaSaysHowFull() throws Exception {
+        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+            ArenaFullException full = assertThrows(ArenaFullException.class, () -> arena.allocateBlock(SIZE));
+            assertTrue(full.getMessage().contains("raise arena.size"), full.getMessage());
+        }
+    }
+}
