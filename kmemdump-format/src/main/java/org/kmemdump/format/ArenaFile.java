@@ -27,11 +27,14 @@ import java.nio.charset.StandardCharsets;
  *     64    8 elf_address        address of the coreimage ELF zone, 0 if none
  *     72    8 vmcoreinfo_address address of the coreimage VMCOREINFO zone, 0 if none
  *     80   32 backend            name of the active backend, NUL-padded
- *    112 3984 reserved
+ *    112    8 elf_size           size of the coreimage ELF zone
+ *    120    8 vmcoreinfo_size    size of the coreimage VMCOREINFO zone
+ *    128 3968 reserved
  *   4096      zones
  * </pre>
  *
- * 64-bit fields are 8-byte aligned, so each is written and read in one piece.
+ * 64-bit fields are 8-byte aligned, so each is written and read in one piece. The coreimage
+ * fields let a reader rebuild the core from this file alone, whatever backend was active.
  */
 public final class ArenaFile {
     public static final long MAGIC = 0x414E455241444D4BL; // "KMDARENA"
@@ -53,6 +56,8 @@ public final class ArenaFile {
     public static final long ELF_ADDRESS = 64;
     public static final long VMCOREINFO_ADDRESS = 72;
     public static final long BACKEND = 80;
+    public static final long ELF_SIZE = 112;
+    public static final long VMCOREINFO_SIZE = 120;
 
     static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -61,7 +66,7 @@ public final class ArenaFile {
 
     /** The header as a reader sees it. */
     public record Header(long pid, long startTime, long baseAddress, long length, long heartbeat, boolean cleanShutdown,
-            long elfAddress, long vmcoreinfoAddress, String backend) {
+            long elfAddress, long elfSize, long vmcoreinfoAddress, long vmcoreinfoSize, String backend) {
         /** @return whether {@code [address, address + size)} lies in the zone part of the file */
         public boolean holds(long address, long size) {
             long offset = address - baseAddress;
@@ -99,9 +104,12 @@ public final class ArenaFile {
         U32_HANDLE.setRelease(file, SHUTDOWN, CLEAN_SHUTDOWN);
     }
 
-    public static void coreimage(MemorySegment file, long elfAddress, long vmcoreinfoAddress) {
-        U64_HANDLE.setRelease(file, ELF_ADDRESS, elfAddress);
-        U64_HANDLE.setRelease(file, VMCOREINFO_ADDRESS, vmcoreinfoAddress);
+    /** Records where the coreimage zones are; sizes first, so an address is never read with a stale size. */
+    public static void coreimage(MemorySegment file, MemorySegment elf, MemorySegment vmcoreinfo) {
+        U64_HANDLE.setRelease(file, ELF_SIZE, elf.byteSize());
+        U64_HANDLE.setRelease(file, VMCOREINFO_SIZE, vmcoreinfo.byteSize());
+        U64_HANDLE.setRelease(file, ELF_ADDRESS, elf.address());
+        U64_HANDLE.setRelease(file, VMCOREINFO_ADDRESS, vmcoreinfo.address());
     }
 
     /** Records the active backend's name, truncated to 31 bytes. */
@@ -153,7 +161,8 @@ public final class ArenaFile {
         }
         return new Header(file.get(U64, PID), file.get(U64, START_TIME), base, length,
                 (long) U64_HANDLE.getAcquire(file, HEARTBEAT), (int) U32_HANDLE.getAcquire(file, SHUTDOWN) == CLEAN_SHUTDOWN,
-                (long) U64_HANDLE.getAcquire(file, ELF_ADDRESS), (long) U64_HANDLE.getAcquire(file, VMCOREINFO_ADDRESS),
+                (long) U64_HANDLE.getAcquire(file, ELF_ADDRESS), (long) U64_HANDLE.getAcquire(file, ELF_SIZE),
+                (long) U64_HANDLE.getAcquire(file, VMCOREINFO_ADDRESS), (long) U64_HANDLE.getAcquire(file, VMCOREINFO_SIZE),
                 new String(name, 0, nameLength, StandardCharsets.UTF_8));
     }
 }

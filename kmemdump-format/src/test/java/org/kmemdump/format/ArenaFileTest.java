@@ -42,15 +42,16 @@ class ArenaFileTest {
     @Test
     void headerBytes() {
         ArenaFile.create(file, 4242, 1_700_000_000_123L, 1_700_000_001_000L);
-        ArenaFile.coreimage(file, 0x1000, 0x2000);
+        ArenaFile.coreimage(file, file.asSlice(4096, 100), file.asSlice(8192, 200));
         ArenaFile.backend(file, "minidump");
         assertArrayEquals(HexFormat.of().parseHex("4b4d444152454e41" + "01000000" + "00100000"), bytes(0, 16),
                 "magic KMDARENA, version 1, header length 4096");
         assertArrayEquals(le64(4242, 1_700_000_000_123L, file.address(), LENGTH, 1_700_000_001_000L), bytes(16, 40));
         assertArrayEquals(new byte[8], bytes(56, 8), "running, reserved");
-        assertArrayEquals(le64(0x1000, 0x2000), bytes(64, 16));
+        assertArrayEquals(le64(file.address() + 4096, file.address() + 8192), bytes(64, 16));
+        assertArrayEquals(le64(100, 200), bytes(112, 16), "coreimage sizes");
         assertArrayEquals("minidump\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".getBytes(), bytes(80, 32));
-        assertArrayEquals(new byte[4096 - 112], bytes(112, 4096 - 112), "the rest of the header is zero");
+        assertArrayEquals(new byte[4096 - 128], bytes(128, 4096 - 128), "the rest of the header is zero");
         assertArrayEquals(HexFormat.of().parseHex("aaaa"), bytes(4096, 2), "zones are not touched");
     }
 

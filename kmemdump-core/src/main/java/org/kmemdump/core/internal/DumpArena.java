@@ -182,7 +182,7 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
     }
 
     void coreimage(MemorySegment elf, MemorySegment vmcoreinfo) {
-        ArenaFile.coreimage(file, elf.address(), vmcoreinfo.address());
+        ArenaFile.coreimage(file, elf, vmcoreinfo);
     }
 
     void backend(String name) {
