@@ -1,6 +1,10 @@
 package org.kmemdump.itest.consumer;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
 import org.kmemdump.api.ArenaZone;
+import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.api.ZoneRegistry;
 import org.osgi.service.component.annotations.Activate;
@@ -9,8 +13,10 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * Allocates {@value #ZONES} zones of {@value #SIZE} bytes in the persistent dump arena, named
- * {@code consumer-<n>}, each filled with the byte {@code 'A' + n}. It never frees them: the
- * registry must unregister and free them when this bundle stops.
+ * {@code consumer-<n>}, each filled with the byte {@code 'A' + n}, and registers one zone of
+ * ordinary native memory under {@link ZoneIds#USER_END}, {@code consumer-native}, filled with
+ * {@code 'N'} (readable only from the live or stopped process). It never frees them: the registry
+ * must unregister them when this bundle stops.
  */
 @Component(immediate = true, service = {})
 public class ZoneConsumer {
@@ -23,5 +29,9 @@ public class ZoneConsumer {
             ArenaZone zone = registry.allocate("consumer-" + n, SIZE);
             zone.memory().fill((byte) ('A' + n));
         }
+        // an automatic arena: the registry's reference keeps the memory alive while it is registered
+        MemorySegment nativeZone = Arena.ofAuto().allocate(SIZE);
+        nativeZone.fill((byte) 'N');
+        registry.register(ZoneIds.USER_END, "consumer-native", nativeZone);
     }
 }
