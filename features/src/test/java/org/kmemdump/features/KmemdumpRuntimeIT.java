@@ -225,7 +225,7 @@ class KmemdumpRuntimeIT {
                 "no backend should be tracked, got:\n" + backends + "\n" + runtime.describe());
     }
 
-    private static void assertRuntimeZones(String text, Child runtime) {
+    private void assertRuntimeZones(String text, Child runtime) {
         Map<Integer, String[]> zones = zoneRows(text);
         Map<Integer, String> names = new LinkedHashMap<>();
         zones.forEach((id, row) -> names.put(id, row[0]));
@@ -238,6 +238,8 @@ class KmemdumpRuntimeIT {
                     "zone " + id + " needs an address and a size\n" + runtime.describe());
         });
         assertTrue(text.contains("\n6 zones"), "zone count line\n" + runtime.describe());
+        assertTrue(text.contains("\narena: " + work.resolve("kmemdump").resolve("arena") + ": 67108864 bytes"),
+                "the persistent arena in the runtime's kmemdump directory\n" + runtime.describe());
     }
 
     /** Nothing on stderr: no launcher errors, no failed bundle starts, no Unsafe or native-access warnings. */

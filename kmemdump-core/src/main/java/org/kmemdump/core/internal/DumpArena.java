@@ -181,6 +181,11 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
         allocator.free(block.offset(), block.size());
     }
 
+    /** @return e.g. {@code /dev/shm/kmemdump-me/arena: 67108864 bytes, 66990080 free} */
+    synchronized String describe() {
+        return directory.resolve(ArenaFile.FILE_NAME) + ": " + file.byteSize() + " bytes, " + allocator.freeBytes() + " free";
+    }
+
     void coreimage(MemorySegment elf, MemorySegment vmcoreinfo) {
         ArenaFile.coreimage(file, elf, vmcoreinfo);
     }

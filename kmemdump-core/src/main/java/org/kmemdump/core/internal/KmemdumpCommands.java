@@ -39,6 +39,7 @@ public class KmemdumpCommands {
                     zone.owner().name() + " [" + zone.owner().bundleId() + "]", state(zone, backend));
         }
         out.printf("%d zones%n", zones.size());
+        out.println("arena: " + runtime.arenaStatus());
     }
 
     private static String state(ZoneSlot zone, String backend) {

@@ -162,6 +162,12 @@ public class KmemdumpRuntime {
         }
     }
 
+    /** @return where the persistent arena is and how full, or why there is none */
+    String arenaStatus() {
+        DumpArena arena = dumpArena;
+        return arena == null ? arenaProblem : arena.describe();
+    }
+
     /** Allocates a zone in the persistent arena and registers it; see {@link ZoneRegistry#allocate}. */
     PersistentZone allocate(int id, String name, long size, Owner owner, Consumer<PersistentZone> onClose)
             throws ZoneRegistrationException {
