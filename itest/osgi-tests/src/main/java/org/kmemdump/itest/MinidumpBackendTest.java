@@ -2,6 +2,7 @@ package org.kmemdump.itest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.kmemdump.itest.Fixture.await;
 import static org.kmemdump.itest.Fixture.ids;
@@ -36,7 +37,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectService;
 
 /**
  * The minidump backend installed, swapped in and removed at runtime: the zones the registry holds
@@ -49,9 +49,11 @@ class MinidumpBackendTest {
 
     @InjectBundleContext
     BundleContext context;
-    @InjectService
-    ZoneRegistry registry;
 
+    // Looked up, not injected: an injected service is tracked, and a tracker that takes the core's new
+    // ZoneRegistry first would bring the core up before the backend and hide the cycle of the restart test.
+    private ServiceReference<ZoneRegistry> registryReference;
+    private ZoneRegistry registry;
     private Fixture fixture;
     private Arena arena;
     private Bundle consumer;
@@ -66,6 +68,7 @@ class MinidumpBackendTest {
     @BeforeEach
     void setUp() throws Exception {
         fixture = new Fixture(context);
+        lookUpRegistry();
         arena = Arena.ofShared();
         smem = DumpDirectory.resolve(context.getProperty(DumpDirectory.PROPERTY)).resolve(SmemFile.FILE_NAME);
         consumer = fixture.install("zone-consumer");
@@ -88,7 +91,14 @@ class MinidumpBackendTest {
             }
         }
         await("the default backend to be active again", () -> Fixture.activeBackend(registry).equals("default"));
+        context.ungetService(registryReference);
         arena.close();
+    }
+
+    private void lookUpRegistry() {
+        registryReference = context.getServiceReference(ZoneRegistry.class);
+        registry = context.getService(registryReference);
+        assertNotNull(registry, "the core's ZoneRegistry service gave no object (a failed activation; see the log)");
     }
 
     private void startMinidump() throws Exception {
@@ -170,6 +180,25 @@ class MinidumpBackendTest {
 
         registry.unregister(ZoneIds.USER_END);
         assertTrue(regionsIn(smem).stream().noneMatch(r -> r.seqNum() == ZoneIds.USER_END), regionsIn(smem).toString());
+        assertTableHoldsEveryZone(smem);
+    }
+
+    /**
+     * The core gets every backend while it activates, and this backend needs the core's registry: a
+     * cycle that must not leave the backend failed when the core restarts. Nothing else may bring the
+     * core up first, so the consumer goes and the registry is looked up only afterwards.
+     */
+    @Test
+    void itIsActiveAgainAfterTheCoreRestarts() throws Exception {
+        consumer.uninstall();
+        startMinidump();
+        Bundle core = registryReference.getBundle();
+        core.stop();
+        assertFalse(apssEnabled(smem), "without the core the backend is deactivated");
+        core.start();
+        lookUpRegistry();
+        await("the minidump backend to be active again", () -> Fixture.activeBackend(registry).equals("minidump"));
+        assertEquals(List.of(1, 2, 3, 4, 5, 6), ids(registry));
         assertTableHoldsEveryZone(smem);
     }
 

@@ -28,8 +28,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * a reader that looks at any instant, even after the JVM was killed between two stores, finds only
  * complete regions. {@link org.kmemdump.format.MinidumpTable#append} and
  * {@link org.kmemdump.format.MinidumpTable#remove} give the exact order.
+ *
+ * <p>Immediate because of a cycle: the core gets every backend while it activates, and this one
+ * needs the core's {@link ZoneRegistry}. When the core (re)starts with this backend present, a
+ * delayed backend would be activated from inside the core's activation and fail for good (DS
+ * refuses the circular call). Activated on its own, it brings the core up first; DS then logs the
+ * cycle and binds this backend to the core once both are active.
  */
-@Component(configurationPid = MinidumpBackend.PID)
+@Component(configurationPid = MinidumpBackend.PID, immediate = true)
 @Designate(ocd = MinidumpBackend.Config.class)
 public class MinidumpBackend implements Backend {
     static final String PID = "org.kmemdump.backend.minidump";
