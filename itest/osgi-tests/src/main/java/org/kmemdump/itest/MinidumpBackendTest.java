@@ -197,7 +197,7 @@ class MinidumpBackendTest {
         startMinidump();
         Bundle core = registryReference.getBundle();
         core.stop();
-        assertFalse(apssEnabled(smem), "without the core the backend is deactivated");
+        assertEquals(List.of(), regionsIn(smem), "the departing core unregistered every zone from the backend");
         core.start();
         lookUpRegistry();
         await("the minidump backend to be active again", () -> Fixture.activeBackend(registry).equals("minidump"));

@@ -3,7 +3,6 @@ package org.kmemdump.backend.minidump.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import org.kmemdump.api.ZoneRegistry;
 import org.kmemdump.backend.Backend;
 import org.kmemdump.backend.Region;
 import org.kmemdump.backend.RegionRefusedException;
@@ -13,7 +12,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -29,13 +27,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * complete regions. {@link org.kmemdump.format.MinidumpTable#append} and
  * {@link org.kmemdump.format.MinidumpTable#remove} give the exact order.
  *
- * <p>Immediate because of a cycle: the core gets every backend while it activates, and this one
- * needs the core's {@link ZoneRegistry}. When the core (re)starts with this backend present, a
- * delayed backend would be activated from inside the core's activation and fail for good (DS
- * refuses the circular call). Activated on its own, it brings the core up first; DS then logs the
- * cycle and binds this backend to the core once both are active.
+ * <p>The default file's directory is {@link DumpDirectory#claim claimed} first, like the core
+ * does for its arena: whichever of the two starts first puts a crashed run's files aside, so this
+ * backend never re-enables, and so wipes, a dead run's table.
  */
-@Component(configurationPid = MinidumpBackend.PID, immediate = true)
+@Component(configurationPid = MinidumpBackend.PID)
 @Designate(ocd = MinidumpBackend.Config.class)
 public class MinidumpBackend implements Backend {
     static final String PID = "org.kmemdump.backend.minidump";
@@ -52,30 +48,32 @@ public class MinidumpBackend implements Backend {
         String smem_file() default "";
     }
 
+    /** The hold on the kmemdump directory; null when configuration names a file elsewhere. */
+    private final DumpDirectory.Claim claim;
     private final MinidumpRegions regions;
 
-    /**
-     * @param registry unused, but mandatory and static on purpose: the core publishes it only once
-     *                 active, and at activation the core moves a dead run's files to
-     *                 {@code <dir>/previous/}; waiting for it means this backend never opens, and
-     *                 so re-enables, the dead run's SMEM file before the core has put it aside
-     */
     @Activate
-    public MinidumpBackend(@Reference(name = "registry") ZoneRegistry registry, BundleContext context, Config config) throws IOException {
-        regions = MinidumpRegions.open(smemFile(context, config));
-    }
-
-    private static Path smemFile(BundleContext context, Config config) throws IOException {
+    public MinidumpBackend(BundleContext context, Config config) throws IOException {
         if (!config.smem_file().isBlank()) {
-            return Path.of(config.smem_file()).toAbsolutePath();
+            claim = null;
+            regions = MinidumpRegions.open(Path.of(config.smem_file()).toAbsolutePath());
+            return;
         }
-        Path directory = DumpDirectory.prepare(DumpDirectory.resolve(context.getProperty(DumpDirectory.PROPERTY)));
-        return directory.resolve(SmemFile.FILE_NAME);
+        claim = DumpDirectory.claim(DumpDirectory.resolve(context.getProperty(DumpDirectory.PROPERTY)));
+        try {
+            regions = MinidumpRegions.open(claim.directory().resolve(SmemFile.FILE_NAME));
+        } catch (IOException | RuntimeException e) {
+            claim.close();
+            throw e;
+        }
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate() throws IOException {
         regions.close();
+        if (claim != null) {
+            claim.close();
+        }
     }
 
     @Override
