@@ -98,7 +98,8 @@ public final class DumpDirectory {
         synchronized (HOLDERS) {
             Holder holder = HOLDERS.get(key);
             if (holder == null) {
-                FileChannel channel = FileChannel.open(key.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileChannel channel = FileChannel.open(key.resolve(LOCK_FILE), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 try {
                     FileLock lock;
                     try {
