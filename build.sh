@@ -98,8 +98,12 @@ case "${1:-}" in
         if ! head -n 1 "$results" 2>/dev/null | grep -q '^"Benchmark",'; then
             echo "no JMH results as CSV in $results"
         else awk -F, '
-            { gsub(/"/, "") }
-            NR > 1 && $1 !~ /:/ { n = split($1, part, "."); name = part[n]; score[name] = $5; error[name] = $6; unit[name] = $7 }
+            { gsub(/["\r]/, "") }   # JMH writes CRLF
+            NR > 1 && $1 !~ /:/ {
+                n = split($1, part, "."); name = part[n]
+                if ($8 != "" && $8 != "default") name = name ":" $8   # a @Param value other than the baseline
+                score[name] = $5; error[name] = $6; unit[name] = $7
+            }
             function show(label, name) {
                 if (name in score) printf "%-34s %10.3f ± %.3f %s\n", label, score[name], error[name], unit[name]
             }
@@ -107,6 +111,7 @@ case "${1:-}" in
                 show("registry pair, default backend:", "registryPair")
                 show("registry pair, no backend:", "registryPairNoBackend")
                 show("registry pair, with coreimage:", "registryPairWithCoreImage")
+                show("registry pair, minidump backend:", "registryPairMinidump")
                 show("ConcurrentHashMap put+remove:", "chmPair")
                 if (score["chmPair"] > 0) {
                     if ("registryPair" in score) printf "%-34s %10.1f x\n", "ratio registry/CHM:", score["registryPair"] / score["chmPair"]
@@ -114,6 +119,7 @@ case "${1:-}" in
                     if ("registryPairWithCoreImage" in score) printf "%-34s %10.1f x\n", "ratio registry (coreimage)/CHM:", score["registryPairWithCoreImage"] / score["chmPair"]
                 }
                 show("backend swap, 200 zones:", "swap")
+                show("swap default<->minidump, 200:", "swap:minidump")
             }' "$results"
         fi
         printf '%-34s %s\n' "startup to 'kmemdump:zones':" "$startup"

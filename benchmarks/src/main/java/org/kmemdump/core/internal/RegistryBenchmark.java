@@ -1,13 +1,19 @@
 package org.kmemdump.core.internal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistrationException;
+import org.kmemdump.backend.Backend;
 import org.kmemdump.backend.defaults.internal.DefaultBackend;
+import org.kmemdump.backend.minidump.internal.MinidumpForBenchmarks;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -39,6 +45,9 @@ public class RegistryBenchmark {
     private ZoneTable withBackend;
     private ZoneTable withoutBackend;
     private ZoneTable withCoreImage;
+    private ZoneTable withMinidump;
+    private Backend minidump;
+    private Path smemDirectory;
     private ConcurrentHashMap<Integer, MemorySegment> map;
 
     @Setup(Level.Trial)
@@ -62,15 +71,27 @@ public class RegistryBenchmark {
         } catch (ZoneRegistrationException e) {
             throw new IllegalStateException(e);
         }
+        try {
+            smemDirectory = Files.createTempDirectory("kmemdump-bench");
+            minidump = MinidumpForBenchmarks.open(smemDirectory.resolve("smem"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        withMinidump = new ZoneTable(RegistryBenchmark::unexpected);
+        withMinidump.changeBackends(() -> { }, () -> minidump);
         map = new ConcurrentHashMap<>();
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws IOException {
         if (!withBackend.zones().isEmpty() || !withoutBackend.zones().isEmpty() || withCoreImage.zones().size() != 2
                 || !map.isEmpty()) {
             throw new IllegalStateException("a pair left something behind");
         }
+        withMinidump.changeBackends(() -> { }, () -> null);
+        MinidumpForBenchmarks.close(minidump);
+        Files.delete(smemDirectory.resolve("smem"));
+        Files.delete(smemDirectory);
         arena.close();
     }
 
@@ -93,6 +114,13 @@ public class RegistryBenchmark {
     public boolean registryPairWithCoreImage() throws ZoneRegistrationException {
         withCoreImage.register(ID, NAME, memory, OWNER);
         return withCoreImage.unregister(ID, OWNER);
+    }
+
+    /** register + unregister with the real minidump backend active: a region appended, then removed */
+    @Benchmark
+    public boolean registryPairMinidump() throws ZoneRegistrationException {
+        withMinidump.register(ID, NAME, memory, OWNER);
+        return withMinidump.unregister(ID, OWNER);
     }
 
     /** put + remove of the same key and segment (47 is a cached Integer: nothing is boxed anew) */

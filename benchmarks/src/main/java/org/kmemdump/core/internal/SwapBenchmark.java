@@ -1,6 +1,9 @@
 package org.kmemdump.core.internal;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import org.kmemdump.api.RegistryFullException;
@@ -8,11 +11,13 @@ import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.backend.Backend;
 import org.kmemdump.backend.defaults.internal.DefaultBackend;
+import org.kmemdump.backend.minidump.internal.MinidumpForBenchmarks;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -20,8 +25,10 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * A backend swap on a full table: 200 zones (ids 1 to 200, every slot), the active backend
- * alternating between two no-op {@link DefaultBackend} instances. Each swap unregisters the 200
- * zones from the old backend and replays the 200 into the new one, under the table lock.
+ * alternating between a no-op {@link DefaultBackend} and a second backend: another default one, or
+ * the real minidump backend on an SMEM file in a temporary directory. Each swap unregisters the 200
+ * zones from the old backend and replays the 200 into the new one, under the table lock; with
+ * minidump, every other swap fills its table and the next one empties it.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -30,17 +37,27 @@ public class SwapBenchmark {
     static final int ZONES = ZoneIds.MAX_ZONES - 1;
     private static final Owner OWNER = new Owner(42, "benchmarks");
 
+    /** The second backend: {@code default} or {@code minidump}. */
+    @Param({"default", "minidump"})
+    public String second;
+
     private Arena arena;
+    private Path smemDirectory;
     private ZoneTable table;
     private Backend first;
-    private Backend second;
+    private Backend other;
     private Backend next;
 
     @Setup(Level.Trial)
-    public void setUp() throws ZoneRegistrationException {
+    public void setUp() throws ZoneRegistrationException, IOException {
         arena = Arena.ofShared();
         first = new DefaultBackend();
-        second = new DefaultBackend();
+        if (second.equals("minidump")) {
+            smemDirectory = Files.createTempDirectory("kmemdump-bench");
+            other = MinidumpForBenchmarks.open(smemDirectory.resolve("smem"));
+        } else {
+            other = new DefaultBackend();
+        }
         table = new ZoneTable(warning -> {
             throw new IllegalStateException("unexpected registry warning: " + warning);
         });
@@ -63,13 +80,19 @@ public class SwapBenchmark {
         } catch (RegistryFullException expected) {
             // full, as it should be
         }
-        next = second;
+        next = other;
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws IOException {
         if (table.zones().size() != ZONES || table.zones().stream().anyMatch(z -> z.refusal() != null)) {
             throw new IllegalStateException("the swaps lost or refused zones");
+        }
+        table.changeBackends(() -> { }, () -> first);
+        if (smemDirectory != null) {
+            MinidumpForBenchmarks.close(other);
+            Files.delete(smemDirectory.resolve("smem"));
+            Files.delete(smemDirectory);
         }
         arena.close();
     }
@@ -79,7 +102,7 @@ public class SwapBenchmark {
     public Backend swap() {
         Backend to = next;
         table.changeBackends(() -> { }, () -> to);
-        next = to == first ? second : first;
+        next = to == first ? other : first;
         return to;
     }
 }
