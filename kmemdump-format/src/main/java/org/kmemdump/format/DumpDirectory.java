@@ -1,17 +1,35 @@
 package org.kmemdump.format;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileChannel.MapMode;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The kmemdump directory: where the runtime keeps the files that outlive it (the arena, the
  * backends' tables) and where the collector looks. One runtime owns a directory at a time.
+ *
+ * <p>Everything in the runtime that writes files there (the core's arena, the backends' tables)
+ * first {@link #claim claims} the directory: the first claim in a JVM takes the lock file, so one
+ * runtime owns a directory at a time, and puts the files of a run that did not shut down cleanly
+ * aside in {@value #PREVIOUS}, so a restart never destroys the evidence of a crash, whichever
+ * bundle happens to start first.
  *
  * <p>Set by the framework or system property {@value #PROPERTY}; the default is per user and on
  * tmpfs where there is one, so the files cost no disk I/O and vanish at reboot:
@@ -21,8 +39,136 @@ public final class DumpDirectory {
     public static final String PROPERTY = "kmemdump.directory";
     /** Where a new runtime moves the files of a run that did not shut down cleanly. */
     public static final String PREVIOUS = "previous";
+    public static final String LOCK_FILE = "lock";
+
+    /** This JVM's claims, by directory: the lock is released when the last claimant closes. */
+    private static final Map<Path, Holder> HOLDERS = new HashMap<>();
+
+    private static final class Holder {
+        final FileLock lock;
+        int claimants;
+
+        Holder(FileLock lock) {
+            this.lock = lock;
+        }
+    }
+
+    /** A hold on a directory; close it when the files it covers are closed. */
+    public static final class Claim implements AutoCloseable {
+        private final Path directory;
+        private boolean closed;
+
+        private Claim(Path directory) {
+            this.directory = directory;
+        }
+
+        public Path directory() {
+            return directory;
+        }
+
+        @Override
+        public void close() throws IOException {
+            synchronized (HOLDERS) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                Holder holder = HOLDERS.get(directory);
+                if (--holder.claimants == 0) {
+                    HOLDERS.remove(directory);
+                    holder.lock.release();
+                    holder.lock.acquiredBy().close();
+                }
+            }
+        }
+    }
 
     private DumpDirectory() {
+    }
+
+    /**
+     * Claims a directory for this JVM: prepares it, takes its lock (or joins this JVM's hold on it),
+     * and on the first claim moves a crashed run's files to {@value #PREVIOUS} (a cleanly stopped
+     * run's files are deleted).
+     *
+     * @throws IOException naming the directory, when it is unusable or another process holds it
+     */
+    public static Claim claim(Path directory) throws IOException {
+        Path key = prepare(directory).toRealPath();
+        synchronized (HOLDERS) {
+            Holder holder = HOLDERS.get(key);
+            if (holder == null) {
+                FileChannel channel = FileChannel.open(key.resolve(LOCK_FILE), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                try {
+                    FileLock lock;
+                    try {
+                        lock = channel.tryLock();
+                    } catch (OverlappingFileLockException e) {
+                        lock = null;
+                    }
+                    if (lock == null) {
+                        throw new IOException(key + " is in use by another kmemdump runtime; give this one its own -D" + PROPERTY);
+                    }
+                    holder = new Holder(lock);
+                    keepPreviousRun(key);
+                } catch (IOException | RuntimeException e) {
+                    channel.close();
+                    throw e;
+                }
+                HOLDERS.put(key, holder);
+            }
+            holder.claimants++;
+            return new Claim(key);
+        }
+    }
+
+    /** Moves the files of a run that did not end cleanly to {@value #PREVIOUS}; a clean run's go. */
+    private static void keepPreviousRun(Path directory) throws IOException {
+        Path arena = directory.resolve(ArenaFile.FILE_NAME);
+        if (!Files.exists(arena, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        boolean clean = cleanlyShutDown(arena);
+        Path previous = directory.resolve(PREVIOUS);
+        if (!clean) {
+            deleteTree(previous);
+            Files.createDirectory(previous, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path path : files.toList()) {
+                if (path.getFileName().toString().equals(LOCK_FILE) || !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (clean) {
+                    Files.delete(path);
+                } else {
+                    Files.move(path, previous.resolve(path.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+        }
+    }
+
+    /** @return whether an arena file's header carries the clean-shutdown mark (false if unreadable) */
+    public static boolean cleanlyShutDown(Path arena) throws IOException {
+        try (FileChannel file = FileChannel.open(arena, StandardOpenOption.READ); Arena scratch = Arena.ofConfined()) {
+            long size = file.size();
+            return size >= ArenaFile.HEADER_LENGTH
+                    && ArenaFile.read(file.map(MapMode.READ_ONLY, 0, ArenaFile.HEADER_LENGTH, scratch), size, arena.toString()).cleanShutdown();
+        } catch (IllegalArgumentException unreadable) {
+            return false;
+        }
+    }
+
+    private static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path each : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(each);
+            }
+        }
     }
 
     /** @return the configured directory, or the default when {@code configured} is null or blank */
@@ -47,7 +193,7 @@ public final class DumpDirectory {
             Files.createDirectories(directory.getParent());
             try {
                 Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
+            } catch (FileAlreadyExistsException raced) {
                 // another process made it at the same moment: check it like any existing one
             }
         }

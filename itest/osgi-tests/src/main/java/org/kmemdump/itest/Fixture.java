@@ -42,7 +42,7 @@ final class Fixture {
         this.context = context;
     }
 
-    /** Installs a bundle the reactor built under itest/ (recording-backend or zone-consumer). */
+    /** Installs a bundle the pom copies to target/test-bundles (recording-backend, zone-consumer, backend-minidump). */
     Bundle install(String artifactId) throws BundleException {
         String directory = context.getProperty("kmemdump.itest.bundles");
         if (directory == null) {

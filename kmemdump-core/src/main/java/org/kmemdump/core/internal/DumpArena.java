@@ -7,19 +7,14 @@ import java.lang.foreign.SegmentAllocator;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.kmemdump.api.ArenaFullException;
 import org.kmemdump.format.ArenaFile;
@@ -28,28 +23,23 @@ import org.kmemdump.format.DumpDirectory;
 /**
  * The persistent dump arena: the file {@code <kmemdump dir>/arena} mapped shared, so its pages
  * survive the JVM, with the header an outside reader needs ({@link ArenaFile}) and a heartbeat.
- * One runtime owns a directory at a time (a lock file); a run that did not shut down cleanly has
- * its files moved to {@code previous/} before the new arena is made, so a restart never destroys
- * the evidence of a crash.
+ * The directory is {@link DumpDirectory#claim claimed} first: one runtime per directory, and a
+ * crashed run's files kept in {@code previous/}.
  */
 final class DumpArena implements SegmentAllocator, AutoCloseable {
-    static final String LOCK_FILE = "lock";
-
     /** A zone's block: the runtime's view (registered) and the owner's revocable mapping. */
     record Block(long offset, long size, MemorySegment registered, MemorySegment owned, Arena ownedArena) {
     }
 
-    private final Path directory;
+    private final DumpDirectory.Claim claim;
     private final FileChannel channel;
-    private final FileLock lock;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment file;
     private final ArenaAllocator allocator;
     private final ScheduledExecutorService heartbeat;
 
-    private DumpArena(Path directory, FileLock lock, FileChannel channel, long length) throws IOException {
-        this.directory = directory;
-        this.lock = lock;
+    private DumpArena(DumpDirectory.Claim claim, FileChannel channel, long length) throws IOException {
+        this.claim = claim;
         this.channel = channel;
         this.file = channel.map(MapMode.READ_WRITE, 0, length, arena);
         this.allocator = new ArenaAllocator(ArenaFile.HEADER_LENGTH, length);
@@ -61,8 +51,8 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
     }
 
     /**
-     * Takes the directory, keeps a crashed run's files, and creates a fresh arena of {@code length}
-     * bytes (sparse: pages cost memory only once written).
+     * Claims the directory (which keeps a crashed run's files) and creates a fresh arena of
+     * {@code length} bytes (sparse: pages cost memory only once written).
      *
      * @throws IOException naming the directory or file and what is wrong
      */
@@ -70,81 +60,30 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
         if (length < ArenaFile.HEADER_LENGTH + ArenaAllocator.GRANULE) {
             throw new IOException("arena size " + length + " is too small: the header alone takes " + ArenaFile.HEADER_LENGTH + " bytes");
         }
-        DumpDirectory.prepare(directory);
-        FileChannel lockChannel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = null;
+        DumpDirectory.Claim claim = DumpDirectory.claim(directory);
         try {
-            try {
-                lock = lockChannel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
+            Path path = claim.directory().resolve(ArenaFile.FILE_NAME);
+            // after the claim, an arena still here is this JVM's own: closed cleanly (the core
+            // restarted) it goes; otherwise another runtime in this JVM is using it
+            if (Files.exists(path)) {
+                if (!DumpDirectory.cleanlyShutDown(path)) {
+                    throw new IOException(path + " is in use by another kmemdump runtime in this JVM; give each its own -D"
+                            + DumpDirectory.PROPERTY);
+                }
+                Files.delete(path);
             }
-            if (lock == null) {
-                throw new IOException(directory + " is in use by another kmemdump runtime; give this one its own -D"
-                        + DumpDirectory.PROPERTY);
-            }
-            keepPreviousRun(directory);
-            Path path = directory.resolve(ArenaFile.FILE_NAME);
             FileChannel channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             channel.write(ByteBuffer.allocate(1), length - 1);
-            return new DumpArena(directory, lock, channel, length);
+            return new DumpArena(claim, channel, length);
         } catch (IOException | RuntimeException e) {
-            if (lock != null) {
-                lock.release();
-            }
-            lockChannel.close();
+            claim.close();
             throw e;
         }
     }
 
-    /** Moves the files of a run that did not end cleanly to {@code previous/}; a clean run's go. */
-    private static void keepPreviousRun(Path directory) throws IOException {
-        Path arena = directory.resolve(ArenaFile.FILE_NAME);
-        if (!Files.exists(arena)) {
-            return;
-        }
-        boolean clean;
-        try (FileChannel old = FileChannel.open(arena, StandardOpenOption.READ); Arena scratch = Arena.ofConfined()) {
-            long size = old.size();
-            clean = size >= ArenaFile.HEADER_LENGTH && ArenaFile.read(old.map(MapMode.READ_ONLY, 0, ArenaFile.HEADER_LENGTH, scratch),
-                    size, arena.toString()).cleanShutdown();
-        } catch (IllegalArgumentException unreadable) {
-            clean = false;
-        }
-        Path previous = directory.resolve(DumpDirectory.PREVIOUS);
-        if (!clean) {
-            deleteTree(previous);
-            Files.createDirectory(previous, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path path : files.toList()) {
-                String name = path.getFileName().toString();
-                if (name.equals(LOCK_FILE) || name.equals(DumpDirectory.PREVIOUS) || !Files.isRegularFile(path)) {
-                    continue;
-                }
-                if (clean) {
-                    Files.delete(path);
-                } else {
-                    Files.move(path, previous.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path each : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(each);
-            }
-        }
-    }
-
     Path directory() {
-        return directory;
+        return claim.directory();
     }
 
     /** The runtime's own zones: slices of the main mapping, freed only with the arena. */
@@ -183,7 +122,7 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
 
     /** @return e.g. {@code /dev/shm/kmemdump-me/arena: 67108864 bytes, 66990080 free} */
     synchronized String describe() {
-        return directory.resolve(ArenaFile.FILE_NAME) + ": " + file.byteSize() + " bytes, " + allocator.freeBytes() + " free";
+        return directory().resolve(ArenaFile.FILE_NAME) + ": " + file.byteSize() + " bytes, " + allocator.freeBytes() + " free";
     }
 
     void coreimage(MemorySegment elf, MemorySegment vmcoreinfo) {
@@ -203,7 +142,6 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
         file.force();
         arena.close();
         channel.close();
-        lock.release();
-        lock.acquiredBy().close();
+        claim.close();
     }
 }

@@ -1,0 +1,93 @@
+package org.kmemdump.backend.minidump.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.kmemdump.backend.Backend;
+import org.kmemdump.backend.Region;
+import org.kmemdump.backend.RegionRefusedException;
+import org.kmemdump.format.DumpDirectory;
+import org.kmemdump.format.SmemFile;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The kernel's Qualcomm minidump backend: every zone becomes a region descriptor in the minidump
+ * table of the SMEM file {@code <kmemdump.directory>/smem}, where a collector finds the zones after
+ * the JVM died. The table is enabled at activation and disabled at deactivation; the file stays.
+ *
+ * <p>Crash consistency: a region is written whole before it is marked valid and only then counted,
+ * and on removal each moved region is valid in its new slot before its old slot is invalidated, so
+ * a reader that looks at any instant, even after the JVM was killed between two stores, finds only
+ * complete regions. {@link org.kmemdump.format.MinidumpTable#append} and
+ * {@link org.kmemdump.format.MinidumpTable#remove} give the exact order.
+ *
+ * <p>The default file's directory is {@link DumpDirectory#claim claimed} first, like the core
+ * does for its arena: whichever of the two starts first puts a crashed run's files aside, so this
+ * backend never re-enables, and so wipes, a dead run's table.
+ */
+@Component(configurationPid = MinidumpBackend.PID)
+@Designate(ocd = MinidumpBackend.Config.class)
+public class MinidumpBackend implements Backend {
+    static final String PID = "org.kmemdump.backend.minidump";
+
+    @ObjectClassDefinition(name = "kmemdump minidump backend",
+            description = "Records zones in a Qualcomm minidump table in an SMEM file, for collection after a crash")
+    @interface Config {
+        @AttributeDefinition(name = "Service ranking",
+                description = "The backend with the highest ranking is active (unless the core pins one by name)")
+        int service_ranking() default 100;
+
+        @AttributeDefinition(name = "SMEM file",
+                description = "Path of the SMEM file; empty for 'smem' in the kmemdump directory (framework property kmemdump.directory)")
+        String smem_file() default "";
+    }
+
+    /** The hold on the kmemdump directory; null when configuration names a file elsewhere. */
+    private final DumpDirectory.Claim claim;
+    private final MinidumpRegions regions;
+
+    @Activate
+    public MinidumpBackend(BundleContext context, Config config) throws IOException {
+        if (!config.smem_file().isBlank()) {
+            claim = null;
+            regions = MinidumpRegions.open(Path.of(config.smem_file()).toAbsolutePath());
+            return;
+        }
+        claim = DumpDirectory.claim(DumpDirectory.resolve(context.getProperty(DumpDirectory.PROPERTY)));
+        try {
+            regions = MinidumpRegions.open(claim.directory().resolve(SmemFile.FILE_NAME));
+        } catch (IOException | RuntimeException e) {
+            claim.close();
+            throw e;
+        }
+    }
+
+    @Deactivate
+    void deactivate() throws IOException {
+        regions.close();
+        if (claim != null) {
+            claim.close();
+        }
+    }
+
+    @Override
+    public String name() {
+        return "minidump";
+    }
+
+    @Override
+    public void registerRegion(Region region) throws RegionRefusedException {
+        regions.register(region);
+    }
+
+    @Override
+    public void unregisterRegion(Region region) {
+        regions.unregister(region);
+    }
+}
