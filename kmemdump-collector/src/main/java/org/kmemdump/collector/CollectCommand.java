@@ -15,11 +15,11 @@ final class CollectCommand {
 
     static int run(CommandLine line, PrintStream out, PrintStream err) throws Failure {
         try (DumpInput input = DumpInput.open(line.directory())) {
+            OwnerProcess owner = OwnerProcess.of(input.header());
             if (input.smem().notDumpable() != null) {
-                throw Failure.input(input.smem().notDumpable() + ": the table is not dumpable");
+                throw Failure.input(notDumpable(input, owner));
             }
             refuseOverwriting(line.output(), input);
-            OwnerProcess owner = OwnerProcess.of(input.header());
             ArenaSource arena = new ArenaSource(input.arenaFile(), input.header());
             try (ProcessMemory process = ProcessMemory.open(owner)) {
                 List<PlannedRegion> plan = PlannedRegion.plan(input.regions(), arena, process);
@@ -51,6 +51,12 @@ final class CollectCommand {
                 return ExitCode.OK;
             }
         }
+    }
+
+    /** @return why the table cannot be collected; a cleanly stopped backend disables its table on purpose */
+    static String notDumpable(DumpInput input, OwnerProcess owner) {
+        return input.smem().notDumpable() + ": the table is not dumpable"
+                + (owner.state() == OwnerProcess.State.CLEAN ? " (its owner shut down cleanly: there is no crash to collect)" : "");
     }
 
     /** Writing the core over the smem or arena file would destroy the evidence it is made from. */

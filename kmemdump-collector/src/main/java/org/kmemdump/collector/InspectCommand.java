@@ -36,9 +36,8 @@ final class InspectCommand {
             } else {
                 text(input, owner, heartbeatAge, results, out);
             }
-            String notDumpable = input.smem().notDumpable();
-            if (notDumpable != null) {
-                err.println(Collector.NAME + ": " + notDumpable + ": the table is not dumpable");
+            if (input.smem().notDumpable() != null) {
+                err.println(Collector.NAME + ": " + CollectCommand.notDumpable(input, owner));
                 return ExitCode.BAD_INPUT;
             }
             return RegionTable.incomplete(results) > 0 ? ExitCode.INCOMPLETE : ExitCode.OK;

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmemdump.format.ArenaFile;
 
 /** inspect: the owner, the arena header and every region with its source and outcome, as text and as JSON. */
 class InspectTest {
@@ -89,6 +90,11 @@ class InspectTest {
             assertTrue(inspect.err().contains("the table is not dumpable"), inspect.toString());
             assertEquals(ExitCode.BAD_INPUT, collect.exitCode(), collect.toString());
             assertTrue(collect.err().contains("smem: apss status is 0, the reader requires 1: the table is not dumpable"), collect.toString());
+
+            ArenaFile.cleanShutdown(fixture.arena()); // a clean stop: nothing to collect, and the message says so
+            CollectorRun clean = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
+            assertEquals(ExitCode.BAD_INPUT, clean.exitCode(), clean.toString());
+            assertTrue(clean.err().contains("(its owner shut down cleanly: there is no crash to collect)"), clean.toString());
         }
     }
 }
