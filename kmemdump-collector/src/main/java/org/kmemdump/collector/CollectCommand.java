@@ -1,0 +1,84 @@
+package org.kmemdump.collector;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.kmemdump.format.SmemFile;
+
+/** {@code collect DIR -o FILE}: the regions of a kmemdump directory as an ELF core (and md_*.BIN files). */
+final class CollectCommand {
+    private CollectCommand() {
+    }
+
+    static int run(CommandLine line, PrintStream out, PrintStream err) throws Failure {
+        try (DumpInput input = DumpInput.open(line.directory())) {
+            OwnerProcess owner = OwnerProcess.of(input.header());
+            if (input.smem().notDumpable() != null) {
+                throw Failure.input(notDumpable(input, owner));
+            }
+            refuseOverwriting(line.output(), input);
+            ArenaSource arena = new ArenaSource(input.arenaFile(), input.header());
+            try (ProcessMemory process = ProcessMemory.open(owner)) {
+                List<PlannedRegion> plan = PlannedRegion.plan(input.regions(), arena, process);
+                Coreimage image = Coreimage.find(plan, input.header(), arena);
+                HostMachine machine = image.usable() ? null : HostMachine.current();
+                BinFiles bins = line.bins() == null ? null : BinFiles.create(line.bins());
+                Progress progress = Progress.create(line.progress(), readableBytes(plan), err);
+                List<RegionResult> results;
+                long size;
+                try (OutputFile core = OutputFile.create(line.output())) {
+                    RegionCopier copier = new RegionCopier(core, bins, progress);
+                    results = image.usable() ? CoreimageWriter.write(core, image, plan, copier)
+                            : SynthesizedCore.write(core, plan, copier, input.header(), machine);
+                    size = core.size();
+                    core.commit();
+                } finally {
+                    progress.finish();
+                }
+                out.println("owner:   pid " + owner.pid() + ", " + owner.state().text + " (" + owner.detail() + ")");
+                out.println("headers: " + (image.usable() ? "the runtime's coreimage" : "synthesized (" + image.problem() + ")"));
+                RegionTable.print(results, out);
+                long incomplete = RegionTable.incomplete(results);
+                out.println("wrote " + line.output() + ": " + size + " bytes, " + results.size() + " regions, "
+                        + (results.size() - incomplete) + " ok" + (line.bins() == null ? "" : ", md_*.BIN in " + line.bins()));
+                if (incomplete > 0) {
+                    err.println(Collector.NAME + ": " + incomplete + " of " + results.size() + " regions lost or refused (see the table)");
+                    return ExitCode.INCOMPLETE;
+                }
+                return ExitCode.OK;
+            }
+        }
+    }
+
+    /** @return why the table cannot be collected; a cleanly stopped backend disables its table on purpose */
+    static String notDumpable(DumpInput input, OwnerProcess owner) {
+        return input.smem().notDumpable() + ": the table is not dumpable"
+                + (owner.state() == OwnerProcess.State.CLEAN ? " (its owner shut down cleanly: there is no crash to collect)" : "");
+    }
+
+    /** Writing the core over the smem or arena file would destroy the evidence it is made from. */
+    private static void refuseOverwriting(Path output, DumpInput input) throws Failure {
+        for (Path in : new Path[] {input.directory().resolve(SmemFile.FILE_NAME), input.arenaPath()}) {
+            try {
+                if (Files.exists(output) && Files.isSameFile(output, in)) {
+                    throw Failure.usage("-o " + output + " is the input file " + in);
+                }
+            } catch (IOException e) {
+                // cannot compare: OutputFile reports what is wrong with the output
+            }
+        }
+    }
+
+    private static long readableBytes(List<PlannedRegion> plan) {
+        long total = 0;
+        for (PlannedRegion planned : plan) {
+            if (planned.source() != null) {
+                total = Long.MAX_VALUE - total < planned.region().size() ? Long.MAX_VALUE : total + planned.region().size();
+            }
+        }
+        return total;
+    }
+}

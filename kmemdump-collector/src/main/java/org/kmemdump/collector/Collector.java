@@ -1,0 +1,59 @@
+package org.kmemdump.collector;
+
+import java.io.PrintStream;
+
+/**
+ * The kmemdump collector: run outside the dumped JVM, on its kmemdump directory (or the
+ * {@code previous} one a restarted runtime moved aside). {@code --help} lists the commands and exit
+ * codes.
+ *
+ * <p>Every input is untrusted: whatever is in the files, a run ends with an exit code and at most
+ * one line of error, never a stack trace (unless {@code --debug}), never a hang.
+ */
+public final class Collector {
+    static final String NAME = "kmemdump-collector";
+
+    private Collector() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** @return the exit code; never calls System.exit, so tests run it in-process */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean debug = false;
+        for (String arg : args) {
+            debug |= arg.equals("--debug");
+        }
+        try {
+            CommandLine line = CommandLine.parse(args);
+            if (line.help()) {
+                out.print(CommandLine.HELP);
+                return ExitCode.OK;
+            }
+            return line.command().equals(CommandLine.COLLECT) ? CollectCommand.run(line, out, err) : InspectCommand.run(line, out, err);
+        } catch (Failure failure) {
+            err.println(NAME + ": " + oneLine(failure.getMessage()) + (failure.exitCode() == ExitCode.USAGE ? " (see --help)" : ""));
+            if (debug) {
+                failure.printStackTrace(err);
+            }
+            return failure.exitCode();
+        } catch (Throwable unexpected) { // a bug, or a file changed under a mapping: still one line
+            err.println(NAME + ": internal error reading the dump directory: " + oneLine(String.valueOf(unexpected.getMessage()))
+                    + (debug ? "" : " (--debug shows where)"));
+            if (debug) {
+                unexpected.printStackTrace(err);
+            }
+            return ExitCode.BAD_INPUT;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** Messages quote paths and names from files: control characters would break the one line. */
+    private static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\p{Cntrl}", "?");
+    }
+}

@@ -1,0 +1,148 @@
+package org.kmemdump.collector;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+/**
+ * The parsed command line. Every mistake is a {@link Failure#usage} that names the argument.
+ *
+ * @param command   {@link #COLLECT} or {@link #INSPECT}; {@code null} with {@code help}
+ * @param output    {@code -o FILE} (collect)
+ * @param bins      {@code --bins BINDIR} or {@code null} (collect)
+ * @param progress  {@code --progress}/{@code --no-progress}, else automatic (collect)
+ */
+record CommandLine(String command, Path directory, Path output, Path bins, Progress.Mode progress, boolean json,
+        boolean debug, boolean help) {
+    static final String COLLECT = "collect";
+    static final String INSPECT = "inspect";
+
+    static final String HELP = """
+            Usage: java -jar kmemdump-collector.jar <command> ...
+
+              collect DIR -o FILE [--bins BINDIR] [--progress|--no-progress] [--debug]
+                  Reads the kmemdump directory DIR (its smem table and arena; DIR/previous for the run
+                  before a crash) and writes an ELF core to FILE: the runtime's coreimage when it is
+                  consistent, else headers built here. Regions outside the arena are read from the
+                  owner process while it is alive or stopped. Lost regions are reported; in a
+                  coreimage they are zeros. --bins also writes one md_<name>.BIN per region, as
+                  the firmware does. Files are owner-only and replaced atomically. The progress bar
+                  shows on a terminal for dumps over 64 MiB, or always with --progress.
+
+              inspect DIR [--json] [--debug]
+                  Shows the owner process (alive, stopped, dead, cleanly shut down), its heartbeat,
+                  the active backend, every region with where its bytes are and whether they can be
+                  read, and the raw minidump table. --json prints one JSON object.
+
+              --help      this text; --debug prints the stack trace of an unexpected error
+
+            Exit codes:
+              0  every region collected (inspect: every region readable)
+              1  done, but some regions were lost or refused
+              2  usage error
+              3  input invalid: smem or arena missing or corrupt, or the table not dumpable
+              4  an output file could not be written
+            """;
+
+    /** @throws Failure with exit code 2, naming the bad argument */
+    static CommandLine parse(String[] args) throws Failure {
+        if (args.length == 0) {
+            throw Failure.usage("no command: give collect or inspect (--help explains them)");
+        }
+        String command = args[0];
+        boolean help = false;
+        boolean debug = false;
+        boolean json = false;
+        Path directory = null;
+        Path output = null;
+        Path bins = null;
+        Progress.Mode progress = null;
+        if (command.equals("--help") || command.equals("-h")) {
+            return new CommandLine(null, null, null, null, Progress.Mode.AUTO, false, false, true);
+        }
+        if (!command.equals(COLLECT) && !command.equals(INSPECT)) {
+            throw Failure.usage("unknown command '" + command + "': give collect or inspect");
+        }
+        boolean collect = command.equals(COLLECT);
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--help", "-h" -> help = true;
+                case "--debug" -> debug = true;
+                case "--json" -> json = once(json, arg, INSPECT, command);
+                case "-o", "--output" -> {
+                    only(COLLECT, command, arg);
+                    if (output != null) {
+                        throw Failure.usage(arg + " is given twice");
+                    }
+                    output = path(arg, value(args, ++i, arg, "FILE"));
+                }
+                case "--bins" -> {
+                    only(COLLECT, command, arg);
+                    if (bins != null) {
+                        throw Failure.usage(arg + " is given twice");
+                    }
+                    bins = path(arg, value(args, ++i, arg, "BINDIR"));
+                }
+                case "--progress", "--no-progress" -> {
+                    only(COLLECT, command, arg);
+                    if (progress != null) {
+                        throw Failure.usage(arg + ": --progress and --no-progress may be given once, and not both");
+                    }
+                    progress = arg.equals("--progress") ? Progress.Mode.ON : Progress.Mode.OFF;
+                }
+                default -> {
+                    if (arg.startsWith("-") && arg.length() > 1) {
+                        throw Failure.usage("unknown option '" + arg + "' for " + command);
+                    }
+                    if (directory != null) {
+                        throw Failure.usage("unexpected argument '" + arg + "': " + command + " takes one DIR");
+                    }
+                    directory = path("DIR", arg);
+                }
+            }
+        }
+        if (help) {
+            return new CommandLine(command, directory, output, bins, Progress.Mode.AUTO, json, debug, true);
+        }
+        if (directory == null) {
+            throw Failure.usage(command + ": DIR is missing (the kmemdump directory)");
+        }
+        if (collect && output == null) {
+            throw Failure.usage("collect: -o FILE is missing (where to write the core)");
+        }
+        return new CommandLine(command, directory, output, bins, progress == null ? Progress.Mode.AUTO : progress, json,
+                debug, false);
+    }
+
+    private static boolean once(boolean already, String arg, String allowedFor, String command) throws Failure {
+        only(allowedFor, command, arg);
+        if (already) {
+            throw Failure.usage(arg + " is given twice");
+        }
+        return true;
+    }
+
+    private static void only(String allowedFor, String command, String arg) throws Failure {
+        if (!allowedFor.equals(command)) {
+            throw Failure.usage("option '" + arg + "' is for " + allowedFor + ", not " + command);
+        }
+    }
+
+    private static String value(String[] args, int index, String option, String what) throws Failure {
+        if (index >= args.length || args[index].isEmpty() || args[index].startsWith("-")) {
+            throw Failure.usage(option + " needs a " + what);
+        }
+        return args[index];
+    }
+
+    private static Path path(String what, String text) throws Failure {
+        if (text.isEmpty()) {
+            throw Failure.usage(what + " is empty");
+        }
+        try {
+            return Path.of(text).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw Failure.usage(what + " '" + text + "' is not a valid path: " + e.getReason());
+        }
+    }
+}

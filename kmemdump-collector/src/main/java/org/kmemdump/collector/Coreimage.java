@@ -1,0 +1,132 @@
+package org.kmemdump.collector;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.List;
+
+import org.kmemdump.api.ZoneIds;
+import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.Elf64;
+import org.kmemdump.format.MinidumpTable;
+import org.kmemdump.format.MinidumpTable.Region;
+
+/**
+ * The runtime's coreimage zones (ELF, id 1, and VMCOREINFO, id 2), usable only when they describe
+ * exactly the regions being collected: then the core file is those two zones followed by the
+ * others, in ascending id order, each padded to 4, as the firmware plus a host tool would make it.
+ * A table changed after the last rewrite of the zones, a torn read or a corrupt zone makes them
+ * unusable, and the collector builds headers of its own.
+ *
+ * @param problem why the zones cannot be used, or {@code null}
+ */
+record Coreimage(PlannedRegion elfZone, byte[] elf, PlannedRegion vmcoreinfoZone, byte[] vmcoreinfo, List<PlannedRegion> others,
+        String problem) {
+    /** The runtime's ELF zone is about 12 KiB and its VMCOREINFO zone 16 KiB: anything far larger is not one. */
+    static final long MAX_ZONE_SIZE = 1 << 20;
+
+    static Coreimage unusable(String problem) {
+        return new Coreimage(null, null, null, null, List.of(), problem);
+    }
+
+    boolean usable() {
+        return problem == null;
+    }
+
+    /** @param plan every region, in ascending id order */
+    static Coreimage find(List<PlannedRegion> plan, ArenaFile.Header header, ArenaSource arena) {
+        if (plan.size() < 2 || plan.get(0).region().seqNum() != ZoneIds.ELF || plan.get(1).region().seqNum() != ZoneIds.VMCOREINFO) {
+            return unusable("the table has no coreimage zones (ids " + ZoneIds.ELF + " and " + ZoneIds.VMCOREINFO + ")");
+        }
+        PlannedRegion elfZone = plan.get(0);
+        PlannedRegion vmcoreinfoZone = plan.get(1);
+        if (elfZone.source() != arena || vmcoreinfoZone.source() != arena) {
+            return unusable("the coreimage zones are not in the arena file");
+        }
+        Region elf = elfZone.region();
+        Region vmcoreinfo = vmcoreinfoZone.region();
+        // the table stores sizes rounded up to 4, the arena header as allocated
+        if (elf.address() != header.elfAddress() || vmcoreinfo.address() != header.vmcoreinfoAddress()
+                || elf.size() != Elf64.align4(header.elfSize()) || vmcoreinfo.size() != Elf64.align4(header.vmcoreinfoSize())) {
+            return unusable("the arena header puts the coreimage zones at " + Sizes.hex(header.elfAddress()) + " ("
+                    + header.elfSize() + " bytes) and " + Sizes.hex(header.vmcoreinfoAddress()) + " (" + header.vmcoreinfoSize()
+                    + " bytes), the table at " + Sizes.hex(elf.address()) + " (" + elf.size() + ") and "
+                    + Sizes.hex(vmcoreinfo.address()) + " (" + vmcoreinfo.size() + ")");
+        }
+        if (elf.size() > MAX_ZONE_SIZE || vmcoreinfo.size() > MAX_ZONE_SIZE) {
+            return unusable("a coreimage zone of " + Math.max(elf.size(), vmcoreinfo.size()) + " bytes is larger than one can be ("
+                    + MAX_ZONE_SIZE + ")");
+        }
+        byte[] elfBytes = arena.snapshot(elf);
+        byte[] vmcoreinfoBytes = arena.snapshot(vmcoreinfo);
+        if (elfBytes == null || vmcoreinfoBytes == null) {
+            return unusable("the arena file shrank while the coreimage zones were read");
+        }
+        List<PlannedRegion> others = plan.subList(2, plan.size()).stream().filter(PlannedRegion::describesMemory).toList();
+        String problem = check(MemorySegment.ofArray(elfBytes), Elf64.align4(vmcoreinfo.size()), others);
+        if (problem != null) {
+            return unusable("the ELF zone does not match the table: " + problem);
+        }
+        return new Coreimage(elfZone, elfBytes, vmcoreinfoZone, vmcoreinfoBytes, others, null);
+    }
+
+    /**
+     * Parses the ELF zone as far as a core reader would: an {@code ET_CORE} header with sane
+     * program headers inside the zone, {@code PT_NOTE} first and within the two coreimage zones,
+     * then one {@code PT_LOAD} per other region, same address and padded size, offsets contiguous
+     * from the end of the coreimage zones.
+     */
+    static String check(MemorySegment elf, long vmcoreinfoSize, List<PlannedRegion> others) {
+        long elfSize = elf.byteSize();
+        if (elfSize < Elf64.EHDR_SIZE) {
+            return "it is " + elfSize + " bytes, less than an ELF header";
+        }
+        byte[] ident = elf.asSlice(0, Elf64.MAGIC.length).toArray(ValueLayout.JAVA_BYTE);
+        if (!Arrays.equals(ident, Elf64.MAGIC) || elf.get(ValueLayout.JAVA_BYTE, Elf64.EI_CLASS) != Elf64.ELFCLASS64
+                || elf.get(ValueLayout.JAVA_BYTE, Elf64.EI_DATA) != Elf64.ELFDATA2LSB) {
+            return "no little-endian ELF64 magic";
+        }
+        if (elf.get(Elf64.U16, Elf64.E_TYPE) != Elf64.ET_CORE) {
+            return "e_type is " + elf.get(Elf64.U16, Elf64.E_TYPE) + ", not ET_CORE";
+        }
+        long phoff = elf.get(Elf64.U64, Elf64.E_PHOFF);
+        int phentsize = Short.toUnsignedInt(elf.get(Elf64.U16, Elf64.E_PHENTSIZE));
+        int phnum = Short.toUnsignedInt(elf.get(Elf64.U16, Elf64.E_PHNUM));
+        if (phentsize != Elf64.PHDR_SIZE) {
+            return "e_phentsize is " + phentsize + ", not " + Elf64.PHDR_SIZE;
+        }
+        if (phnum < 1 || phnum > MinidumpTable.MAX_REGIONS) {
+            return "e_phnum is " + phnum + ", not 1.." + MinidumpTable.MAX_REGIONS;
+        }
+        if (phoff < Elf64.EHDR_SIZE || phoff > elfSize || (long) phnum * Elf64.PHDR_SIZE > elfSize - phoff) {
+            return "the program headers (e_phoff " + phoff + ", " + phnum + " entries) do not lie in the zone";
+        }
+        long coreimageEnd = Elf64.align4(elfSize) + vmcoreinfoSize;
+        MemorySegment note = elf.asSlice(phoff, Elf64.PHDR_SIZE);
+        long noteOffset = note.get(Elf64.U64, Elf64.P_OFFSET);
+        long noteSize = note.get(Elf64.U64, Elf64.P_FILESZ);
+        if (note.get(Elf64.U32, Elf64.P_TYPE) != Elf64.PT_NOTE) {
+            return "the first program header is not PT_NOTE";
+        }
+        if (noteOffset < 0 || noteOffset > coreimageEnd || noteSize < 0 || noteSize > coreimageEnd - noteOffset) {
+            return "PT_NOTE (offset " + noteOffset + ", size " + noteSize + ") does not lie in the coreimage zones";
+        }
+        if (phnum - 1 != others.size()) {
+            return (phnum - 1) + " PT_LOADs for " + others.size() + " regions";
+        }
+        long offset = coreimageEnd;
+        for (int i = 0; i < others.size(); i++) {
+            Region region = others.get(i).region();
+            MemorySegment load = elf.asSlice(phoff + (long) (i + 1) * Elf64.PHDR_SIZE, Elf64.PHDR_SIZE);
+            long size = Elf64.align4(region.size());
+            if (load.get(Elf64.U32, Elf64.P_TYPE) != Elf64.PT_LOAD || load.get(Elf64.U64, Elf64.P_VADDR) != region.address()
+                    || load.get(Elf64.U64, Elf64.P_FILESZ) != size || load.get(Elf64.U64, Elf64.P_MEMSZ) != size
+                    || load.get(Elf64.U64, Elf64.P_OFFSET) != offset) {
+                return "program header " + (i + 1) + " is not PT_LOAD at offset " + offset + " for region "
+                        + Integer.toUnsignedString(region.seqNum()) + " (" + Sizes.hex(region.address()) + ", " + size + " bytes)";
+            }
+            offset += size;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,117 @@
+package org.kmemdump.collector;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.MinidumpTable.Region;
+import org.kmemdump.format.SmemFile;
+
+/**
+ * A kmemdump directory opened for reading: its smem and arena files mapped read-only (nothing is
+ * copied to the heap; the files may be GiB) and their headers checked. Closing unmaps them.
+ */
+final class DumpInput implements AutoCloseable {
+    private final Arena mappings;
+    private final Path directory;
+    private final SmemTable smem;
+    private final Path arenaPath;
+    private final MemorySegment arenaFile;
+    private final ArenaFile.Header header;
+
+    private DumpInput(Arena mappings, Path directory, SmemTable smem, Path arenaPath, MemorySegment arenaFile,
+            ArenaFile.Header header) {
+        this.mappings = mappings;
+        this.directory = directory;
+        this.smem = smem;
+        this.arenaPath = arenaPath;
+        this.arenaFile = arenaFile;
+        this.header = header;
+    }
+
+    /** @throws Failure (exit 3) naming the file and the field when either file is missing or not valid */
+    static DumpInput open(Path directory) throws Failure {
+        if (!Files.isDirectory(directory)) {
+            throw Failure.input(directory + (Files.exists(directory) ? ": not a directory" : ": no such directory"));
+        }
+        Arena mappings = Arena.ofConfined();
+        try {
+            Path smemPath = directory.resolve(SmemFile.FILE_NAME);
+            SmemTable smem = SmemTable.read(map(smemPath, mappings), smemPath.toString());
+            Path arenaPath = directory.resolve(ArenaFile.FILE_NAME);
+            MemorySegment arenaFile = map(arenaPath, mappings);
+            ArenaFile.Header header;
+            try {
+                header = ArenaFile.read(arenaFile, arenaFile.byteSize(), arenaPath.toString());
+            } catch (IllegalArgumentException e) {
+                throw Failure.input(e.getMessage());
+            }
+            return new DumpInput(mappings, directory, smem, arenaPath, arenaFile, header);
+        } catch (Failure | RuntimeException | Error e) {
+            mappings.close();
+            throw e;
+        }
+    }
+
+    private static MemorySegment map(Path file, Arena mappings) throws Failure {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw Failure.input(file + ": missing");
+        }
+        // a FIFO or device would block or never end: only plain files are read
+        if (!Files.isRegularFile(file)) {
+            throw Failure.input(file + ": not a regular file");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), mappings);
+        } catch (IOException e) {
+            throw Failure.input(file + ": cannot read: " + IoMessages.of(e));
+        }
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    SmemTable smem() {
+        return smem;
+    }
+
+    Path arenaPath() {
+        return arenaPath;
+    }
+
+    MemorySegment arenaFile() {
+        return arenaFile;
+    }
+
+    ArenaFile.Header header() {
+        return header;
+    }
+
+    /**
+     * @return what the firmware would collect: the valid regions (one per {@code seq_num}), in
+     *         ascending id order, the coreimage order; none when the table is not dumpable
+     */
+    List<Region> regions() {
+        if (smem.notDumpable() != null) {
+            return List.of();
+        }
+        List<Region> regions = new ArrayList<>(smem.table().validRegions());
+        regions.sort(Comparator.comparing(Region::seqNum, Integer::compareUnsigned));
+        return regions;
+    }
+
+    @Override
+    public void close() {
+        mappings.close();
+    }
+}

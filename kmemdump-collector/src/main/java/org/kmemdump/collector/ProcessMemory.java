@@ -1,0 +1,133 @@
+package org.kmemdump.collector;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.kmemdump.format.MinidumpTable.Region;
+
+/**
+ * The owner process's memory, read through {@code /proc/PID/mem} with positional reads at the
+ * regions' addresses, never more than a region's size, stopping at the first chunk that fails.
+ *
+ * <p>The file is opened first and the owner's identity checked afterwards: an open
+ * {@code /proc/PID/mem} stays bound to the process it was opened for, so if the pid still
+ * belongs to the owner after the open, every later read reads the owner, even if the pid is
+ * reused in between (the reads then fail instead).
+ */
+final class ProcessMemory implements Source, AutoCloseable {
+    private final long pid;
+    private final FileChannel mem;
+    private final String unavailable;
+    private final ByteBuffer chunk;
+
+    private ProcessMemory(long pid, FileChannel mem, String unavailable) {
+        this.pid = pid;
+        this.mem = mem;
+        this.unavailable = unavailable;
+        this.chunk = mem == null ? null : ByteBuffer.allocateDirect(CHUNK);
+    }
+
+    /** @return the owner's memory, or one that {@link #unavailable() explains} why it cannot be read */
+    static ProcessMemory open(OwnerProcess owner) {
+        if (owner.state() == OwnerProcess.State.CLEAN) {
+            return new ProcessMemory(owner.pid(), null, "the owner shut down cleanly");
+        }
+        if (!owner.memoryReadable()) {
+            return new ProcessMemory(owner.pid(), null, "process gone: " + owner.detail());
+        }
+        Path path = Path.of("/proc", Long.toString(owner.pid()), "mem");
+        FileChannel mem;
+        try {
+            mem = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (IOException e) {
+            return new ProcessMemory(owner.pid(), null, path + ": " + IoMessages.of(e));
+        }
+        String notSame = OwnerProcess.identityProblem(owner.pid(), owner.startTime());
+        if (notSame != null) {
+            close(mem);
+            return new ProcessMemory(owner.pid(), null, "process gone: " + notSame);
+        }
+        return new ProcessMemory(owner.pid(), mem, null);
+    }
+
+    /** @return why no region can be read from the process, or {@code null} if they can be tried */
+    String unavailable() {
+        return unavailable;
+    }
+
+    @Override
+    public String label() {
+        return "process";
+    }
+
+    @Override
+    public String copy(Region region, Sink sink) throws Failure {
+        if (mem == null) {
+            return unavailable;
+        }
+        for (long at = 0; at < region.size(); ) {
+            chunk.clear().limit((int) Math.min(CHUNK, region.size() - at));
+            String problem = read(region.address() + at);
+            if (problem != null) {
+                return problem + " (" + at + " of " + region.size() + " bytes read)";
+            }
+            chunk.flip();
+            at += chunk.remaining();
+            sink.accept(chunk);
+        }
+        return null;
+    }
+
+    @Override
+    public String probe(Region region) {
+        if (mem == null) {
+            return unavailable;
+        }
+        for (long address : new long[] {region.address(), region.address() + region.size() - 1}) {
+            chunk.clear().limit(1);
+            String problem = read(address);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    /** Fills {@code chunk} up to its limit from {@code address}; every pass reads at least one byte or gives up. */
+    private String read(long address) {
+        while (chunk.hasRemaining()) {
+            long at = address + chunk.position();
+            if (at < 0) {
+                return "address " + Sizes.hex(at) + " is beyond what /proc/" + pid + "/mem can read";
+            }
+            int read;
+            try {
+                read = mem.read(chunk, at);
+            } catch (IOException e) {
+                return "/proc/" + pid + "/mem unreadable at " + Sizes.hex(at) + ": " + IoMessages.of(e);
+            }
+            if (read <= 0) {
+                return "/proc/" + pid + "/mem returned nothing at " + Sizes.hex(at);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        if (mem != null) {
+            close(mem);
+        }
+    }
+
+    private static void close(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // read-only: nothing was lost
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package org.kmemdump.collector;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/** The region table that collect and inspect print: one row per region, in ascending id order. */
+final class RegionTable {
+    private static final String FORMAT = "%5s  %-16s %-18s %14s  %-7s  %s%n";
+    private static final char UNPRINTABLE = '?';
+
+    private RegionTable() {
+    }
+
+    static void print(List<RegionResult> results, PrintStream out) {
+        if (results.isEmpty()) {
+            out.println("  (no valid regions)");
+            return;
+        }
+        out.printf(FORMAT, "id", "name", "address", "size", "source", "outcome");
+        for (RegionResult result : results) {
+            out.printf(FORMAT, Integer.toUnsignedString(result.region().seqNum()), printable(result.region().name()),
+                    String.format("0x%016x", result.region().address()), Long.toUnsignedString(result.region().size()),
+                    result.source(), printable(result.outcome().text()));
+        }
+    }
+
+    /** @return the text with anything but printable ASCII replaced: names come from an untrusted table and go to terminals */
+    static String printable(String text) {
+        StringBuilder clean = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            clean.append(c >= ' ' && c < 0x7f ? c : UNPRINTABLE);
+        }
+        return clean.toString();
+    }
+
+    /** @return how many results are not ok */
+    static long incomplete(List<RegionResult> results) {
+        return results.stream().filter(result -> !result.outcome().ok()).count();
+    }
+}

@@ -1,0 +1,90 @@
+package org.kmemdump.collector;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.Elf64;
+
+/**
+ * Writes a core with headers of our own, for when the coreimage zones are missing or do not match
+ * the table:
+ *
+ * <pre>
+ * Elf64_Ehdr | Elf64_Phdr: PT_NOTE, one PT_LOAD per region read | region bytes, each padded to 4 |
+ * notes: CORE/NT_PRSTATUS (zeroed), VMCOREINFO (the regions and what became of them)
+ * </pre>
+ *
+ * The notes come last because they list the outcomes, known only once the regions are read. A lost
+ * region gets no PT_LOAD, so gdb says "Cannot access memory" there rather than showing zeros as if
+ * they were data; a region read in part gets a PT_LOAD for the part that was read.
+ */
+final class SynthesizedCore {
+    static final String CORE_NOTE = "CORE";
+    static final String VMCOREINFO_NOTE = "VMCOREINFO";
+
+    private record Load(long offset, long address, long size) {
+    }
+
+    private SynthesizedCore() {
+    }
+
+    static List<RegionResult> write(OutputFile core, List<PlannedRegion> plan, RegionCopier copier, ArenaFile.Header header,
+            HostMachine machine) throws Failure {
+        long readable = plan.stream().filter(planned -> planned.source() != null).count();
+        long offset = Elf64.align4(Elf64.EHDR_SIZE + (1 + readable) * Elf64.PHDR_SIZE);
+        List<Load> loads = new ArrayList<>();
+        List<RegionResult> results = new ArrayList<>(plan.size());
+        for (PlannedRegion planned : plan) {
+            core.position(offset);
+            RegionCopier.Copied copied = copier.copy(planned);
+            if (copied.bytes() > 0) {
+                loads.add(new Load(offset, planned.region().address(), copied.bytes()));
+                offset += Elf64.align4(copied.bytes());
+            }
+            results.add(RegionResult.of(planned, copied.outcome()));
+        }
+        byte[] text = vmcoreinfo(results, header).getBytes(StandardCharsets.US_ASCII);
+        try (Arena arena = Arena.ofConfined()) {
+            long notesSize = Elf64.noteSize(CORE_NOTE, machine.prstatusSize()) + Elf64.noteSize(VMCOREINFO_NOTE, text.length);
+            MemorySegment notes = arena.allocate(notesSize);
+            Elf64.writeNoteHeader(notes, 0, CORE_NOTE, machine.prstatusSize(), Elf64.NT_PRSTATUS); // zeroed: no registers to tell
+            long descriptor = Elf64.writeNoteHeader(notes, Elf64.noteSize(CORE_NOTE, machine.prstatusSize()), VMCOREINFO_NOTE,
+                    text.length, 0);
+            MemorySegment.copy(MemorySegment.ofArray(text), 0, notes, descriptor, text.length);
+            core.writeAt(offset, notes.asByteBuffer());
+
+            MemorySegment headers = arena.allocate(Elf64.EHDR_SIZE + (1L + loads.size()) * Elf64.PHDR_SIZE);
+            Elf64.writeCoreHeader(headers, machine.elfMachine(), 1 + loads.size());
+            Elf64.writeProgramHeader(headers, 0, Elf64.PT_NOTE, offset, 0, notesSize);
+            for (int i = 0; i < loads.size(); i++) {
+                Load load = loads.get(i);
+                Elf64.writeProgramHeader(headers, i + 1, Elf64.PT_LOAD, load.offset(), load.address(), load.size());
+            }
+            core.writeAt(0, headers.asByteBuffer());
+        }
+        return results;
+    }
+
+    /** The note's text: key=value lines like the runtime's, plus why each missing region is missing. */
+    private static String vmcoreinfo(List<RegionResult> results, ArenaFile.Header header) {
+        StringBuilder text = new StringBuilder()
+                .append("KMEMDUMP_HEADERS=synthesized by kmemdump-collector\n")
+                .append("PID=").append(header.pid()).append('\n')
+                .append("KMEMDUMP_BACKEND=").append(RegionTable.printable(header.backend())).append('\n')
+                .append("KMEMDUMP_ZONES=").append(results.size()).append('\n');
+        for (RegionResult result : results) {
+            String id = Integer.toUnsignedString(result.region().seqNum());
+            text.append("ZONE(").append(id).append(")=").append(RegionTable.printable(result.region().name()))
+                    .append(',').append(Sizes.hex(result.region().address())).append(',')
+                    .append(Long.toUnsignedString(result.region().size())).append('\n');
+            if (!result.outcome().ok()) {
+                text.append("OUTCOME(").append(id).append(")=").append(RegionTable.printable(result.outcome().text())).append('\n');
+            }
+        }
+        return text.toString();
+    }
+}

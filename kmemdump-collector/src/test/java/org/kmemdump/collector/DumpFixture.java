@@ -1,0 +1,206 @@
+package org.kmemdump.collector;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.kmemdump.api.ZoneIds;
+import org.kmemdump.core.internal.RuntimeCoreimage;
+import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.Elf64;
+import org.kmemdump.format.MinidumpTable;
+import org.kmemdump.format.SmemFile;
+
+/**
+ * A kmemdump directory built the way the runtime and the minidump backend build one: real smem and
+ * arena files mapped shared, written with the kmemdump-format writers, zones carved from the arena
+ * (optionally with the runtime's coreimage zones) or living in this process, each appended to the
+ * minidump table.
+ */
+final class DumpFixture implements AutoCloseable {
+    static final long ARENA_LENGTH = 64 * 1024;
+    static final String BACKEND = "minidump";
+    /** Zone memory alignment, as the runtime allocates: the bytes after a short zone are zeros. */
+    private static final long ZONE_ALIGNMENT = 8;
+    private static final int ALPHABET = 26;
+
+    /** A zone as the test made it. */
+    record Zone(int id, String name, MemorySegment memory) {
+        long address() {
+            return memory.address();
+        }
+
+        byte[] bytes() {
+            return memory.toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    /** The arena header's owner: a pid and the start time that goes with it. */
+    record Owner(long pid, long startTime) {
+        static Owner self() {
+            ProcessHandle self = ProcessHandle.current();
+            return new Owner(self.pid(), self.info().startInstant().orElseThrow().toEpochMilli());
+        }
+
+        /** @return a pid whose process has exited and been reaped */
+        static Owner dead() throws IOException, InterruptedException {
+            Process process = new ProcessBuilder("true").start();
+            process.waitFor();
+            return new Owner(process.pid(), System.currentTimeMillis());
+        }
+    }
+
+    private final Path directory;
+    private final Arena mappings = Arena.ofShared();
+    private final MemorySegment smem;
+    private final MemorySegment arena;
+    private final MinidumpTable table;
+    private final ZoneAllocator zoneMemory;
+    private final RuntimeCoreimage coreimage;
+    private final List<Zone> zones = new ArrayList<>();
+
+    private DumpFixture(Path directory, Owner owner, boolean withCoreimage, long arenaLength) throws IOException {
+        this.directory = Files.createDirectories(directory);
+        smem = map(directory.resolve(SmemFile.FILE_NAME), SmemFile.LENGTH);
+        table = SmemFile.create(smem);
+        table.enableApss(SmemFile.regionsAddress(smem));
+        arena = map(directory.resolve(ArenaFile.FILE_NAME), arenaLength);
+        ArenaFile.create(arena, owner.pid(), owner.startTime(), System.currentTimeMillis());
+        ArenaFile.backend(arena, BACKEND);
+        zoneMemory = new ZoneAllocator(arena, ArenaFile.HEADER_LENGTH);
+        if (withCoreimage) {
+            coreimage = new RuntimeCoreimage(zoneMemory);
+            ArenaFile.coreimage(arena, coreimage.elf(), coreimage.vmcoreinfo());
+            append(ZoneIds.ELF, "ELF", coreimage.elf());
+            append(ZoneIds.VMCOREINFO, "VMCOREINFO", coreimage.vmcoreinfo());
+        } else {
+            coreimage = null;
+        }
+    }
+
+    static DumpFixture withCoreimage(Path directory, Owner owner) throws IOException {
+        return new DumpFixture(directory, owner, true, ARENA_LENGTH);
+    }
+
+    /** @param arenaLength the arena file's length; sparse, so a large one costs what is written */
+    static DumpFixture withCoreimage(Path directory, Owner owner, long arenaLength) throws IOException {
+        return new DumpFixture(directory, owner, true, arenaLength);
+    }
+
+    static DumpFixture withoutCoreimage(Path directory, Owner owner) throws IOException {
+        return new DumpFixture(directory, owner, false, ARENA_LENGTH);
+    }
+
+    /** The zones most tests use: text, odd sizes, a page; ids out of order, as a table may list them. */
+    DumpFixture standardZones() {
+        addArenaZone(ZoneIds.CONFIG, "config", cString("java.vm.name=test\nos.arch=amd64\n"));
+        addArenaZone(51, "thirteen", pattern(13, 9));
+        addArenaZone(ZoneIds.BANNER, "banner", cString("kmemdump collector test banner"));
+        addArenaZone(50, "page", pattern(4096, 5));
+        addArenaZone(49, "five", pattern(5, 0));
+        return this;
+    }
+
+    private MemorySegment map(Path file, long length) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            return channel.map(FileChannel.MapMode.READ_WRITE, 0, length, mappings);
+        }
+    }
+
+    /** A zone in the arena file, holding {@code content}. */
+    Zone addArenaZone(int id, String name, byte[] content) {
+        Zone zone = addArenaZone(id, name, content.length);
+        zone.memory().copyFrom(MemorySegment.ofArray(content));
+        return zone;
+    }
+
+    /** A zone of {@code size} zero bytes in the arena file. */
+    Zone addArenaZone(int id, String name, long size) {
+        return add(id, name, zoneMemory.allocate(size, ZONE_ALIGNMENT));
+    }
+
+    /** A zone in any memory of this process: the collector can only read it through /proc. */
+    Zone addProcessZone(int id, String name, MemorySegment memory) {
+        return add(id, name, memory);
+    }
+
+    private Zone add(int id, String name, MemorySegment memory) {
+        if (coreimage != null) {
+            coreimage.register(id, name, memory);
+        }
+        return append(id, name, memory);
+    }
+
+    /** Only the minidump table learns of it (the coreimage does not): a table ahead of its coreimage. */
+    Zone append(int id, String name, MemorySegment memory) {
+        table.append(name, id, memory.address(), Elf64.align4(memory.byteSize()));
+        Zone zone = new Zone(id, name, memory);
+        zones.add(zone);
+        return zone;
+    }
+
+    /** @return the zones in ascending id order, each padded with zeros to 4: the coreimage core file */
+    byte[] concatenation() {
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        for (Zone zone : zones()) {
+            byte[] bytes = zone.bytes();
+            file.writeBytes(bytes);
+            file.writeBytes(new byte[(int) (Elf64.align4(bytes.length) - bytes.length)]);
+        }
+        return file.toByteArray();
+    }
+
+    List<Zone> zones() {
+        return zones.stream().sorted(Comparator.comparingInt(Zone::id)).toList();
+    }
+
+    Zone zone(int id) {
+        return zones.stream().filter(zone -> zone.id() == id).findFirst().orElseThrow();
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    MinidumpTable table() {
+        return table;
+    }
+
+    MemorySegment arena() {
+        return arena;
+    }
+
+    MemorySegment smem() {
+        return smem;
+    }
+
+    /** @return {@code size} letters running through the alphabet from {@code seed}: no NUL, readable in a hex dump */
+    static byte[] pattern(int size, int seed) {
+        return IntStream.range(0, size).mapToObj(i -> String.valueOf((char) ('a' + (seed + i) % ALPHABET)))
+                .collect(Collectors.joining()).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** @return {@code text} with the NUL that ends a C string, so gdb's x/s stops there */
+    static byte[] cString(String text) {
+        return Arrays.copyOf(text.getBytes(StandardCharsets.US_ASCII), text.length() + 1);
+    }
+
+    @Override
+    public void close() {
+        mappings.close();
+    }
+}

@@ -1,0 +1,86 @@
+package org.kmemdump.collector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmemdump.format.ArenaFile;
+
+/** Usage errors (2) name the bad argument; outputs that cannot be written (4) leave nothing behind. */
+class ExitCodeTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void helpListsTheCommandsAndExitCodes() {
+        CollectorRun run = CollectorRun.of("--help");
+        assertEquals(ExitCode.OK, run.exitCode());
+        assertTrue(run.out().contains("collect DIR -o FILE") && run.out().contains("inspect DIR [--json]"), run.out());
+        assertTrue(run.out().contains("4  an output file could not be written"), run.out());
+        assertEquals(ExitCode.OK, CollectorRun.of("collect", "--help").exitCode());
+    }
+
+    @Test
+    void usageErrorsNameTheArgument() {
+        usage("no command", new String[0]);
+        usage("unknown command 'dump'", "dump", "x");
+        usage("collect: -o FILE is missing", "collect", "dir");
+        usage("collect: DIR is missing", "collect", "-o", "core.elf");
+        usage("-o needs a FILE", "collect", "dir", "-o");
+        usage("--bins needs a BINDIR", "collect", "dir", "-o", "f", "--bins", "--progress");
+        usage("unknown option '--fast' for collect", "collect", "dir", "-o", "f", "--fast");
+        usage("unexpected argument 'other'", "inspect", "dir", "other");
+        usage("option '--json' is for inspect, not collect", "collect", "dir", "-o", "f", "--json");
+        usage("option '-o' is for collect, not inspect", "inspect", "dir", "-o", "f");
+        usage("--progress and --no-progress", "collect", "dir", "-o", "f", "--progress", "--no-progress");
+        usage("-o is given twice", "collect", "dir", "-o", "f", "-o", "g");
+    }
+
+    @Test
+    void outputOverAnInputIsAUsageError() throws Exception {
+        try (DumpFixture fixture = DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones()) {
+            Path arena = fixture.directory().resolve(ArenaFile.FILE_NAME);
+            CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", arena.toString());
+            assertEquals(ExitCode.USAGE, run.exitCode(), run.toString());
+            assertTrue(run.err().contains("is the input file"), run.toString());
+        }
+    }
+
+    @Test
+    void unwritableOutputs() throws Exception {
+        try (DumpFixture fixture = DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones()) {
+            String dir = fixture.directory().toString();
+            Path file = Files.writeString(temp.resolve("a-file"), "x");
+            output("directory " + temp.resolve("missing") + " does not exist", dir, "-o", temp.resolve("missing/core.elf").toString());
+            output("directory " + file + " does not exist", dir, "-o", file.resolve("core.elf").toString());
+            output(temp + ": is a directory", dir, "-o", temp.toString());
+            output("cannot create a file in /proc", dir, "-o", "/proc/kmemdump-core.elf");
+            output("--bins " + file + ": exists and is not a directory", dir, "-o", temp.resolve("core.elf").toString(), "--bins", file.toString());
+            assertFalse(Files.exists(temp.resolve("core.elf")), "no core when the bins cannot be written");
+            try (Stream<Path> files = Files.list(temp)) {
+                assertEquals(0, files.filter(each -> each.getFileName().toString().endsWith(".part")).count());
+            }
+        }
+    }
+
+    private static void usage(String message, String... args) {
+        CollectorRun run = CollectorRun.of(args);
+        assertEquals(ExitCode.USAGE, run.exitCode(), run.toString());
+        assertTrue(run.err().contains(message) && run.err().contains("(see --help)"), run.toString());
+        assertEquals(1, run.err().lines().count(), run.toString());
+    }
+
+    private static void output(String message, String... args) {
+        String[] command = Stream.concat(Stream.of("collect"), Stream.of(args)).toArray(String[]::new);
+        CollectorRun run = CollectorRun.of(command);
+        assertEquals(ExitCode.OUTPUT_FAILED, run.exitCode(), run.toString());
+        assertTrue(run.err().contains(message), run.toString());
+        assertEquals(1, run.err().lines().count(), run.toString());
+    }
+}

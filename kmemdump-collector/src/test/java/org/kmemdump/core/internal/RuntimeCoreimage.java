@@ -1,0 +1,47 @@
+package org.kmemdump.core.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+
+import org.kmemdump.api.ZoneIds;
+import org.kmemdump.api.ZoneRegistrationException;
+
+/**
+ * The runtime's own coreimage for the collector's tests: a zone table with the real
+ * {@link CoreImage} listening, its two zones allocated where the test says (in an arena file), so
+ * the tests check the collector against the ELF zone the runtime really writes. Sits in the core's
+ * package to reach the package-private classes; a plain classpath allows that.
+ */
+public final class RuntimeCoreimage {
+    private static final Owner TEST = new Owner(0, "collector.test");
+    private static final String RELEASE = "kmemdump-collector-test";
+
+    private final ZoneTable table = new ZoneTable(warning -> {
+        throw new AssertionError(warning);
+    });
+    private final CoreImage image;
+
+    public RuntimeCoreimage(SegmentAllocator memory) {
+        image = new CoreImage(memory, Host.current(), RELEASE);
+        table.listener(image);
+        register(ZoneIds.ELF, "ELF", image.elf());
+        register(ZoneIds.VMCOREINFO, "VMCOREINFO", image.vmcoreinfo());
+    }
+
+    public MemorySegment elf() {
+        return image.elf();
+    }
+
+    public MemorySegment vmcoreinfo() {
+        return image.vmcoreinfo();
+    }
+
+    /** Registers a zone: the ELF zone gets its PT_LOAD, the VMCOREINFO text its line. */
+    public void register(int id, String name, MemorySegment memory) {
+        try {
+            table.register(id, name, memory, TEST);
+        } catch (ZoneRegistrationException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
