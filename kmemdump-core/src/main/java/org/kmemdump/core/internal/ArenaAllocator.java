@@ -33,11 +33,13 @@ final class ArenaAllocator {
     long allocate(long size) {
         long length = roundUp(size);
         for (Map.Entry<Long, Long> block : free.entrySet()) {
-            if (block.getValue() >= length) {
-                long offset = block.getKey();
+            // copy out first: TreeMap.remove may reuse this entry for its successor
+            long offset = block.getKey();
+            long available = block.getValue();
+            if (available >= length) {
                 free.remove(offset);
-                if (block.getValue() > length) {
-                    free.put(offset + length, block.getValue() - length);
+                if (available > length) {
+                    free.put(offset + length, available - length);
                 }
                 freeBytes -= length;
                 return offset;
