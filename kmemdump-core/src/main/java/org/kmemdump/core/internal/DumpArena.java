@@ -37,6 +37,11 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
     private final MemorySegment file;
     private final ArenaAllocator allocator;
     private final ScheduledExecutorService heartbeat;
+    /**
+     * A JVM that exits (System.exit, SIGTERM, SIGINT) without stopping the framework still ended
+     * cleanly: say so, so the next start does not take it for a crash. A crash or SIGKILL runs no hook.
+     */
+    private final Thread exitMark = Thread.ofPlatform().name("kmemdump-exit").unstarted(this::markCleanShutdown);
 
     private DumpArena(DumpDirectory.Claim claim, FileChannel channel, long length) throws IOException {
         this.claim = claim;
@@ -48,6 +53,14 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
                 System.currentTimeMillis());
         heartbeat = Executors.newSingleThreadScheduledExecutor(task -> Thread.ofPlatform().daemon().name("kmemdump-heartbeat").unstarted(task));
         heartbeat.scheduleAtFixedRate(() -> ArenaFile.heartbeat(file, System.currentTimeMillis()), 1, 1, TimeUnit.SECONDS);
+        Runtime.getRuntime().addShutdownHook(exitMark);
+    }
+
+    private synchronized void markCleanShutdown() {
+        if (arena.scope().isAlive()) {
+            ArenaFile.heartbeat(file, System.currentTimeMillis());
+            ArenaFile.cleanShutdown(file);
+        }
     }
 
     /**
@@ -137,10 +150,16 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
     @Override
     public void close() throws IOException {
         heartbeat.shutdownNow();
-        ArenaFile.heartbeat(file, System.currentTimeMillis());
-        ArenaFile.cleanShutdown(file);
-        file.force();
-        arena.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(exitMark);
+        } catch (IllegalStateException exiting) {
+            // the JVM is exiting: the hook marks the shutdown too, which is harmless
+        }
+        synchronized (this) {
+            markCleanShutdown();
+            file.force();
+            arena.close();
+        }
         channel.close();
         claim.close();
     }
