@@ -92,6 +92,16 @@ case "${1:-}" in
             startup="not measured: no $jar (the features module builds it)"
         fi
 
+        # collect of 1 GiB of arena zones against cp of the arena file
+        collector=kmemdump-collector/target/kmemdump-collector.jar
+        [ -f "$collector" ] || "${MVN[@]}" -q -DskipTests package -pl kmemdump-collector -am
+        if java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" org.kmemdump.benchmarks.CollectHarness \
+                "$collector" | tee benchmarks/target/collect.txt; then
+            collect=$(sed -n 's/^collect: ratio //p' benchmarks/target/collect.txt)
+        else
+            collect="failed: see the harness output above"
+        fi
+
         echo
         echo "== kmemdump bench summary (JMH: $results) =="
         # CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"; profilers add "name:metric" rows
@@ -123,6 +133,7 @@ case "${1:-}" in
             }' "$results"
         fi
         printf '%-34s %s\n' "startup to 'kmemdump:zones':" "$startup"
+        printf '%-34s %s\n' "collect 1 GiB vs cp of the arena:" "$collect"
         ;;
     mvn)
         shift

@@ -1,0 +1,121 @@
+package org.kmemdump.benchmarks;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileChannel.MapMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.MinidumpTable;
+import org.kmemdump.format.SmemFile;
+
+/**
+ * Times {@code collect} of about 1 GiB of arena zones against {@code cp} of the arena file, in the
+ * same run, and prints the ratio: the collector should stay within a small factor of a plain copy.
+ * The directory is made with the format writers, as a killed runtime would leave it: an arena of
+ * {@value #REGIONS} zones of {@value #REGION_MIB} MiB filled with data (no sparse pages), a minidump
+ * table listing them, and an owner that no longer exists. Both outputs go to the same file system.
+ *
+ * <pre>java -cp ... org.kmemdump.benchmarks.CollectHarness kmemdump-collector.jar [work-directory] [runs]</pre>
+ */
+public final class CollectHarness {
+    static final int REGIONS = 8;
+    static final int REGION_MIB = 128;
+
+    private CollectHarness() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: CollectHarness <kmemdump-collector.jar> [work directory, default /dev/shm or tmp] [runs, default 3]");
+            System.exit(2);
+        }
+        Path collector = Path.of(args[0]).toAbsolutePath();
+        Path parent = args.length > 1 ? Path.of(args[1]) : Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm")
+                : Path.of(System.getProperty("java.io.tmpdir"));
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Path work = Files.createTempDirectory(parent, "kmemdump-collect-bench");
+        try {
+            Path directory = Files.createDirectory(work.resolve("kmemdump"));
+            long bytes = makeDirectory(directory);
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<Long> copy = new ArrayList<>();
+            List<Long> collect = new ArrayList<>();
+            for (int run = 0; run < runs; run++) {
+                copy.add(time(List.of("cp", directory.resolve(ArenaFile.FILE_NAME).toString(), work.resolve("copy").toString())));
+                collect.add(time(List.of(java, "-jar", collector.toString(), "collect", directory.toString(), "-o",
+                        work.resolve("core.elf").toString(), "--no-progress")));
+                Files.delete(work.resolve("copy"));
+                Files.delete(work.resolve("core.elf"));
+            }
+            long cp = median(copy);
+            long col = median(collect);
+            System.out.printf("collect: %d MiB of zones in %s, %d runs%n", bytes >> 20, parent, runs);
+            System.out.printf("collect: cp of the arena median %d ms %s, collect median %d ms %s%n", cp, copy, col, collect);
+            System.out.printf("collect: ratio collect/cp %.2f x (%.0f MiB/s collected)%n", (double) col / cp,
+                    (bytes >> 20) * 1000.0 / col);
+        } finally {
+            try (Stream<Path> files = Files.walk(work)) {
+                for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
+    /** @return the bytes of zones the directory holds */
+    private static long makeDirectory(Path directory) throws IOException {
+        long regionSize = (long) REGION_MIB << 20;
+        long arenaLength = ArenaFile.HEADER_LENGTH + REGIONS * regionSize;
+        try (Arena arena = Arena.ofConfined();
+                FileChannel arenaFile = FileChannel.open(directory.resolve(ArenaFile.FILE_NAME), StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.READ, StandardOpenOption.WRITE);
+                FileChannel smemFile = FileChannel.open(directory.resolve(SmemFile.FILE_NAME), StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MemorySegment zones = arenaFile.map(MapMode.READ_WRITE, 0, arenaLength, arena);
+            // an owner that is gone: pid of this process, a start time it never had
+            ArenaFile.create(zones, ProcessHandle.current().pid(), 1, System.currentTimeMillis());
+            MemorySegment smem = smemFile.map(MapMode.READ_WRITE, 0, SmemFile.LENGTH, arena);
+            MinidumpTable table = SmemFile.create(smem);
+            table.enableApss(SmemFile.regionsAddress(smem));
+            for (int region = 0; region < REGIONS; region++) {
+                long offset = ArenaFile.HEADER_LENGTH + region * regionSize;
+                MemorySegment zone = zones.asSlice(offset, regionSize);
+                for (long at = 0; at < regionSize; at += 8) {
+                    zone.set(ValueLayout.JAVA_LONG_UNALIGNED, at, at * 0x9E3779B97F4A7C15L + region);
+                }
+                table.append("z" + region, 49 + region, zone.address(), regionSize);
+            }
+            zones.force();
+        }
+        return REGIONS * regionSize;
+    }
+
+    private static long time(List<String> command) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " took more than 10 minutes");
+        }
+        if (process.exitValue() > 1) {
+            throw new IllegalStateException(String.join(" ", command) + " failed with exit code " + process.exitValue());
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static long median(List<Long> values) {
+        return values.stream().sorted().toList().get(values.size() / 2);
+    }
+}
