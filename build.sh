@@ -3,6 +3,7 @@
 #   ./build.sh run     build what the runtime needs and start it (Felix shell; 'stop 0' or Ctrl-D quits)
 #   ./build.sh test    build everything and run every test; prints "N passed, N failed"
 #   ./build.sh bench [JMH args]  run the JMH benchmarks (short runs; extra args go to JMH), then time the runtime's startup
+#   ./build.sh collector ...    the collector (inspect DIR, collect DIR -o FILE), built if needed
 #   ./build.sh mvn ... any Maven command, run on the JDK 25
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -134,6 +135,11 @@ case "${1:-}" in
         fi
         printf '%-34s %s\n' "startup to 'kmemdump:zones':" "$startup"
         printf '%-34s %s\n' "collect 1 GiB vs cp of the arena:" "$collect"
+        ;;
+    collector)
+        shift
+        [ -f kmemdump-collector/target/kmemdump-collector.jar ] || "${MVN[@]}" -q -DskipTests package -pl kmemdump-collector -am
+        exec java -jar kmemdump-collector/target/kmemdump-collector.jar "$@"
         ;;
     mvn)
         shift
