@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.kmemdump.format.Elf64;
 import org.kmemdump.format.SmemFile;
 
 /** {@code collect DIR -o FILE}: the regions of a kmemdump directory as an ELF core (and md_*.BIN files). */
@@ -24,7 +25,7 @@ final class CollectCommand {
             try (ProcessMemory process = ProcessMemory.open(owner)) {
                 List<PlannedRegion> plan = PlannedRegion.plan(input.regions(), arena, process);
                 Coreimage image = Coreimage.find(plan, input.header(), arena);
-                HostMachine machine = image.usable() ? null : HostMachine.current();
+                Elf64.Machine machine = image.usable() ? null : hostMachine();
                 BinFiles bins = line.bins() == null ? null : BinFiles.create(line.bins());
                 Progress progress = Progress.create(line.progress(), readableBytes(plan), err);
                 List<RegionResult> results;
@@ -50,6 +51,15 @@ final class CollectCommand {
                 }
                 return ExitCode.OK;
             }
+        }
+    }
+
+    /** The collector runs on the dumped process's host, so the host is the machine the headers name. */
+    private static Elf64.Machine hostMachine() throws Failure {
+        try {
+            return Elf64.Machine.host();
+        } catch (IllegalStateException e) {
+            throw Failure.output("cannot build ELF core headers: " + e.getMessage());
         }
     }
 
