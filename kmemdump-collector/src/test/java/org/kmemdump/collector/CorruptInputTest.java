@@ -20,18 +20,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmemdump.api.ZoneIds;
 import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.Elf64;
 import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
 
 /**
  * Every input is untrusted: truncated files at every boundary, a bit flipped in every byte of the
- * headers and region descriptors, and the classic bad values. Each run must end in time with exit 0, 1 or 3, at most a line of error and no stack
+ * headers, region descriptors and the VMCOREINFO text, the text cut at every byte, and the classic
+ * bad values. Each run must end in time with exit 0, 1 or 3, at most a line of error and no stack
  * trace, and an output no larger than the data the arena holds. A broken smem no longer ends the
  * run while the arena's coreimage can stand in (exit 1, the table named); with the coreimage gone
  * too it does (exit 3).
@@ -132,6 +137,62 @@ class CorruptInputTest {
         flipEveryByte(arenaOnly, arenaOnly.arena(), 0, used, "arena-only arena", Set.of("3", "1"));
         for (long at = used; at < ArenaFile.HEADER_LENGTH; at += 61) { // the reserved rest: a sample
             flip(fixture, fixture.arena(), at, (int) (at % 8), "arena");
+        }
+    }
+
+    /**
+     * Every byte of the VMCOREINFO text, its NUL and the first bytes after it: with the table the
+     * table's regions stay; without it a flip may cost a zone or be refused, never more. No run
+     * reports a zone outside the arena that is not one.
+     */
+    @Test
+    void bitFlipsInTheVmcoreinfoText() {
+        for (DumpFixture each : List.of(fixture, arenaOnly)) {
+            MemorySegment text = vmcoreinfo(each);
+            long length = each.vmcoreinfoText().length();
+            Map<String, Integer> outcomes = new TreeMap<>();
+            for (long at = 0; at < length + 8; at++) {
+                byte original = text.get(ValueLayout.JAVA_BYTE, at);
+                text.set(ValueLayout.JAVA_BYTE, at, (byte) (original ^ (1 << (at % 8))));
+                try {
+                    CollectorRun run = check(each.directory(), "VMCOREINFO byte " + at + " bit " + at % 8);
+                    assertNoForeignZones(each, run, "VMCOREINFO byte " + at);
+                    outcomes.merge(String.valueOf(run.exitCode()), 1, Integer::sum);
+                } finally {
+                    text.set(ValueLayout.JAVA_BYTE, at, original);
+                }
+            }
+            assertTrue(outcomes.keySet().stream().allMatch(code -> code.equals("1") || code.equals("3")), outcomes.toString());
+            if (each == fixture) {
+                assertEquals(Set.of("1"), outcomes.keySet(), "the table stands whatever the text holds: " + outcomes);
+            }
+        }
+    }
+
+    /** The text cut short by a NUL at every byte, as a rewrite that stopped there, with and without the table. */
+    @Test
+    void vmcoreinfoTextTruncatedAtEveryByte() {
+        for (DumpFixture each : List.of(fixture, arenaOnly)) {
+            MemorySegment text = vmcoreinfo(each);
+            long length = each.vmcoreinfoText().length();
+            Map<Integer, Integer> exitCodes = new TreeMap<>();
+            for (long at = 0; at < length; at++) {
+                byte original = text.get(ValueLayout.JAVA_BYTE, at);
+                text.set(ValueLayout.JAVA_BYTE, at, (byte) 0);
+                try {
+                    CollectorRun run = check(each.directory(), "VMCOREINFO cut at " + at);
+                    assertNoForeignZones(each, run, "VMCOREINFO cut at " + at);
+                    exitCodes.merge(run.exitCode(), 1, Integer::sum);
+                    if (each == arenaOnly && at == 0) {
+                        assertTrue(run.err().contains("smem: missing (no minidump table), and the arena's coreimage cannot stand in: ")
+                                && run.err().contains("is empty"), run.toString());
+                    }
+                } finally {
+                    text.set(ValueLayout.JAVA_BYTE, at, original);
+                }
+            }
+            assertEquals(each == fixture ? Set.of(ExitCode.INCOMPLETE) : Set.of(ExitCode.INCOMPLETE, ExitCode.BAD_INPUT),
+                    exitCodes.keySet(), exitCodes.toString());
         }
     }
 
@@ -262,6 +323,36 @@ class CorruptInputTest {
             return run.exitCode() + (run.err().contains(TABLE_IGNORED) ? " " + TABLE_IGNORED : "");
         } finally {
             file.set(ValueLayout.JAVA_BYTE, at, original);
+        }
+    }
+
+    private static MemorySegment vmcoreinfo(DumpFixture in) {
+        return in.zone(ZoneIds.VMCOREINFO).memory();
+    }
+
+    /** One region row of a report: id, name, address, size, source. */
+    private static final Pattern ROW = Pattern.compile(" *([0-9]+)  (\\S+) +0x([0-9a-f]{16}) +([0-9]+)  (\\S+(?: \\(coreimage\\))?) +\\S.*");
+
+    /**
+     * Never garbage as a zone: every region only the coreimage lists is one of the zones, or lies in
+     * the arena (a torn line there is indistinguishable from a zone, and harmless: arena bytes). One
+     * outside the arena of a dead owner is believed only if the ELF zone has its PT_LOAD, which
+     * vouches for the address and size, not the name: a flipped name there is still reported.
+     */
+    private static void assertNoForeignZones(DumpFixture in, CollectorRun run, String what) {
+        for (String line : run.out().lines().toList()) {
+            Matcher row = ROW.matcher(line);
+            if (!row.matches() || !row.group(5).endsWith(PlannedRegion.COREIMAGE_MARK)) {
+                continue;
+            }
+            int id = Integer.parseInt(row.group(1));
+            long address = Long.parseUnsignedLong(row.group(3), 16);
+            long size = Long.parseLong(row.group(4));
+            boolean known = in.zones().stream().anyMatch(zone -> zone.id() == id && zone.name().equals(row.group(2))
+                    && zone.address() == address && Elf64.align4(zone.memory().byteSize()) == size);
+            boolean vouched = in.zones().stream().anyMatch(zone -> zone.address() == address
+                    && Elf64.align4(zone.memory().byteSize()) == size);
+            assertTrue(known || in.inArena(address, size) || vouched, what + ": a zone that is none: " + line + "\n" + run);
         }
     }
 
