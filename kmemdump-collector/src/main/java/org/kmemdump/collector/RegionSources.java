@@ -109,7 +109,7 @@ final class RegionSources {
 
     private static String nothingToCollect(SmemTable table, String coreimageUnused, OwnerProcess owner) {
         String why = switch (table.state()) {
-            case MISSING -> table.problem() + " (no minidump table)";
+            case MISSING -> table.problem() + ": no minidump table";
             case DISABLED -> table.problem() + ": the table is not dumpable";
             default -> table.problem();
         };
@@ -160,7 +160,7 @@ final class RegionSources {
             warnings.add(table.problem() + ": the minidump table was ignored, the arena's coreimage used instead");
         }
         if (linesNotUsed > 0) {
-            warnings.add(linesNotUsed + " lines of the VMCOREINFO zone not used (see the notes)");
+            warnings.add(linesNotUsed + (linesNotUsed == 1 ? " VMCOREINFO line" : " VMCOREINFO lines") + " not used (see the notes)");
         } else if (coreimageUnused == null && coreimage.countNote() != null) {
             warnings.add("the VMCOREINFO zone's KMEMDUMP_ZONES disagrees with its ZONE lines (see the notes)");
         }

@@ -184,7 +184,7 @@ class CorruptInputTest {
                     assertNoForeignZones(each, run, "VMCOREINFO cut at " + at);
                     exitCodes.merge(run.exitCode(), 1, Integer::sum);
                     if (each == arenaOnly && at == 0) {
-                        assertTrue(run.err().contains("smem: missing (no minidump table), and the arena's coreimage cannot stand in: ")
+                        assertTrue(run.err().contains("smem: missing: no minidump table, and the arena's coreimage cannot stand in: ")
                                 && run.err().contains("is empty"), run.toString());
                     }
                 } finally {
@@ -223,7 +223,7 @@ class CorruptInputTest {
         assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString()); // the lost zone 60, nothing else
         assertTrue(run.out().contains("sources: no minidump table found (" + noSmem.resolve(SmemFile.FILE_NAME) + ": missing)"
                 + ": the arena's coreimage was used (" + regions + " zones)"), run.toString());
-        assertFails(withoutCoreimage(noSmem), "smem: missing (no minidump table), and the arena's coreimage cannot stand in: "
+        assertFails(withoutCoreimage(noSmem), "smem: missing: no minidump table, and the arena's coreimage cannot stand in: "
                 + noSmem.resolve(ArenaFile.FILE_NAME) + ": vmcoreinfo_address is 0");
         Path noArena = copyOf(fixture.directory());
         Files.delete(noArena.resolve(ArenaFile.FILE_NAME));
