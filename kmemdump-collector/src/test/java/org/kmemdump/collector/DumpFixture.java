@@ -198,6 +198,16 @@ final class DumpFixture implements AutoCloseable {
         zone.copyFrom(MemorySegment.ofArray(bytes));
     }
 
+    /** @return a copy of the ELF zone, to put back with {@link #elfZone(byte[])} */
+    byte[] elfZone() {
+        return coreimageZone(ZoneIds.ELF).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** Overwrites the ELF zone: the state of an earlier rewrite, as a kill before the runtime rewrote it leaves it. */
+    void elfZone(byte[] bytes) {
+        coreimageZone(ZoneIds.ELF).copyFrom(MemorySegment.ofArray(bytes));
+    }
+
     private MemorySegment coreimageZone(int id) {
         if (coreimage == null) {
             throw new IllegalStateException("a fixture without coreimage zones");
