@@ -77,6 +77,7 @@ final class InspectCommand {
             }
             return listing.listedZones() + " zones listed in VMCOREINFO"
                     + (listing.ignoredLines() == 0 ? "" : ", " + listing.ignoredLines() + " lines ignored")
+                    + (listing.elf().problem() == null ? "" : "; no PT_LOAD vouches for a zone: " + listing.elf().problem())
                     + (sources != null && sources.coreimageUnused() != null ? "; not used: " + sources.coreimageUnused() : "");
         }
 

@@ -229,6 +229,28 @@ class ArenaCoreimageTest {
         }
     }
 
+    /** Without a readable ELF zone nothing vouches for a zone outside the arena of a dead owner: it is ignored, not reported lost. */
+    @Test
+    void corruptElfZoneVouchesForNothing() throws Exception {
+        try (Arena elsewhere = Arena.ofShared();
+                DumpFixture fixture = runtimeZones(DumpFixture.arenaOnly(temp.resolve("dump"), DumpFixture.Owner.dead()))) {
+            fixture.addProcessZone(ZoneIds.USER_END, "native", elsewhere.allocate(16));
+            fixture.zone(ZoneIds.ELF).memory().set(ValueLayout.JAVA_BYTE, 0, (byte) 0);
+            CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
+            CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
+
+            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ZONES, rows(run.out(), "arena (coreimage)  ok"), run.toString());
+            assertFalse(run.out().matches("(?s).*\n +48  native .*"), run.toString());
+            assertTrue(run.out().contains("note: the VMCOREINFO zone lists ZONE(48)=native,"), run.toString());
+            assertTrue(run.out().contains("headers: synthesized (the ELF zone does not match the regions: no little-endian ELF64 magic)"),
+                    run.toString());
+            assertTrue(run.err().contains("1 VMCOREINFO line not used (see the notes)"), run.toString());
+            assertTrue(inspect.out().contains("; no PT_LOAD vouches for a zone: the ELF zone is no core header: no little-endian ELF64 magic"),
+                    inspect.toString());
+        }
+    }
+
     /** Lines no runtime writes: ignored and listed as notes (exit 1), the good ones collected, nothing believed that is none. */
     @Test
     void malformedAndGarbageLinesAreIgnored() throws Exception {
