@@ -152,15 +152,11 @@ class CorruptInputTest {
             long length = each.vmcoreinfoText().length();
             Map<String, Integer> outcomes = new TreeMap<>();
             for (long at = 0; at < length + 8; at++) {
-                byte original = text.get(ValueLayout.JAVA_BYTE, at);
-                text.set(ValueLayout.JAVA_BYTE, at, (byte) (original ^ (1 << (at % 8))));
-                try {
-                    CollectorRun run = check(each.directory(), "VMCOREINFO byte " + at + " bit " + at % 8);
-                    assertNoForeignZones(each, run, "VMCOREINFO byte " + at);
-                    outcomes.merge(String.valueOf(run.exitCode()), 1, Integer::sum);
-                } finally {
-                    text.set(ValueLayout.JAVA_BYTE, at, original);
-                }
+                String what = "VMCOREINFO byte " + at + " bit " + at % 8;
+                CollectorRun run = withByte(text, at, (byte) (text.get(ValueLayout.JAVA_BYTE, at) ^ (1 << (at % 8))),
+                        () -> check(each.directory(), what));
+                assertNoForeignZones(each, run, what);
+                outcomes.merge(String.valueOf(run.exitCode()), 1, Integer::sum);
             }
             assertTrue(outcomes.keySet().stream().allMatch(code -> code.equals("1") || code.equals("3")), outcomes.toString());
             if (each == fixture) {
@@ -177,18 +173,13 @@ class CorruptInputTest {
             long length = each.vmcoreinfoText().length();
             Map<Integer, Integer> exitCodes = new TreeMap<>();
             for (long at = 0; at < length; at++) {
-                byte original = text.get(ValueLayout.JAVA_BYTE, at);
-                text.set(ValueLayout.JAVA_BYTE, at, (byte) 0);
-                try {
-                    CollectorRun run = check(each.directory(), "VMCOREINFO cut at " + at);
-                    assertNoForeignZones(each, run, "VMCOREINFO cut at " + at);
-                    exitCodes.merge(run.exitCode(), 1, Integer::sum);
-                    if (each == arenaOnly && at == 0) {
-                        assertTrue(run.err().contains("smem: missing: no minidump table, and the arena's coreimage cannot stand in: ")
-                                && run.err().contains("is empty"), run.toString());
-                    }
-                } finally {
-                    text.set(ValueLayout.JAVA_BYTE, at, original);
+                String what = "VMCOREINFO cut at " + at;
+                CollectorRun run = withByte(text, at, (byte) 0, () -> check(each.directory(), what));
+                assertNoForeignZones(each, run, what);
+                exitCodes.merge(run.exitCode(), 1, Integer::sum);
+                if (each == arenaOnly && at == 0) {
+                    assertTrue(run.err().contains("smem: missing: no minidump table, and the arena's coreimage cannot stand in: ")
+                            && run.err().contains("is empty"), run.toString());
                 }
             }
             assertEquals(each == fixture ? Set.of(ExitCode.INCOMPLETE) : Set.of(ExitCode.INCOMPLETE, ExitCode.BAD_INPUT),
@@ -316,11 +307,17 @@ class CorruptInputTest {
 
     /** Flips one bit in the live file, runs both commands, flips it back; @return the exit code, and whether the table was ignored */
     private static String flip(DumpFixture in, MemorySegment file, long at, int bit, String what) {
+        CollectorRun run = withByte(file, at, (byte) (file.get(ValueLayout.JAVA_BYTE, at) ^ (1 << bit)),
+                () -> check(in.directory(), what + " byte " + at + " bit " + bit));
+        return run.exitCode() + (run.err().contains(TABLE_IGNORED) ? " " + TABLE_IGNORED : "");
+    }
+
+    /** @return what {@code run} returns with byte {@code at} of the live file set to {@code value}; the byte is put back */
+    private static CollectorRun withByte(MemorySegment file, long at, byte value, java.util.function.Supplier<CollectorRun> run) {
         byte original = file.get(ValueLayout.JAVA_BYTE, at);
-        file.set(ValueLayout.JAVA_BYTE, at, (byte) (original ^ (1 << bit)));
+        file.set(ValueLayout.JAVA_BYTE, at, value);
         try {
-            CollectorRun run = check(in.directory(), what + " byte " + at + " bit " + bit);
-            return run.exitCode() + (run.err().contains(TABLE_IGNORED) ? " " + TABLE_IGNORED : "");
+            return run.get();
         } finally {
             file.set(ValueLayout.JAVA_BYTE, at, original);
         }
