@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.kmemdump.format.Elf64;
 import org.kmemdump.format.SmemFile;
 
 /** {@code collect DIR -o FILE}: the regions of a kmemdump directory as an ELF core (and md_*.BIN files). */
@@ -16,15 +17,13 @@ final class CollectCommand {
     static int run(CommandLine line, PrintStream out, PrintStream err) throws Failure {
         try (DumpInput input = DumpInput.open(line.directory())) {
             OwnerProcess owner = OwnerProcess.of(input.header());
-            if (input.smem().notDumpable() != null) {
-                throw Failure.input(notDumpable(input, owner));
-            }
+            RegionSources sources = RegionSources.of(input, owner);
             refuseOverwriting(line.output(), input);
             ArenaSource arena = new ArenaSource(input.arenaFile(), input.header());
             try (ProcessMemory process = ProcessMemory.open(owner)) {
-                List<PlannedRegion> plan = PlannedRegion.plan(input.regions(), arena, process);
-                Coreimage image = Coreimage.find(plan, input.header(), arena);
-                HostMachine machine = image.usable() ? null : HostMachine.current();
+                List<PlannedRegion> plan = PlannedRegion.plan(sources.regions(), arena, process);
+                Coreimage image = Coreimage.find(plan, input.header(), arena, sources.listingMismatch(plan));
+                Elf64.Machine machine = image.usable() ? null : hostMachine();
                 BinFiles bins = line.bins() == null ? null : BinFiles.create(line.bins());
                 Progress progress = Progress.create(line.progress(), readableBytes(plan), err);
                 List<RegionResult> results;
@@ -39,13 +38,16 @@ final class CollectCommand {
                     progress.finish();
                 }
                 out.println("owner:   pid " + owner.pid() + ", " + owner.state().text + " (" + owner.detail() + ")");
+                out.println("sources: " + RegionTable.printable(sources.describeSources()));
                 out.println("headers: " + (image.usable() ? "the runtime's coreimage" : "synthesized (" + image.problem() + ")"));
                 RegionTable.print(results, out);
+                RegionTable.printNotes(sources.notes(), out);
                 long incomplete = RegionTable.incomplete(results);
                 out.println("wrote " + line.output() + ": " + size + " bytes, " + results.size() + " regions, "
                         + (results.size() - incomplete) + " ok" + (line.bins() == null ? "" : ", md_*.BIN in " + line.bins()));
-                if (incomplete > 0) {
-                    err.println(Collector.NAME + ": " + incomplete + " of " + results.size() + " regions lost or refused (see the table)");
+                String problems = problems(sources, incomplete, results.size());
+                if (problems != null) {
+                    err.println(Collector.NAME + ": " + problems);
                     return ExitCode.INCOMPLETE;
                 }
                 return ExitCode.OK;
@@ -53,10 +55,25 @@ final class CollectCommand {
         }
     }
 
-    /** @return why the table cannot be collected; a cleanly stopped backend disables its table on purpose */
-    static String notDumpable(DumpInput input, OwnerProcess owner) {
-        return input.smem().notDumpable() + ": the table is not dumpable"
-                + (owner.state() == OwnerProcess.State.CLEAN ? " (its owner shut down cleanly: there is no crash to collect)" : "");
+    /**
+     * @return the one line that says why a finished run is incomplete: a corrupt table that was
+     *         ignored, regions lost or refused; {@code null} when nothing was
+     */
+    static String problems(RegionSources sources, long incomplete, int regions) {
+        String lost = incomplete == 0 ? null : incomplete + " of " + regions + " regions lost or refused (see the table)";
+        if (sources.warning() == null) {
+            return lost;
+        }
+        return sources.warning() + (lost == null ? "" : "; " + lost);
+    }
+
+    /** The collector runs on the dumped process's host, so the host is the machine the headers name. */
+    private static Elf64.Machine hostMachine() throws Failure {
+        try {
+            return Elf64.Machine.host();
+        } catch (IllegalStateException e) {
+            throw Failure.output("cannot build ELF core headers: " + e.getMessage());
+        }
     }
 
     /** Writing the core over the smem or arena file would destroy the evidence it is made from. */

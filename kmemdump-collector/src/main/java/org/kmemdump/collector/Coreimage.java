@@ -12,11 +12,12 @@ import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.MinidumpTable.Region;
 
 /**
- * The runtime's coreimage zones (ELF, id 1, and VMCOREINFO, id 2), usable only when they describe
- * exactly the regions being collected: then the core file is those two zones followed by the
- * others, in ascending id order, each padded to 4, as the firmware plus a host tool would make it.
- * A table changed after the last rewrite of the zones, a torn read or a corrupt zone makes them
- * unusable, and the collector builds headers of its own.
+ * The runtime's coreimage zones (ELF, id 1, and VMCOREINFO, id 2) as the core's headers, usable
+ * only when they describe exactly the regions being collected (from the table, the coreimage's
+ * listing or both): then the core file is those two zones followed by the others, in ascending id
+ * order, each padded to 4, as the firmware plus a host tool would make it. A table changed after
+ * the last rewrite of the zones, a torn read or a corrupt zone makes them unusable, and the
+ * collector builds headers of its own.
  *
  * @param problem why the zones cannot be used, or {@code null}
  */
@@ -33,10 +34,13 @@ record Coreimage(PlannedRegion elfZone, byte[] elf, PlannedRegion vmcoreinfoZone
         return problem == null;
     }
 
-    /** @param plan every region, in ascending id order */
-    static Coreimage find(List<PlannedRegion> plan, ArenaFile.Header header, ArenaSource arena) {
+    /**
+     * @param plan            every region, in ascending id order
+     * @param listingMismatch why the VMCOREINFO text does not list exactly these regions, or {@code null}
+     */
+    static Coreimage find(List<PlannedRegion> plan, ArenaFile.Header header, ArenaSource arena, String listingMismatch) {
         if (plan.size() < 2 || plan.get(0).region().seqNum() != ZoneIds.ELF || plan.get(1).region().seqNum() != ZoneIds.VMCOREINFO) {
-            return unusable("the table has no coreimage zones (ids " + ZoneIds.ELF + " and " + ZoneIds.VMCOREINFO + ")");
+            return unusable("no coreimage zones (ids " + ZoneIds.ELF + " and " + ZoneIds.VMCOREINFO + ") among the regions");
         }
         PlannedRegion elfZone = plan.get(0);
         PlannedRegion vmcoreinfoZone = plan.get(1);
@@ -50,7 +54,7 @@ record Coreimage(PlannedRegion elfZone, byte[] elf, PlannedRegion vmcoreinfoZone
                 || elf.size() != Elf64.align4(header.elfSize()) || vmcoreinfo.size() != Elf64.align4(header.vmcoreinfoSize())) {
             return unusable("the arena header puts the coreimage zones at " + Sizes.hex(header.elfAddress()) + " ("
                     + header.elfSize() + " bytes) and " + Sizes.hex(header.vmcoreinfoAddress()) + " (" + header.vmcoreinfoSize()
-                    + " bytes), the table at " + Sizes.hex(elf.address()) + " (" + elf.size() + ") and "
+                    + " bytes), the regions at " + Sizes.hex(elf.address()) + " (" + elf.size() + ") and "
                     + Sizes.hex(vmcoreinfo.address()) + " (" + vmcoreinfo.size() + ")");
         }
         if (elf.size() > MAX_ZONE_SIZE || vmcoreinfo.size() > MAX_ZONE_SIZE) {
@@ -65,44 +69,85 @@ record Coreimage(PlannedRegion elfZone, byte[] elf, PlannedRegion vmcoreinfoZone
         List<PlannedRegion> others = plan.subList(2, plan.size()).stream().filter(PlannedRegion::describesMemory).toList();
         String problem = check(MemorySegment.ofArray(elfBytes), Elf64.align4(vmcoreinfo.size()), others);
         if (problem != null) {
-            return unusable("the ELF zone does not match the table: " + problem);
+            return unusable("the ELF zone does not match the regions: " + problem);
+        }
+        if (listingMismatch != null) {
+            return unusable("the VMCOREINFO zone does not list the regions: " + listingMismatch);
         }
         return new Coreimage(elfZone, elfBytes, vmcoreinfoZone, vmcoreinfoBytes, others, null);
     }
 
     /**
-     * Parses the ELF zone as far as a core reader would: an {@code ET_CORE} header with sane
-     * program headers inside the zone, {@code PT_NOTE} first and within the two coreimage zones,
-     * then one {@code PT_LOAD} per other region, same address and padded size, offsets contiguous
-     * from the end of the coreimage zones.
+     * An ELF zone's program headers, checked as far as a core reader would: an {@code ET_CORE}
+     * header with {@code e_phentsize} right and 1 to {@value MinidumpTable#MAX_REGIONS} program
+     * headers inside the zone.
+     *
+     * @param problem why the zone is no core header, or {@code null}
+     */
+    record ProgramHeaders(MemorySegment elf, long phoff, int phnum, String problem) {
+        static ProgramHeaders of(MemorySegment elf) {
+            long elfSize = elf.byteSize();
+            if (elfSize < Elf64.EHDR_SIZE) {
+                return bad(elf, "it is " + elfSize + " bytes, less than an ELF header");
+            }
+            byte[] ident = elf.asSlice(0, Elf64.MAGIC.length).toArray(ValueLayout.JAVA_BYTE);
+            if (!Arrays.equals(ident, Elf64.MAGIC) || elf.get(ValueLayout.JAVA_BYTE, Elf64.EI_CLASS) != Elf64.ELFCLASS64
+                    || elf.get(ValueLayout.JAVA_BYTE, Elf64.EI_DATA) != Elf64.ELFDATA2LSB) {
+                return bad(elf, "no little-endian ELF64 magic");
+            }
+            if (elf.get(Elf64.U16, Elf64.E_TYPE) != Elf64.ET_CORE) {
+                return bad(elf, "e_type is " + elf.get(Elf64.U16, Elf64.E_TYPE) + ", not ET_CORE");
+            }
+            long phoff = elf.get(Elf64.U64, Elf64.E_PHOFF);
+            int phentsize = Short.toUnsignedInt(elf.get(Elf64.U16, Elf64.E_PHENTSIZE));
+            int phnum = Short.toUnsignedInt(elf.get(Elf64.U16, Elf64.E_PHNUM));
+            if (phentsize != Elf64.PHDR_SIZE) {
+                return bad(elf, "e_phentsize is " + phentsize + ", not " + Elf64.PHDR_SIZE);
+            }
+            if (phnum < 1 || phnum > MinidumpTable.MAX_REGIONS) {
+                return bad(elf, "e_phnum is " + phnum + ", not 1.." + MinidumpTable.MAX_REGIONS);
+            }
+            if (phoff < Elf64.EHDR_SIZE || phoff > elfSize || (long) phnum * Elf64.PHDR_SIZE > elfSize - phoff) {
+                return bad(elf, "the program headers (e_phoff " + phoff + ", " + phnum + " entries) do not lie in the zone");
+            }
+            return new ProgramHeaders(elf, phoff, phnum, null);
+        }
+
+        private static ProgramHeaders bad(MemorySegment elf, String problem) {
+            return new ProgramHeaders(elf, 0, 0, problem);
+        }
+
+        /** @return program header {@code index}, which must be below {@link #phnum} */
+        MemorySegment entry(int index) {
+            return elf.asSlice(phoff + (long) index * Elf64.PHDR_SIZE, Elf64.PHDR_SIZE);
+        }
+
+        /** @return whether one of the {@code PT_LOAD}s maps exactly {@code size} bytes at {@code address} */
+        boolean hasLoad(long address, long size) {
+            for (int i = 0; i < phnum; i++) {
+                MemorySegment load = entry(i);
+                if (load.get(Elf64.U32, Elf64.P_TYPE) == Elf64.PT_LOAD && load.get(Elf64.U64, Elf64.P_VADDR) == address
+                        && load.get(Elf64.U64, Elf64.P_FILESZ) == size) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Parses the ELF zone as far as a core reader would ({@link ProgramHeaders}), then checks
+     * {@code PT_NOTE} first and within the two coreimage zones, then one {@code PT_LOAD} per other
+     * region, same address and padded size, offsets contiguous from the end of the coreimage zones.
      */
     static String check(MemorySegment elf, long vmcoreinfoSize, List<PlannedRegion> others) {
-        long elfSize = elf.byteSize();
-        if (elfSize < Elf64.EHDR_SIZE) {
-            return "it is " + elfSize + " bytes, less than an ELF header";
+        ProgramHeaders headers = ProgramHeaders.of(elf);
+        if (headers.problem() != null) {
+            return headers.problem();
         }
-        byte[] ident = elf.asSlice(0, Elf64.MAGIC.length).toArray(ValueLayout.JAVA_BYTE);
-        if (!Arrays.equals(ident, Elf64.MAGIC) || elf.get(ValueLayout.JAVA_BYTE, Elf64.EI_CLASS) != Elf64.ELFCLASS64
-                || elf.get(ValueLayout.JAVA_BYTE, Elf64.EI_DATA) != Elf64.ELFDATA2LSB) {
-            return "no little-endian ELF64 magic";
-        }
-        if (elf.get(Elf64.U16, Elf64.E_TYPE) != Elf64.ET_CORE) {
-            return "e_type is " + elf.get(Elf64.U16, Elf64.E_TYPE) + ", not ET_CORE";
-        }
-        long phoff = elf.get(Elf64.U64, Elf64.E_PHOFF);
-        int phentsize = Short.toUnsignedInt(elf.get(Elf64.U16, Elf64.E_PHENTSIZE));
-        int phnum = Short.toUnsignedInt(elf.get(Elf64.U16, Elf64.E_PHNUM));
-        if (phentsize != Elf64.PHDR_SIZE) {
-            return "e_phentsize is " + phentsize + ", not " + Elf64.PHDR_SIZE;
-        }
-        if (phnum < 1 || phnum > MinidumpTable.MAX_REGIONS) {
-            return "e_phnum is " + phnum + ", not 1.." + MinidumpTable.MAX_REGIONS;
-        }
-        if (phoff < Elf64.EHDR_SIZE || phoff > elfSize || (long) phnum * Elf64.PHDR_SIZE > elfSize - phoff) {
-            return "the program headers (e_phoff " + phoff + ", " + phnum + " entries) do not lie in the zone";
-        }
-        long coreimageEnd = Elf64.align4(elfSize) + vmcoreinfoSize;
-        MemorySegment note = elf.asSlice(phoff, Elf64.PHDR_SIZE);
+        int phnum = headers.phnum();
+        long coreimageEnd = Elf64.align4(elf.byteSize()) + vmcoreinfoSize;
+        MemorySegment note = headers.entry(0);
         long noteOffset = note.get(Elf64.U64, Elf64.P_OFFSET);
         long noteSize = note.get(Elf64.U64, Elf64.P_FILESZ);
         if (note.get(Elf64.U32, Elf64.P_TYPE) != Elf64.PT_NOTE) {
@@ -117,7 +162,7 @@ record Coreimage(PlannedRegion elfZone, byte[] elf, PlannedRegion vmcoreinfoZone
         long offset = coreimageEnd;
         for (int i = 0; i < others.size(); i++) {
             Region region = others.get(i).region();
-            MemorySegment load = elf.asSlice(phoff + (long) (i + 1) * Elf64.PHDR_SIZE, Elf64.PHDR_SIZE);
+            MemorySegment load = headers.entry(i + 1);
             long size = Elf64.align4(region.size());
             if (load.get(Elf64.U32, Elf64.P_TYPE) != Elf64.PT_LOAD || load.get(Elf64.U64, Elf64.P_VADDR) != region.address()
                     || load.get(Elf64.U64, Elf64.P_FILESZ) != size || load.get(Elf64.U64, Elf64.P_MEMSZ) != size

@@ -17,8 +17,9 @@ import org.kmemdump.format.MinidumpTable.Region;
 import org.kmemdump.format.SmemFile;
 
 /**
- * A kmemdump directory opened for reading: its smem and arena files mapped read-only (nothing is
- * copied to the heap; the files may be GiB) and their headers checked. Closing unmaps them.
+ * A kmemdump directory opened for reading: its arena file mapped read-only (nothing is copied to
+ * the heap; the files may be GiB) and its header checked, the smem file's minidump table if there
+ * is one, and the zones the arena's coreimage lists. Closing unmaps them.
  */
 final class DumpInput implements AutoCloseable {
     private final Arena mappings;
@@ -27,26 +28,31 @@ final class DumpInput implements AutoCloseable {
     private final Path arenaPath;
     private final MemorySegment arenaFile;
     private final ArenaFile.Header header;
+    private final CoreimageListing coreimage;
 
     private DumpInput(Arena mappings, Path directory, SmemTable smem, Path arenaPath, MemorySegment arenaFile,
-            ArenaFile.Header header) {
+            ArenaFile.Header header, CoreimageListing coreimage) {
         this.mappings = mappings;
         this.directory = directory;
         this.smem = smem;
         this.arenaPath = arenaPath;
         this.arenaFile = arenaFile;
         this.header = header;
+        this.coreimage = coreimage;
     }
 
-    /** @throws Failure (exit 3) naming the file and the field when either file is missing or not valid */
+    /**
+     * A missing or corrupt smem file is not a failure here ({@link SmemTable#state()} says what it
+     * is): the arena's coreimage may stand in for it.
+     *
+     * @throws Failure (exit 3) naming the file and the field when the arena is missing or not valid
+     */
     static DumpInput open(Path directory) throws Failure {
         if (!Files.isDirectory(directory)) {
             throw Failure.input(directory + (Files.exists(directory) ? ": not a directory" : ": no such directory"));
         }
         Arena mappings = Arena.ofConfined();
         try {
-            Path smemPath = directory.resolve(SmemFile.FILE_NAME);
-            SmemTable smem = SmemTable.read(map(smemPath, mappings), smemPath.toString());
             Path arenaPath = directory.resolve(ArenaFile.FILE_NAME);
             MemorySegment arenaFile = map(arenaPath, mappings);
             ArenaFile.Header header;
@@ -55,13 +61,14 @@ final class DumpInput implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw Failure.input(e.getMessage());
             }
-            return new DumpInput(mappings, directory, smem, arenaPath, arenaFile, header);
+            SmemTable smem = SmemTable.open(directory.resolve(SmemFile.FILE_NAME), mappings);
+            CoreimageListing coreimage = CoreimageListing.read(header, arenaFile, arenaPath.toString());
+            return new DumpInput(mappings, directory, smem, arenaPath, arenaFile, header, coreimage);
         } catch (Failure | RuntimeException | Error e) {
             mappings.close();
             throw e;
         }
     }
-
     private static MemorySegment map(Path file, Arena mappings) throws Failure {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             throw Failure.input(file + ": missing");
@@ -97,12 +104,17 @@ final class DumpInput implements AutoCloseable {
         return header;
     }
 
+    CoreimageListing coreimage() {
+        return coreimage;
+    }
+
     /**
-     * @return what the firmware would collect: the valid regions (one per {@code seq_num}), in
-     *         ascending id order, the coreimage order; none when the table is not dumpable
+     * @return what the firmware would collect from the table: the valid regions (one per
+     *         {@code seq_num}), in ascending id order, the coreimage order; none when the table is
+     *         not dumpable
      */
-    List<Region> regions() {
-        if (smem.notDumpable() != null) {
+    List<Region> tableRegions() {
+        if (!smem.dumpable()) {
             return List.of();
         }
         List<Region> regions = new ArrayList<>(smem.table().validRegions());

@@ -4,11 +4,18 @@ package org.kmemdump.collector;
 final class ExitCode {
     /** Every region was collected. */
     static final int OK = 0;
-    /** The command finished, but some regions were lost or refused (each is reported). */
+    /**
+     * The command finished, but some regions were lost or refused (each is reported), or the smem
+     * file was corrupt and ignored: the arena's coreimage stood in, and what only the table held
+     * is gone.
+     */
     static final int INCOMPLETE = 1;
     /** The command line is wrong. */
     static final int USAGE = 2;
-    /** The dump directory cannot be used: smem or arena missing, corrupt, or the table not dumpable. */
+    /**
+     * The dump directory cannot be used: the arena missing or corrupt, or nothing to collect (no
+     * dumpable minidump table, and no usable coreimage in the arena or its owner shut down cleanly).
+     */
     static final int BAD_INPUT = 3;
     /** An output file could not be written. */
     static final int OUTPUT_FAILED = 4;

@@ -8,9 +8,9 @@ import java.util.List;
 import org.kmemdump.format.ArenaFile;
 
 /**
- * {@code inspect DIR [--json]}: who owns the directory and in what state, and for every region
- * where its bytes are and whether they can be read now. Reads a byte or two per region, never a
- * whole one.
+ * {@code inspect DIR [--json]}: who owns the directory and in what state, which sources list the
+ * regions (the minidump table, the arena's coreimage), and for every region where its bytes are
+ * and whether they can be read now. Reads a byte or two per region, never a whole one.
  */
 final class InspectCommand {
     private InspectCommand() {
@@ -21,31 +21,76 @@ final class InspectCommand {
             ArenaFile.Header header = input.header();
             OwnerProcess owner = OwnerProcess.of(header);
             ArenaSource arena = new ArenaSource(input.arenaFile(), header);
+            RegionSources sources;
+            String nothingToCollect = null;
+            try {
+                sources = RegionSources.of(input, owner);
+            } catch (Failure failure) { // still worth showing what is there, then exit as collect would
+                sources = null;
+                nothingToCollect = failure.getMessage();
+            }
             List<RegionResult> results = new ArrayList<>();
-            try (ProcessMemory process = ProcessMemory.open(owner)) {
-                for (PlannedRegion planned : PlannedRegion.plan(input.regions(), arena, process)) {
-                    String problem = planned.source() == null ? null : planned.source().probe(planned.region());
-                    Outcome outcome = planned.source() == null ? planned.unavailable()
-                            : problem == null ? Outcome.OK : Outcome.lost(problem);
-                    results.add(RegionResult.of(planned, outcome));
+            if (sources != null) {
+                try (ProcessMemory process = ProcessMemory.open(owner)) {
+                    for (PlannedRegion planned : PlannedRegion.plan(sources.regions(), arena, process)) {
+                        String problem = planned.source() == null ? null : planned.source().probe(planned.region());
+                        Outcome outcome = planned.source() == null ? planned.unavailable()
+                                : problem == null ? Outcome.OK : Outcome.lost(problem);
+                        results.add(RegionResult.of(planned, outcome));
+                    }
                 }
             }
             Long heartbeatAge = header.heartbeat() > 0 ? System.currentTimeMillis() - header.heartbeat() : null;
+            Report report = new Report(input, owner, sources, nothingToCollect, heartbeatAge, results);
             if (line.json()) {
-                out.println(json(input, owner, heartbeatAge, results));
+                out.println(json(report));
             } else {
-                text(input, owner, heartbeatAge, results, out);
+                text(report, out);
             }
-            if (input.smem().notDumpable() != null) {
-                err.println(Collector.NAME + ": " + CollectCommand.notDumpable(input, owner));
+            if (nothingToCollect != null) {
+                err.println(Collector.NAME + ": " + nothingToCollect);
                 return ExitCode.BAD_INPUT;
             }
-            return RegionTable.incomplete(results) > 0 ? ExitCode.INCOMPLETE : ExitCode.OK;
+            String problems = sources.warning();
+            if (problems != null) {
+                err.println(Collector.NAME + ": " + problems);
+            }
+            return problems != null || RegionTable.incomplete(results) > 0 ? ExitCode.INCOMPLETE : ExitCode.OK;
         }
     }
 
-    private static void text(DumpInput input, OwnerProcess owner, Long heartbeatAge, List<RegionResult> results, PrintStream out) {
+    /** @param sources {@code null} when there is nothing to collect, and {@code nothingToCollect} says why */
+    private record Report(DumpInput input, OwnerProcess owner, RegionSources sources, String nothingToCollect, Long heartbeatAge,
+            List<RegionResult> results) {
+        String table() {
+            return sources == null ? RegionSources.describeTable(input.smem(), 0) : sources.describeTable();
+        }
+
+        String sourcesText() {
+            return sources == null ? "nothing to collect: " + nothingToCollect : sources.describeSources();
+        }
+
+        String coreimage() {
+            CoreimageListing listing = input.coreimage();
+            if (!listing.usable()) {
+                return "unusable: " + listing.problem();
+            }
+            return listing.listedZones() + " zones listed in VMCOREINFO"
+                    + (listing.ignoredLines() == 0 ? "" : ", " + listing.ignoredLines() + " lines ignored")
+                    + (listing.elf().problem() == null ? "" : "; no PT_LOAD vouches for a zone: " + listing.elf().problem())
+                    + (sources != null && sources.coreimageUnused() != null ? "; not used: " + sources.coreimageUnused() : "");
+        }
+
+        List<String> notes() {
+            return sources == null ? List.of() : sources.notes();
+        }
+    }
+
+    private static void text(Report report, PrintStream out) {
+        DumpInput input = report.input();
         ArenaFile.Header header = input.header();
+        OwnerProcess owner = report.owner();
+        Long heartbeatAge = report.heartbeatAge();
         out.println("directory: " + input.directory());
         out.println("owner:     pid " + owner.pid() + ", " + owner.state().text + " (" + owner.detail() + ")");
         out.println("started:   " + Instant.ofEpochMilli(header.startTime()));
@@ -55,17 +100,30 @@ final class InspectCommand {
         out.println("arena:     " + input.arenaPath() + ", " + Sizes.human(header.length()) + ", mapped by the owner at "
                 + Sizes.hex(header.baseAddress()));
         out.println("coreimage: ELF zone at " + Sizes.hex(header.elfAddress()) + " (" + header.elfSize() + " bytes), VMCOREINFO zone at "
-                + Sizes.hex(header.vmcoreinfoAddress()) + " (" + header.vmcoreinfoSize() + " bytes)");
-        out.println("table:     " + (input.smem().notDumpable() == null ? "dumpable" : "not dumpable: " + input.smem().notDumpable()));
+                + Sizes.hex(header.vmcoreinfoAddress()) + " (" + header.vmcoreinfoSize() + " bytes): "
+                + RegionTable.printable(report.coreimage()));
+        out.println("table:     " + RegionTable.printable(report.table()));
+        out.println("sources:   " + RegionTable.printable(report.sourcesText()));
         out.println();
-        RegionTable.print(results, out);
+        RegionTable.print(report.results(), out);
+        RegionTable.printNotes(report.notes(), out);
         out.println();
-        out.println("minidump table as stored:");
-        input.smem().table().describe().lines().map(RegionTable::printable).forEach(out::println);
+        SmemTable smem = input.smem();
+        if (smem.table() == null) {
+            out.println("minidump table: none (" + RegionTable.printable(smem.problem()) + ")");
+        } else {
+            out.println("minidump table as stored:");
+            smem.table().describe().lines().map(RegionTable::printable).forEach(out::println);
+        }
     }
 
-    private static String json(DumpInput input, OwnerProcess owner, Long heartbeatAge, List<RegionResult> results) {
+    private static String json(Report report) {
+        DumpInput input = report.input();
         ArenaFile.Header header = input.header();
+        OwnerProcess owner = report.owner();
+        SmemTable smem = input.smem();
+        CoreimageListing listing = input.coreimage();
+        RegionSources sources = report.sources();
         JsonWriter json = new JsonWriter().beginObject()
                 .name("directory").value(input.directory().toString())
                 .name("owner").beginObject()
@@ -77,10 +135,10 @@ final class InspectCommand {
                 .endObject()
                 .name("heartbeatMs").value(header.heartbeat())
                 .name("heartbeatAgeMs");
-        if (heartbeatAge == null) {
+        if (report.heartbeatAge() == null) {
             json.value((String) null);
         } else {
-            json.value(heartbeatAge.longValue());
+            json.value(report.heartbeatAge().longValue());
         }
         json.name("backend").value(header.backend())
                 .name("arena").beginObject()
@@ -93,23 +151,40 @@ final class InspectCommand {
                 .name("elfSize").unsignedValue(header.elfSize())
                 .name("vmcoreinfoAddress").value(Sizes.hex(header.vmcoreinfoAddress()))
                 .name("vmcoreinfoSize").unsignedValue(header.vmcoreinfoSize())
+                .name("usable").value(listing.usable())
+                .name("problem").value(listing.problem())
+                .name("zonesListed").value(listing.listedZones())
+                .name("ignoredLines").value(listing.ignoredLines())
                 .endObject()
-                .name("dumpable").value(input.smem().notDumpable() == null)
-                .name("notDumpable").value(input.smem().notDumpable())
-                .name("regions").beginArray();
-        for (RegionResult result : results) {
+                .name("dumpable").value(smem.dumpable())
+                .name("notDumpable").value(smem.problem())
+                .name("sources").beginObject()
+                .name("summary").value(report.sourcesText())
+                .name("table").value(smem.state().text)
+                .name("tableRegions").value(sources == null ? 0 : sources.tableRegions())
+                .name("coreimageUsed").value(sources != null && sources.coreimageUnused() == null)
+                .name("coreimageUnused").value(sources == null ? listing.problem() : sources.coreimageUnused())
+                .name("onlyInCoreimage").value(sources == null ? 0 : sources.fromCoreimage())
+                .endObject()
+                .name("notes").beginArray();
+        for (String note : report.notes()) {
+            json.value(note);
+        }
+        json.endArray().name("regions").beginArray();
+        for (RegionResult result : report.results()) {
             json.beginObject()
                     .name("id").unsignedValue(Integer.toUnsignedLong(result.region().seqNum()))
                     .name("name").value(result.region().name())
                     .name("address").value(Sizes.hex(result.region().address()))
                     .name("size").unsignedValue(result.region().size())
                     .name("source").value(result.source())
+                    .name("listedBy").value(result.fromCoreimage() ? "coreimage" : "table")
                     .name("outcome").value(result.outcome().status().text)
                     .name("reason").value(result.outcome().reason())
                     .endObject();
         }
         return json.endArray()
-                .name("table").value(input.smem().table().describe())
+                .name("table").value(smem.table() == null ? null : smem.table().describe())
                 .endObject().toString();
     }
 }

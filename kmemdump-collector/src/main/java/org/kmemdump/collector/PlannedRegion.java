@@ -9,24 +9,29 @@ import org.kmemdump.format.MinidumpTable.Region;
  * A region and where its bytes are to be read, decided from its descriptor, the arena header and
  * the owner's state before anything is read.
  *
- * @param source      where to read, or {@code null}
- * @param unavailable why there is no source: lost or refused; {@code null} with a source
+ * @param source        where to read, or {@code null}
+ * @param unavailable   why there is no source: lost or refused; {@code null} with a source
+ * @param fromCoreimage whether only the arena's coreimage lists it (not the minidump table)
  */
-record PlannedRegion(Region region, Source source, Outcome unavailable) {
+record PlannedRegion(Region region, Source source, Outcome unavailable, boolean fromCoreimage) {
+    static final String COREIMAGE_MARK = " (coreimage)";
 
     /** @return the regions, in the given order, each with its source or the reason it has none */
-    static List<PlannedRegion> plan(List<Region> regions, ArenaSource arena, ProcessMemory process) {
+    static List<PlannedRegion> plan(List<RegionSources.Listed> regions, ArenaSource arena, ProcessMemory process) {
         List<PlannedRegion> plan = new ArrayList<>(regions.size());
-        for (Region region : regions) {
+        for (RegionSources.Listed listed : regions) {
+            Region region = listed.region();
+            boolean fromCoreimage = listed.fromCoreimage();
             String bad = descriptorProblem(region);
             if (bad != null) {
-                plan.add(new PlannedRegion(region, null, Outcome.refused(bad)));
+                plan.add(new PlannedRegion(region, null, Outcome.refused(bad), fromCoreimage));
             } else if (arena.holds(region)) {
-                plan.add(new PlannedRegion(region, arena, null));
+                plan.add(new PlannedRegion(region, arena, null, fromCoreimage));
             } else if (process.unavailable() == null) {
-                plan.add(new PlannedRegion(region, process, null));
+                plan.add(new PlannedRegion(region, process, null, fromCoreimage));
             } else {
-                plan.add(new PlannedRegion(region, null, Outcome.lost("not in the arena file, and " + process.unavailable())));
+                plan.add(new PlannedRegion(region, null, Outcome.lost("not in the arena file, and " + process.unavailable()),
+                        fromCoreimage));
             }
         }
         return plan;
@@ -52,7 +57,8 @@ record PlannedRegion(Region region, Source source, Outcome unavailable) {
         return source != null || unavailable.status() != Outcome.Status.REFUSED;
     }
 
+    /** @return {@code arena}, {@code process} or {@code -}, marked {@code (coreimage)} when only the coreimage lists the region */
     String sourceLabel() {
-        return source == null ? "-" : source.label();
+        return (source == null ? "-" : source.label()) + (fromCoreimage ? COREIMAGE_MARK : "");
     }
 }

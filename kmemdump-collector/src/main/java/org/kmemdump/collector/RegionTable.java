@@ -5,7 +5,9 @@ import java.util.List;
 
 /** The region table that collect and inspect print: one row per region, in ascending id order. */
 final class RegionTable {
-    private static final String FORMAT = "%5s  %-16s %-18s %14s  %-7s  %s%n";
+    /** The source column is as wide as its widest entry, at least {@value #SOURCE_WIDTH}: {@code arena (coreimage)} is wider. */
+    private static final String FORMAT = "%%5s  %%-16s %%-18s %%14s  %%-%ds  %%s%%n";
+    private static final int SOURCE_WIDTH = 7;
     private static final char UNPRINTABLE = '?';
 
     private RegionTable() {
@@ -16,9 +18,11 @@ final class RegionTable {
             out.println("  (no valid regions)");
             return;
         }
-        out.printf(FORMAT, "id", "name", "address", "size", "source", "outcome");
+        int width = Math.max(SOURCE_WIDTH, results.stream().mapToInt(result -> result.source().length()).max().orElse(0));
+        String format = String.format(FORMAT, width);
+        out.printf(format, "id", "name", "address", "size", "source", "outcome");
         for (RegionResult result : results) {
-            out.printf(FORMAT, Integer.toUnsignedString(result.region().seqNum()), printable(result.region().name()),
+            out.printf(format, Integer.toUnsignedString(result.region().seqNum()), printable(result.region().name()),
                     String.format("0x%016x", result.region().address()), Long.toUnsignedString(result.region().size()),
                     result.source(), printable(result.outcome().text()));
         }
@@ -32,6 +36,13 @@ final class RegionTable {
             clean.append(c >= ' ' && c < 0x7f ? c : UNPRINTABLE);
         }
         return clean.toString();
+    }
+
+    /** Prints each note as a {@code note:} line, printable. */
+    static void printNotes(List<String> notes, PrintStream out) {
+        for (String note : notes) {
+            out.println("note: " + printable(note));
+        }
     }
 
     /** @return how many results are not ok */

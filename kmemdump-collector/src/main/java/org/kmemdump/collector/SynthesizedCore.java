@@ -33,7 +33,7 @@ final class SynthesizedCore {
     }
 
     static List<RegionResult> write(OutputFile core, List<PlannedRegion> plan, RegionCopier copier, ArenaFile.Header header,
-            HostMachine machine) throws Failure {
+            Elf64.Machine machine) throws Failure {
         long readable = plan.stream().filter(planned -> planned.source() != null).count();
         long offset = Elf64.align4(Elf64.EHDR_SIZE + (1 + readable) * Elf64.PHDR_SIZE);
         List<Load> loads = new ArrayList<>();

@@ -20,7 +20,7 @@ class CollectSynthesizedTest {
     @Test
     void withoutCoreimageZones() throws Exception {
         try (DumpFixture fixture = DumpFixture.withoutCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones()) {
-            Path core = collect(fixture, ExitCode.OK, "the table has no coreimage zones");
+            Path core = collect(fixture, ExitCode.OK, "no coreimage zones (ids 1 and 2) among the regions");
 
             assertEveryZoneIsInItsLoad(fixture, core);
             String readelf = Tools.readelf(core);
@@ -36,7 +36,7 @@ class CollectSynthesizedTest {
             var memory = fixture.arena().asSlice(DumpFixture.ARENA_LENGTH - 64, text.length);
             memory.copyFrom(java.lang.foreign.MemorySegment.ofArray(text));
             fixture.append(70, "late", memory);
-            Path core = collect(fixture, ExitCode.OK, "the ELF zone does not match the table: 5 PT_LOADs for 6 regions");
+            Path core = collect(fixture, ExitCode.OK, "the ELF zone does not match the regions: 5 PT_LOADs for 6 regions");
 
             assertEveryZoneIsInItsLoad(fixture, core);
             Tools.readelf(core);
@@ -62,7 +62,7 @@ class CollectSynthesizedTest {
                 var elsewhere = java.lang.foreign.Arena.ofShared()) {
             var memory = elsewhere.allocate(16);
             fixture.addProcessZone(60, "native", memory);
-            Path core = collect(fixture, ExitCode.INCOMPLETE, "the table has no coreimage zones");
+            Path core = collect(fixture, ExitCode.INCOMPLETE, "no coreimage zones (ids 1 and 2) among the regions");
 
             CoreSegments segments = CoreSegments.of(Files.readAllBytes(core));
             assertEquals(fixture.zones().size() - 1, segments.loads().size());

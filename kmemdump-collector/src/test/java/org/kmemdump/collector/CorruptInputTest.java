@@ -20,20 +20,26 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmemdump.api.ZoneIds;
 import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.Elf64;
 import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
 
 /**
  * Every input is untrusted: truncated files at every boundary, a bit flipped in every byte of the
- * headers and region descriptors, and the classic bad values. Each run must end in time with exit
- * 0, 1 or 3, at most a line of error and no stack trace, and an output no larger than the data the
- * arena holds.
+ * headers, region descriptors and the VMCOREINFO text, the text cut at every byte, and the classic
+ * bad values. Each run must end in time with exit 0, 1 or 3, at most a line of error and no stack
+ * trace, and an output no larger than the data the arena holds. A broken smem no longer ends the
+ * run while the arena's coreimage can stand in (exit 1, the table named); with the coreimage gone
+ * too it does (exit 3).
  */
 class CorruptInputTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -50,7 +56,10 @@ class CorruptInputTest {
 
     @TempDir
     static Path temp;
+    private static final String TABLE_IGNORED = "the minidump table was ignored, the arena's coreimage used instead";
     private static DumpFixture fixture;
+    /** The same zones without smem: the coreimage is the only source. */
+    private static DumpFixture arenaOnly;
     private static Arena elsewhere;
     private static int regions;
 
@@ -60,18 +69,25 @@ class CorruptInputTest {
         fixture = DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones();
         fixture.addProcessZone(60, "native", elsewhere.allocate(16)); // lost: the owner is dead
         regions = fixture.zones().size();
+        arenaOnly = DumpFixture.arenaOnly(temp.resolve("arena-only"), DumpFixture.Owner.dead()).standardZones();
+        arenaOnly.addProcessZone(60, "native", elsewhere.allocate(16));
     }
 
     @AfterAll
     static void close() {
         fixture.close();
+        arenaOnly.close();
         elsewhere.close();
     }
 
     @Test
     void intactDirectoryIsTheBaseline() {
-        CollectorRun run = collect(fixture.directory());
-        assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+        for (DumpFixture each : List.of(fixture, arenaOnly)) {
+            CollectorRun run = collect(each.directory());
+            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertTrue(run.out().contains("headers: the runtime's coreimage"), run.toString());
+            assertTrue(run.err().contains("1 of " + regions + " regions lost or refused"), run.toString());
+        }
     }
 
     @Test
@@ -83,9 +99,8 @@ class CorruptInputTest {
         }
         for (long length : lengths) {
             Path copy = truncatedCopy(SmemFile.FILE_NAME, length);
-            CollectorRun run = check(copy, "smem truncated to " + length);
-            assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
-            assertTrue(run.err().contains("smem: truncated: " + length + " bytes"), run.toString());
+            assertTableIgnored(copy, "smem: truncated: " + length + " bytes");
+            assertFails(withoutCoreimage(copy), "smem: truncated: " + length + " bytes");
         }
     }
 
@@ -111,15 +126,64 @@ class CorruptInputTest {
     @Test
     void bitFlipsInSmemHeaderTableAndDescriptors() {
         long end = SmemFile.REGIONS_OFFSET + (long) regions * MinidumpTable.REGION_SIZE;
-        flipEveryByte(fixture.smem(), 0, end, "smem");
+        // a flip the reader notices makes the table ignored (the coreimage stands in); one in a descriptor may pass
+        flipEveryByte(fixture, fixture.smem(), 0, end, "smem", Set.of("1 " + TABLE_IGNORED, "1"));
     }
 
     @Test
     void bitFlipsInArenaHeader() {
         long used = ArenaFile.VMCOREINFO_SIZE + 8;
-        flipEveryByte(fixture.arena(), 0, used, "arena");
+        flipEveryByte(fixture, fixture.arena(), 0, used, "arena", Set.of("3", "1"));
+        flipEveryByte(arenaOnly, arenaOnly.arena(), 0, used, "arena-only arena", Set.of("3", "1"));
         for (long at = used; at < ArenaFile.HEADER_LENGTH; at += 61) { // the reserved rest: a sample
-            flip(fixture.arena(), at, (int) (at % 8), "arena");
+            flip(fixture, fixture.arena(), at, (int) (at % 8), "arena");
+        }
+    }
+
+    /**
+     * Every byte of the VMCOREINFO text, its NUL and the first bytes after it: with the table the
+     * table's regions stay; without it a flip may cost a zone or be refused, never more. No run
+     * reports a zone outside the arena that is not one.
+     */
+    @Test
+    void bitFlipsInTheVmcoreinfoText() {
+        for (DumpFixture each : List.of(fixture, arenaOnly)) {
+            MemorySegment text = vmcoreinfo(each);
+            long length = each.vmcoreinfoText().length();
+            Map<String, Integer> outcomes = new TreeMap<>();
+            for (long at = 0; at < length + 8; at++) {
+                String what = "VMCOREINFO byte " + at + " bit " + at % 8;
+                CollectorRun run = withByte(text, at, (byte) (text.get(ValueLayout.JAVA_BYTE, at) ^ (1 << (at % 8))),
+                        () -> check(each.directory(), what));
+                assertNoForeignZones(each, run, what);
+                outcomes.merge(String.valueOf(run.exitCode()), 1, Integer::sum);
+            }
+            assertTrue(outcomes.keySet().stream().allMatch(code -> code.equals("1") || code.equals("3")), outcomes.toString());
+            if (each == fixture) {
+                assertEquals(Set.of("1"), outcomes.keySet(), "the table stands whatever the text holds: " + outcomes);
+            }
+        }
+    }
+
+    /** The text cut short by a NUL at every byte, as a rewrite that stopped there, with and without the table. */
+    @Test
+    void vmcoreinfoTextTruncatedAtEveryByte() {
+        for (DumpFixture each : List.of(fixture, arenaOnly)) {
+            MemorySegment text = vmcoreinfo(each);
+            long length = each.vmcoreinfoText().length();
+            Map<Integer, Integer> exitCodes = new TreeMap<>();
+            for (long at = 0; at < length; at++) {
+                String what = "VMCOREINFO cut at " + at;
+                CollectorRun run = withByte(text, at, (byte) 0, () -> check(each.directory(), what));
+                assertNoForeignZones(each, run, what);
+                exitCodes.merge(run.exitCode(), 1, Integer::sum);
+                if (each == arenaOnly && at == 0) {
+                    assertTrue(run.err().contains("smem: missing: no minidump table, and the arena's coreimage cannot stand in: ")
+                            && run.err().contains("is empty"), run.toString());
+                }
+            }
+            assertEquals(each == fixture ? Set.of(ExitCode.INCOMPLETE) : Set.of(ExitCode.INCOMPLETE, ExitCode.BAD_INPUT),
+                    exitCodes.keySet(), exitCodes.toString());
         }
     }
 
@@ -127,7 +191,8 @@ class CorruptInputTest {
     void futureAndUnfinishedVersions() throws IOException {
         Path smem = copyOf(fixture.directory());
         set32(smem.resolve(SmemFile.FILE_NAME), SmemFile.VERSION_FIELD, SmemFile.VERSION + 1);
-        assertFails(smem, "smem: version " + (SmemFile.VERSION + 1) + " is not supported");
+        assertTableIgnored(smem, "smem: version " + (SmemFile.VERSION + 1) + " is not supported");
+        assertFails(withoutCoreimage(smem), "smem: version " + (SmemFile.VERSION + 1) + " is not supported");
         Path arena = copyOf(fixture.directory());
         set32(arena.resolve(ArenaFile.FILE_NAME), ArenaFile.VERSION_FIELD, 0);
         assertFails(arena, "arena: version is 0: the arena was never finished");
@@ -145,7 +210,12 @@ class CorruptInputTest {
         assertFails(temp.resolve("nowhere"), "nowhere: no such directory");
         Path noSmem = copyOf(fixture.directory());
         Files.delete(noSmem.resolve(SmemFile.FILE_NAME));
-        assertFails(noSmem, "smem: missing");
+        CollectorRun run = check(noSmem, "no smem");
+        assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString()); // the lost zone 60, nothing else
+        assertTrue(run.out().contains("sources: no minidump table found (" + noSmem.resolve(SmemFile.FILE_NAME) + ": missing)"
+                + ": the arena's coreimage was used (" + regions + " zones)"), run.toString());
+        assertFails(withoutCoreimage(noSmem), "smem: missing: no minidump table, and the arena's coreimage cannot stand in: "
+                + noSmem.resolve(ArenaFile.FILE_NAME) + ": vmcoreinfo_address is 0");
         Path noArena = copyOf(fixture.directory());
         Files.delete(noArena.resolve(ArenaFile.FILE_NAME));
         assertFails(noArena, "arena: missing");
@@ -156,7 +226,8 @@ class CorruptInputTest {
         Path copy = copyOf(fixture.directory());
         Files.delete(copy.resolve(SmemFile.FILE_NAME));
         assertEquals(0, new ProcessBuilder("mkfifo", copy.resolve(SmemFile.FILE_NAME).toString()).start().waitFor());
-        assertFails(copy, "smem: not a regular file");
+        assertTableIgnored(copy, "smem: not a regular file");
+        assertFails(withoutCoreimage(copy), "smem: not a regular file");
     }
 
     @Test
@@ -164,17 +235,22 @@ class CorruptInputTest {
         Path copy = copyOf(fixture.directory());
         long apssBaseptr = SmemFile.TOC_OFFSET + MinidumpTable.TOC_SUBSYSTEMS + MinidumpTable.SS_REGIONS_BASEPTR;
         set64(copy.resolve(SmemFile.FILE_NAME), apssBaseptr, fixture.smem().address() + SmemFile.LENGTH);
-        assertFails(copy, "apss regions_baseptr 0x" + Long.toHexString(fixture.smem().address() + SmemFile.LENGTH)
-                + " does not point at a region array inside the file");
+        String message = "apss regions_baseptr 0x" + Long.toHexString(fixture.smem().address() + SmemFile.LENGTH)
+                + " does not point at a region array inside the file";
+        assertTableIgnored(copy, message);
+        assertFails(withoutCoreimage(copy), message);
     }
 
     @Test
     void absurdRegionCountIsClamped() throws IOException {
         Path copy = copyOf(fixture.directory());
         long apssCount = SmemFile.TOC_OFFSET + MinidumpTable.TOC_SUBSYSTEMS + MinidumpTable.SS_REGION_COUNT;
-        set32(copy.resolve(SmemFile.FILE_NAME), apssCount, 100_000);
-        CollectorRun run = check(copy, "region_count 100000");
-        assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+        for (int count : new int[] {100_000, 0x8000_0000, -1}) {
+            set32(copy.resolve(SmemFile.FILE_NAME), apssCount, count);
+            CollectorRun run = check(copy, "region_count " + Integer.toUnsignedString(count));
+            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertTrue(run.out().contains("sources: the minidump table (" + regions + " regions)"), run.toString());
+        }
     }
 
     @Test
@@ -216,24 +292,64 @@ class CorruptInputTest {
         return lengths;
     }
 
-    /** Flips bit {@code at % 8} of every byte in turn; some flips must be refused and some survived, or the flips missed. */
-    private void flipEveryByte(MemorySegment file, long from, long to, String what) {
-        Map<Integer, Integer> exitCodes = new TreeMap<>();
+    /**
+     * Flips bit {@code at % 8} of every byte in turn; each outcome in {@code mustSee} (an exit code,
+     * and whether the table was ignored) must occur, or the flips missed what they should hit.
+     */
+    private void flipEveryByte(DumpFixture in, MemorySegment file, long from, long to, String what, Set<String> mustSee) {
+        Map<String, Integer> outcomes = new TreeMap<>();
         for (long at = from; at < to; at++) {
-            exitCodes.merge(flip(file, at, (int) (at % 8), what), 1, Integer::sum);
+            outcomes.merge(flip(in, file, at, (int) (at % 8), what), 1, Integer::sum);
         }
-        assertTrue(exitCodes.containsKey(ExitCode.BAD_INPUT) && exitCodes.containsKey(ExitCode.INCOMPLETE), exitCodes.toString());
-        assertEquals(to - from, exitCodes.values().stream().mapToInt(Integer::intValue).sum());
+        assertTrue(outcomes.keySet().containsAll(mustSee), outcomes.toString());
+        assertEquals(to - from, outcomes.values().stream().mapToInt(Integer::intValue).sum());
     }
 
-    /** Flips one bit in the live file, runs both commands, flips it back. */
-    private static int flip(MemorySegment file, long at, int bit, String what) {
+    /** Flips one bit in the live file, runs both commands, flips it back; @return the exit code, and whether the table was ignored */
+    private static String flip(DumpFixture in, MemorySegment file, long at, int bit, String what) {
+        CollectorRun run = withByte(file, at, (byte) (file.get(ValueLayout.JAVA_BYTE, at) ^ (1 << bit)),
+                () -> check(in.directory(), what + " byte " + at + " bit " + bit));
+        return run.exitCode() + (run.err().contains(TABLE_IGNORED) ? " " + TABLE_IGNORED : "");
+    }
+
+    /** @return what {@code run} returns with byte {@code at} of the live file set to {@code value}; the byte is put back */
+    private static CollectorRun withByte(MemorySegment file, long at, byte value, java.util.function.Supplier<CollectorRun> run) {
         byte original = file.get(ValueLayout.JAVA_BYTE, at);
-        file.set(ValueLayout.JAVA_BYTE, at, (byte) (original ^ (1 << bit)));
+        file.set(ValueLayout.JAVA_BYTE, at, value);
         try {
-            return check(fixture.directory(), what + " byte " + at + " bit " + bit).exitCode();
+            return run.get();
         } finally {
             file.set(ValueLayout.JAVA_BYTE, at, original);
+        }
+    }
+
+    private static MemorySegment vmcoreinfo(DumpFixture in) {
+        return in.zone(ZoneIds.VMCOREINFO).memory();
+    }
+
+    /** One region row of a report: id, name, address, size, source. */
+    private static final Pattern ROW = Pattern.compile(" *([0-9]+)  (\\S+) +0x([0-9a-f]{16}) +([0-9]+)  (\\S+(?: \\(coreimage\\))?) +\\S.*");
+
+    /**
+     * Never garbage as a zone: every region only the coreimage lists is one of the zones, or lies in
+     * the arena (a torn line there is indistinguishable from a zone, and harmless: arena bytes). One
+     * outside the arena of a dead owner is believed only if the ELF zone has its PT_LOAD, which
+     * vouches for the address and size, not the name: a flipped name there is still reported.
+     */
+    private static void assertNoForeignZones(DumpFixture in, CollectorRun run, String what) {
+        for (String line : run.out().lines().toList()) {
+            Matcher row = ROW.matcher(line);
+            if (!row.matches() || !row.group(5).endsWith(PlannedRegion.COREIMAGE_MARK)) {
+                continue;
+            }
+            int id = Integer.parseInt(row.group(1));
+            long address = Long.parseUnsignedLong(row.group(3), 16);
+            long size = Long.parseLong(row.group(4));
+            boolean known = in.zones().stream().anyMatch(zone -> zone.id() == id && zone.name().equals(row.group(2))
+                    && zone.address() == address && Elf64.align4(zone.memory().byteSize()) == size);
+            boolean vouched = in.zones().stream().anyMatch(zone -> zone.address() == address
+                    && Elf64.align4(zone.memory().byteSize()) == size);
+            assertTrue(known || in.inArena(address, size) || vouched, what + ": a zone that is none: " + line + "\n" + run);
         }
     }
 
@@ -263,6 +379,23 @@ class CorruptInputTest {
                 () -> CollectorRun.of("collect", directory.toString(), "-o", temp.resolve("core.elf").toString()), directory.toString());
     }
 
+    /** A broken smem beside a good arena: the coreimage stands in, the run is incomplete, the one error line names the table. */
+    private static void assertTableIgnored(Path directory, String message) {
+        CollectorRun run = check(directory, message);
+        assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+        assertTrue(run.err().contains(message) && run.err().contains(TABLE_IGNORED), run.toString());
+        assertTrue(run.out().contains("sources: the minidump table is corrupt and was ignored: the arena's coreimage was used (" + regions
+                + " zones)"), run.toString());
+    }
+
+    /** @return {@code directory} with the arena header's coreimage fields cleared: no coreimage to stand in */
+    private static Path withoutCoreimage(Path directory) throws IOException {
+        Path arena = directory.resolve(ArenaFile.FILE_NAME);
+        set64(arena, ArenaFile.ELF_ADDRESS, 0);
+        set64(arena, ArenaFile.VMCOREINFO_ADDRESS, 0);
+        return directory;
+    }
+
     private static void assertFails(Path directory, String message) {
         CollectorRun run = check(directory, message);
         assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
@@ -275,7 +408,9 @@ class CorruptInputTest {
     private static Path copyOf(Path directory) throws IOException {
         Path copy = Files.createDirectory(temp.resolve("copy" + copies++));
         for (String name : new String[] {SmemFile.FILE_NAME, ArenaFile.FILE_NAME}) {
-            Files.copy(directory.resolve(name), copy.resolve(name));
+            if (Files.exists(directory.resolve(name))) {
+                Files.copy(directory.resolve(name), copy.resolve(name));
+            }
         }
         return copy;
     }

@@ -28,11 +28,14 @@ import org.kmemdump.format.SmemFile;
  * A kmemdump directory built the way the runtime and the minidump backend build one: real smem and
  * arena files mapped shared, written with the kmemdump-format writers, zones carved from the arena
  * (optionally with the runtime's coreimage zones) or living in this process, each appended to the
- * minidump table.
+ * minidump table. {@link #arenaOnly} leaves the smem file out, as the runtime does with the default
+ * backend: the zones are then listed by the coreimage alone.
  */
 final class DumpFixture implements AutoCloseable {
     static final long ARENA_LENGTH = 64 * 1024;
     static final String BACKEND = "minidump";
+    /** The backend an arena-only directory names: the default one, which keeps no table. */
+    static final String DEFAULT_BACKEND = "default";
     /** Zone memory alignment, as the runtime allocates: the bytes after a short zone are zeros. */
     private static final long ZONE_ALIGNMENT = 8;
     private static final int ALPHABET = 26;
@@ -72,17 +75,22 @@ final class DumpFixture implements AutoCloseable {
     private final RuntimeCoreimage coreimage;
     private final List<Zone> zones = new ArrayList<>();
 
-    private DumpFixture(Path directory, Owner owner, boolean withCoreimage, long arenaLength) throws IOException {
+    private DumpFixture(Path directory, Owner owner, boolean withCoreimage, long arenaLength, boolean withSmem) throws IOException {
         this.directory = Files.createDirectories(directory);
-        smem = map(directory.resolve(SmemFile.FILE_NAME), SmemFile.LENGTH);
-        table = SmemFile.create(smem);
-        table.enableApss(SmemFile.regionsAddress(smem));
+        if (withSmem) {
+            smem = map(directory.resolve(SmemFile.FILE_NAME), SmemFile.LENGTH);
+            table = SmemFile.create(smem);
+            table.enableApss(SmemFile.regionsAddress(smem));
+        } else {
+            smem = null;
+            table = null;
+        }
         arena = map(directory.resolve(ArenaFile.FILE_NAME), arenaLength);
         ArenaFile.create(arena, owner.pid(), owner.startTime(), System.currentTimeMillis());
-        ArenaFile.backend(arena, BACKEND);
+        ArenaFile.backend(arena, withSmem ? BACKEND : DEFAULT_BACKEND);
         zoneMemory = new ZoneAllocator(arena, ArenaFile.HEADER_LENGTH);
         if (withCoreimage) {
-            coreimage = new RuntimeCoreimage(zoneMemory);
+            coreimage = new RuntimeCoreimage(zoneMemory, owner.pid());
             ArenaFile.coreimage(arena, coreimage.elf(), coreimage.vmcoreinfo());
             append(ZoneIds.ELF, "ELF", coreimage.elf());
             append(ZoneIds.VMCOREINFO, "VMCOREINFO", coreimage.vmcoreinfo());
@@ -92,16 +100,21 @@ final class DumpFixture implements AutoCloseable {
     }
 
     static DumpFixture withCoreimage(Path directory, Owner owner) throws IOException {
-        return new DumpFixture(directory, owner, true, ARENA_LENGTH);
+        return new DumpFixture(directory, owner, true, ARENA_LENGTH, true);
+    }
+
+    /** No smem file: the runtime with the default backend (or none) active. */
+    static DumpFixture arenaOnly(Path directory, Owner owner) throws IOException {
+        return new DumpFixture(directory, owner, true, ARENA_LENGTH, false);
     }
 
     /** @param arenaLength the arena file's length; sparse, so a large one costs what is written */
     static DumpFixture withCoreimage(Path directory, Owner owner, long arenaLength) throws IOException {
-        return new DumpFixture(directory, owner, true, arenaLength);
+        return new DumpFixture(directory, owner, true, arenaLength, true);
     }
 
     static DumpFixture withoutCoreimage(Path directory, Owner owner) throws IOException {
-        return new DumpFixture(directory, owner, false, ARENA_LENGTH);
+        return new DumpFixture(directory, owner, false, ARENA_LENGTH, true);
     }
 
     /** The zones most tests use: text, odd sizes, a page; ids out of order, as a table may list them. */
@@ -147,7 +160,9 @@ final class DumpFixture implements AutoCloseable {
 
     /** Only the minidump table learns of it (the coreimage does not): a table ahead of its coreimage. */
     Zone append(int id, String name, MemorySegment memory) {
-        table.append(name, id, memory.address(), Elf64.align4(memory.byteSize()));
+        if (table != null) {
+            table.append(name, id, memory.address(), Elf64.align4(memory.byteSize()));
+        }
         Zone zone = new Zone(id, name, memory);
         zones.add(zone);
         return zone;
@@ -162,6 +177,48 @@ final class DumpFixture implements AutoCloseable {
             file.writeBytes(new byte[(int) (Elf64.align4(bytes.length) - bytes.length)]);
         }
         return file.toByteArray();
+    }
+
+    /** Takes a zone out of the minidump table only, as a backend that refused or dropped it: the coreimage still lists it. */
+    DumpFixture removeFromTable(int id) {
+        table.remove(table.find(id));
+        return this;
+    }
+
+    /** @return the VMCOREINFO zone's text, up to its NUL */
+    String vmcoreinfoText() {
+        return coreimageZone(ZoneIds.VMCOREINFO).getString(0, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Overwrites the VMCOREINFO zone with {@code text} and NULs, as the runtime's rewrite does, but with any bytes. */
+    void vmcoreinfoText(String text) {
+        MemorySegment zone = coreimageZone(ZoneIds.VMCOREINFO);
+        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        zone.fill((byte) 0);
+        zone.copyFrom(MemorySegment.ofArray(bytes));
+    }
+
+    /** @return a copy of the ELF zone, to put back with {@link #elfZone(byte[])} */
+    byte[] elfZone() {
+        return coreimageZone(ZoneIds.ELF).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** Overwrites the ELF zone: the state of an earlier rewrite, as a kill before the runtime rewrote it leaves it. */
+    void elfZone(byte[] bytes) {
+        coreimageZone(ZoneIds.ELF).copyFrom(MemorySegment.ofArray(bytes));
+    }
+
+    private MemorySegment coreimageZone(int id) {
+        if (coreimage == null) {
+            throw new IllegalStateException("a fixture without coreimage zones");
+        }
+        return id == ZoneIds.ELF ? coreimage.elf() : coreimage.vmcoreinfo();
+    }
+
+    /** @return whether {@code [address, address + size)} lies in the arena file's zone part */
+    boolean inArena(long address, long size) {
+        long offset = address - arena.address();
+        return offset >= ArenaFile.HEADER_LENGTH && offset <= arena.byteSize() && size >= 0 && size <= arena.byteSize() - offset;
     }
 
     List<Zone> zones() {

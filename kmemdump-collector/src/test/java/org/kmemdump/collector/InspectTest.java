@@ -79,22 +79,31 @@ class InspectTest {
     }
 
     @Test
-    void disabledTableIsShownButNotDumpable() throws Exception {
+    void disabledTableIsShownAndTheCoreimageStandsIn() throws Exception {
         try (DumpFixture fixture = DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones()) {
-            fixture.table().disableApss(); // what the minidump backend does when it stops
+            fixture.table().disableApss(); // what the minidump backend does when it stops or is swapped away
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
             CollectorRun collect = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
 
-            assertEquals(ExitCode.BAD_INPUT, inspect.exitCode(), inspect.toString());
+            assertEquals(ExitCode.OK, inspect.exitCode(), inspect.toString());
             assertTrue(inspect.out().contains("table:     not dumpable: ") && inspect.out().contains("apss status is 0"), inspect.toString());
-            assertTrue(inspect.err().contains("the table is not dumpable"), inspect.toString());
-            assertEquals(ExitCode.BAD_INPUT, collect.exitCode(), collect.toString());
-            assertTrue(collect.err().contains("smem: apss status is 0, the reader requires 1: the table is not dumpable"), collect.toString());
+            assertTrue(inspect.out().contains("sources:   the minidump table is not dumpable: the arena's coreimage was used (7 zones)"),
+                    inspect.toString());
+            assertTrue(inspect.out().matches("(?s).*\n +50  page +0x[0-9a-f]{16} +4096  arena \\(coreimage\\)  ok\n.*"), inspect.toString());
+            assertEquals("", inspect.err(), inspect.toString());
+            assertEquals(ExitCode.OK, collect.exitCode(), collect.toString());
+            assertTrue(collect.out().contains("sources: the minidump table is not dumpable: the arena's coreimage was used"), collect.toString());
 
             ArenaFile.cleanShutdown(fixture.arena()); // a clean stop: nothing to collect, and the message says so
             CollectorRun clean = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
             assertEquals(ExitCode.BAD_INPUT, clean.exitCode(), clean.toString());
-            assertTrue(clean.err().contains("(its owner shut down cleanly: there is no crash to collect)"), clean.toString());
+            assertTrue(clean.err().contains("smem: apss status is 0, the reader requires 1: the table is not dumpable"
+                    + " (its owner shut down cleanly: there is no crash to collect)"), clean.toString());
+            CollectorRun cleanInspect = CollectorRun.of("inspect", fixture.directory().toString());
+            assertEquals(ExitCode.BAD_INPUT, cleanInspect.exitCode(), cleanInspect.toString());
+            assertTrue(cleanInspect.out().contains("sources:   nothing to collect: ") && cleanInspect.out().contains("(no valid regions)"),
+                    cleanInspect.toString());
+            assertEquals(1, cleanInspect.err().lines().count(), cleanInspect.toString());
         }
     }
 }

@@ -63,6 +63,34 @@ public final class Elf64 {
     public static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     public static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    /**
+     * What a core for a machine needs that the format does not fix: {@code e_machine} (gdb
+     * truncates addresses without it) and {@code sizeof(struct elf_prstatus)}, which gdb checks
+     * before it accepts an {@code NT_PRSTATUS} note (27 general registers on x86_64, 34 on aarch64).
+     */
+    public record Machine(short elfMachine, int prstatusSize) {
+        public static final Machine X86_64 = new Machine(EM_X86_64, 336);
+        public static final Machine AARCH64 = new Machine(EM_AARCH64, 392);
+
+        /**
+         * @return the machine this JVM runs on: a core is read on the host that wrote it
+         * @throws IllegalStateException naming {@code os.arch} on other machines
+         */
+        public static Machine host() {
+            return of(System.getProperty("os.arch"));
+        }
+
+        /** @throws IllegalStateException naming {@code osArch} unless it is x86_64 or aarch64 */
+        public static Machine of(String osArch) {
+            return switch (String.valueOf(osArch)) {
+                case "amd64", "x86_64" -> X86_64;
+                case "aarch64" -> AARCH64;
+                default -> throw new IllegalStateException("ELF core headers are written for x86_64 and aarch64 only, not os.arch "
+                        + osArch);
+            };
+        }
+    }
+
     private Elf64() {
     }
 

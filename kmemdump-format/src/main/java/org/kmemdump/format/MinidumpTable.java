@@ -158,14 +158,22 @@ public final class MinidumpTable {
         return toc.get(U64, apss(SS_REGIONS_BASEPTR));
     }
 
-    /** @return {@code region_count} as stored: a reader must clamp it to {@link #MAX_REGIONS} */
+    /** @return {@code region_count} as stored, a u32 in an int: a reader must clamp it to {@link #MAX_REGIONS} */
     public int regionCount() {
         return (int) U32_HANDLE.getAcquire(toc, apss(SS_REGION_COUNT));
     }
 
+    /**
+     * @return {@code region_count} read as the u32 it is and clamped to {@link #MAX_REGIONS}: a
+     *         count of 2^31 or more is 201, not 0
+     */
+    private int clampedRegionCount() {
+        return (int) Math.min(Integer.toUnsignedLong(regionCount()), MAX_REGIONS);
+    }
+
     /** @return the index of the valid region with this {@code seq_num}, or -1 */
     public int find(int seqNum) {
-        int count = Math.min(regionCount(), MAX_REGIONS);
+        int count = clampedRegionCount();
         for (int i = 0; i < count; i++) {
             if (regions.get(U32, region(i, REGION_SEQ_NUM)) == seqNum && regions.get(U32, region(i, REGION_VALID_FIELD)) == REGION_VALID) {
                 return i;
@@ -182,8 +190,9 @@ public final class MinidumpTable {
      */
     public void append(String name, int seqNum, long address, long size) {
         int index = regionCount();
-        if (index >= MAX_REGIONS) {
-            throw new IllegalStateException("the minidump table is full: " + MAX_REGIONS + " regions");
+        if (Integer.toUnsignedLong(index) >= MAX_REGIONS) {
+            throw new IllegalStateException("the minidump table is full: region_count is " + Integer.toUnsignedString(index)
+                    + ", the table has " + MAX_REGIONS + " regions");
         }
         writeDescriptor(index, name, seqNum, address, size);
         U32_HANDLE.setRelease(regions, region(index, REGION_VALID_FIELD), REGION_VALID);
@@ -248,7 +257,7 @@ public final class MinidumpTable {
      *         {@link #MAX_REGIONS}), one per {@code seq_num}: what the firmware would collect
      */
     public List<Region> validRegions() {
-        int count = Math.min(Math.max(regionCount(), 0), MAX_REGIONS);
+        int count = clampedRegionCount();
         List<Region> found = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Region region = region(i);
@@ -266,8 +275,8 @@ public final class MinidumpTable {
                         toc.get(U32, TOC_REVISION), toc.get(U32, TOC_ENABLED)))
                 .append(String.format("apss: status=%d enabled=0x%08x encryption=0x%08x/0x%08x regions=%d baseptr=0x%x%n",
                         apssStatus(), apssEnabled(), apssEncryptionStatus(), toc.get(U32, apss(SS_ENCRYPTION_REQUIRED)),
-                        regionCount(), apssRegionsBaseptr()));
-        int count = Math.min(Math.max(regionCount(), 0), MAX_REGIONS);
+                        Integer.toUnsignedLong(regionCount()), apssRegionsBaseptr()));
+        int count = clampedRegionCount();
         for (int i = 0; i < count; i++) {
             Region r = region(i);
             text.append(String.format("  [%3d] %-15s seq=%-3d %s 0x%016x %d%n", i, r.name(), r.seqNum(),

@@ -117,6 +117,28 @@ class MinidumpTableTest {
     }
 
     @Test
+    void regionCountOfTwoToTheThirtyFirstOrMoreIsClampedTo201NotZero() {
+        MinidumpTable table = SmemFile.create(file);
+        table.enableApss(SmemFile.regionsAddress(file));
+        for (int id = 1; id <= MinidumpTable.MAX_REGIONS; id++) {
+            table.append("r" + id, id, 0x1000L * id, 8);
+        }
+        long regionCount = SmemFile.TOC_OFFSET + MinidumpTable.TOC_SUBSYSTEMS + MinidumpTable.SS_REGION_COUNT;
+        for (int stored : new int[] {0x8000_0000, 0xFFFF_FFFF, 202}) {
+            file.set(ValueLayout.JAVA_INT_UNALIGNED, regionCount, stored);
+            String what = "region_count " + Integer.toUnsignedString(stored);
+
+            assertEquals(MinidumpTable.MAX_REGIONS, table.validRegions().size(), what);
+            assertEquals(MinidumpTable.MAX_REGIONS - 1, table.find(MinidumpTable.MAX_REGIONS), what);
+            String described = table.describe();
+            assertTrue(described.contains(" regions=" + Integer.toUnsignedString(stored) + " "), what + ":\n" + described);
+            assertEquals(2 + MinidumpTable.MAX_REGIONS, described.lines().count(), what);
+            IllegalStateException full = assertThrows(IllegalStateException.class, () -> table.append("more", 999, 8, 8), what);
+            assertTrue(full.getMessage().contains("region_count is " + Integer.toUnsignedString(stored)), full.getMessage());
+        }
+    }
+
+    @Test
     void readersNameTheBadField() {
         SmemFile.create(file);
         file.set(ValueLayout.JAVA_INT_UNALIGNED, SmemFile.VERSION_FIELD, 7);

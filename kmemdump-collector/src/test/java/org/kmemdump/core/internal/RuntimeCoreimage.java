@@ -21,8 +21,10 @@ public final class RuntimeCoreimage {
     });
     private final CoreImage image;
 
-    public RuntimeCoreimage(SegmentAllocator memory) {
-        image = new CoreImage(memory, Host.current(), RELEASE);
+    /** @param pid the arena owner's pid: the runtime writes its own into the notes and the VMCOREINFO text */
+    public RuntimeCoreimage(SegmentAllocator memory, long pid) {
+        Host host = Host.current();
+        image = new CoreImage(memory, new Host(pid, host.elfMachine(), host.prstatusSize(), host.pageSize(), host.command()), RELEASE);
         table.listener(image);
         register(ZoneIds.ELF, "ELF", image.elf());
         register(ZoneIds.VMCOREINFO, "VMCOREINFO", image.vmcoreinfo());

@@ -8,21 +8,19 @@ import java.nio.file.Path;
 
 import org.kmemdump.format.Elf64;
 
-/** Facts about this process and machine that a core file records. */
+/**
+ * Facts about this process and machine that a core file records; the machine's part comes from
+ * {@link Elf64.Machine}, the table the collector uses too.
+ */
 record Host(long pid, short elfMachine, int prstatusSize, long pageSize, String command) {
     /** {@code AT_PAGESZ} in the ELF auxiliary vector. */
     private static final long AT_PAGESZ = 6;
 
     static Host current() {
-        String arch = System.getProperty("os.arch");
+        Elf64.Machine machine = Elf64.Machine.host(); // IllegalStateException on machines other than x86_64 and aarch64
         ProcessHandle self = ProcessHandle.current();
         String command = self.info().command().orElse("java") + " " + System.getProperty("sun.java.command", "");
-        return switch (arch) {
-            // sizeof(struct elf_prstatus) differs with the register set: 27 or 34 general registers
-            case "amd64", "x86_64" -> new Host(self.pid(), Elf64.EM_X86_64, 336, readPageSize(), command.strip());
-            case "aarch64" -> new Host(self.pid(), Elf64.EM_AARCH64, 392, readPageSize(), command.strip());
-            default -> throw new IllegalStateException("kmemdump writes cores for x86_64 and aarch64 only, not " + arch);
-        };
+        return new Host(self.pid(), machine.elfMachine(), machine.prstatusSize(), readPageSize(), command.strip());
     }
 
     /** The kernel's page size, from the auxiliary vector; 4096 where it cannot be read. */
