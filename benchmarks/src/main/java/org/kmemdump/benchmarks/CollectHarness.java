@@ -76,7 +76,7 @@ public final class CollectHarness {
     /** @return the bytes of zones the directory holds */
     private static long makeDirectory(Path directory) throws IOException {
         long regionSize = (long) REGION_MIB << 20;
-        long arenaLength = ArenaFile.HEADER_LENGTH + REGIONS * regionSize;
+        long arenaLength = ArenaFile.ZONES_START + REGIONS * regionSize;
         try (Arena arena = Arena.ofConfined();
                 FileChannel arenaFile = FileChannel.open(directory.resolve(ArenaFile.FILE_NAME), StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -89,7 +89,7 @@ public final class CollectHarness {
             MinidumpTable table = SmemFile.create(smem);
             table.enableApss(SmemFile.regionsAddress(smem));
             for (int region = 0; region < REGIONS; region++) {
-                long offset = ArenaFile.HEADER_LENGTH + region * regionSize;
+                long offset = ArenaFile.ZONES_START + region * regionSize;
                 MemorySegment zone = zones.asSlice(offset, regionSize);
                 for (long at = 0; at < regionSize; at += 8) {
                     zone.set(ValueLayout.JAVA_LONG_UNALIGNED, at, at * 0x9E3779B97F4A7C15L + region);

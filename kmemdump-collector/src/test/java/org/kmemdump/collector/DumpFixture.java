@@ -88,7 +88,7 @@ final class DumpFixture implements AutoCloseable {
         arena = map(directory.resolve(ArenaFile.FILE_NAME), arenaLength);
         ArenaFile.create(arena, owner.pid(), owner.startTime(), System.currentTimeMillis());
         ArenaFile.backend(arena, withSmem ? BACKEND : DEFAULT_BACKEND);
-        zoneMemory = new ZoneAllocator(arena, ArenaFile.HEADER_LENGTH);
+        zoneMemory = new ZoneAllocator(arena, ArenaFile.ZONES_START);
         if (withCoreimage) {
             coreimage = new RuntimeCoreimage(zoneMemory, owner.pid());
             ArenaFile.coreimage(arena, coreimage.elf(), coreimage.vmcoreinfo());
@@ -218,7 +218,7 @@ final class DumpFixture implements AutoCloseable {
     /** @return whether {@code [address, address + size)} lies in the arena file's zone part */
     boolean inArena(long address, long size) {
         long offset = address - arena.address();
-        return offset >= ArenaFile.HEADER_LENGTH && offset <= arena.byteSize() && size >= 0 && size <= arena.byteSize() - offset;
+        return offset >= ArenaFile.ZONES_START && offset <= arena.byteSize() && size >= 0 && size <= arena.byteSize() - offset;
     }
 
     List<Zone> zones() {

@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * offset size field
  *      0    8 magic              "KMDARENA", little-endian u64 {@link #MAGIC}
  *      8    4 version            {@link #VERSION}; written last, 0 = not ready
- *     12    4 header_length      {@link #HEADER_LENGTH}; zones start here
+ *     12    4 header_length      {@link #HEADER_LENGTH}
  *     16    8 pid                the owner's process id
  *     24    8 start_time         the owner's process start, ms since the epoch (pids are reused)
  *     32    8 base_address       where the owner mapped offset 0
@@ -29,8 +29,10 @@ import java.nio.charset.StandardCharsets;
  *     80   32 backend            name of the active backend, NUL-padded
  *    112    8 elf_size           size of the coreimage ELF zone
  *    120    8 vmcoreinfo_size    size of the coreimage VMCOREINFO zone
- *    128 3968 reserved
- *   4096      zones
+ *    128    8 directory_offset   {@link #DIRECTORY_START}: where the {@link ZoneDirectory} is
+ *    136 3960 reserved
+ *   4096 8040 the zone directory: every registered zone, whatever backend is active
+ *  12136      zones
  * </pre>
  *
  * 64-bit fields are 8-byte aligned, so each is written and read in one piece. The coreimage
@@ -58,6 +60,11 @@ public final class ArenaFile {
     public static final long BACKEND = 80;
     public static final long ELF_SIZE = 112;
     public static final long VMCOREINFO_SIZE = 120;
+    public static final long DIRECTORY_OFFSET = 128;
+    /** Where the zone directory starts: right after the header. */
+    public static final long DIRECTORY_START = HEADER_LENGTH;
+    /** Where zone memory starts. */
+    public static final long ZONES_START = DIRECTORY_START + ZoneDirectory.LENGTH;
 
     static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -70,7 +77,7 @@ public final class ArenaFile {
         /** @return whether {@code [address, address + size)} lies in the zone part of the file */
         public boolean holds(long address, long size) {
             long offset = address - baseAddress;
-            return size >= 0 && offset >= HEADER_LENGTH && offset <= length && size <= length - offset;
+            return size >= 0 && offset >= ZONES_START && offset <= length && size <= length - offset;
         }
 
         /** @return the file offset of an address that {@link #holds} */
@@ -82,8 +89,17 @@ public final class ArenaFile {
     private ArenaFile() {
     }
 
-    /** Writes a new header for a file mapped at {@code file.address()}, version last. */
+    /** @return the zone directory of a file whose header {@link #read} accepted */
+    public static ZoneDirectory directory(MemorySegment file) {
+        return new ZoneDirectory(file.asSlice(DIRECTORY_START, ZoneDirectory.LENGTH));
+    }
+
+    /** Writes a new header and an empty zone directory for a file mapped at {@code file.address()}, version last. */
     public static void create(MemorySegment file, long pid, long startTime, long heartbeat) {
+        if (file.byteSize() < ZONES_START) {
+            throw new IllegalArgumentException("an arena needs at least " + ZONES_START + " bytes for its header and zone directory, got "
+                    + file.byteSize());
+        }
         U32_HANDLE.setRelease(file, VERSION_FIELD, 0);
         file.asSlice(0, HEADER_LENGTH).fill((byte) 0);
         file.set(U64, MAGIC_FIELD, MAGIC);
@@ -93,6 +109,8 @@ public final class ArenaFile {
         file.set(U64, BASE_ADDRESS, file.address());
         file.set(U64, LENGTH, file.byteSize());
         file.set(U64, HEARTBEAT, heartbeat);
+        file.set(U64, DIRECTORY_OFFSET, DIRECTORY_START);
+        file.asSlice(DIRECTORY_START, ZoneDirectory.LENGTH).fill((byte) 0);
         U32_HANDLE.setRelease(file, VERSION_FIELD, VERSION);
     }
 
@@ -149,6 +167,11 @@ public final class ArenaFile {
         long length = file.get(U64, LENGTH);
         if (length != fileLength) {
             throw new IllegalArgumentException(where + ": length field says " + length + " bytes but the file has " + fileLength);
+        }
+        long directory = file.get(U64, DIRECTORY_OFFSET);
+        if (directory != DIRECTORY_START || length < ZONES_START) {
+            throw new IllegalArgumentException(where + ": directory_offset is " + directory + " in a file of " + length
+                    + " bytes, expected " + DIRECTORY_START + " and room for the " + ZoneDirectory.LENGTH + "-byte zone directory");
         }
         long base = file.get(U64, BASE_ADDRESS);
         if (base == 0 || base + length < base) {

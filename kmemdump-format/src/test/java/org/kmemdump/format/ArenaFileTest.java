@@ -51,8 +51,10 @@ class ArenaFileTest {
         assertArrayEquals(le64(file.address() + 4096, file.address() + 8192), bytes(64, 16));
         assertArrayEquals(le64(100, 200), bytes(112, 16), "coreimage sizes");
         assertArrayEquals("minidump\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".getBytes(), bytes(80, 32));
-        assertArrayEquals(new byte[4096 - 128], bytes(128, 4096 - 128), "the rest of the header is zero");
-        assertArrayEquals(HexFormat.of().parseHex("aaaa"), bytes(4096, 2), "zones are not touched");
+        assertArrayEquals(le64(4096), bytes(128, 8), "the zone directory follows the header");
+        assertArrayEquals(new byte[4096 - 136], bytes(136, 4096 - 136), "the rest of the header is zero");
+        assertArrayEquals(new byte[(int) ZoneDirectory.LENGTH], bytes(4096, ZoneDirectory.LENGTH), "an empty directory");
+        assertArrayEquals(HexFormat.of().parseHex("aaaa"), bytes(ArenaFile.ZONES_START, 2), "zones are not touched");
     }
 
     @Test
@@ -66,9 +68,10 @@ class ArenaFileTest {
         assertEquals(99, header.heartbeat());
         assertTrue(header.cleanShutdown());
         assertEquals("", header.backend());
-        assertTrue(header.holds(file.address() + 4096, 4096));
-        assertFalse(header.holds(file.address() + 4096, 3 * 4096), "past the end");
+        assertTrue(header.holds(file.address() + ArenaFile.ZONES_START, 64));
+        assertFalse(header.holds(file.address() + ArenaFile.ZONES_START, 3 * 4096), "past the end");
         assertFalse(header.holds(file.address() + 8, 8), "inside the header");
+        assertFalse(header.holds(file.address() + 4096, 8), "inside the zone directory");
         assertFalse(header.holds(file.address() - 8, 8), "before the file");
         assertFalse(header.holds(Long.MAX_VALUE, Long.MAX_VALUE), "overflow");
     }

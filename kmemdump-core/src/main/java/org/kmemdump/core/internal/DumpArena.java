@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.kmemdump.api.ArenaFullException;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.DumpDirectory;
+import org.kmemdump.format.ZoneDirectory;
 
 /**
  * The persistent dump arena: the file {@code <kmemdump dir>/arena} mapped shared, so its pages
@@ -36,6 +38,9 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment file;
     private final ArenaAllocator allocator;
+    private final ZoneDirectory directory;
+    /** What the directory holds, by id: only entries that change are rewritten, so the others stay valid throughout. */
+    private final ZoneSlot[] recorded = new ZoneSlot[ZoneDirectory.ENTRIES];
     private final ScheduledExecutorService heartbeat;
     /**
      * A JVM that exits (System.exit, SIGTERM, SIGINT) without stopping the framework still ended
@@ -47,10 +52,11 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
         this.claim = claim;
         this.channel = channel;
         this.file = channel.map(MapMode.READ_WRITE, 0, length, arena);
-        this.allocator = new ArenaAllocator(ArenaFile.HEADER_LENGTH, length);
+        this.allocator = new ArenaAllocator(ArenaFile.ZONES_START, length);
         ProcessHandle self = ProcessHandle.current();
         ArenaFile.create(file, self.pid(), self.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L),
                 System.currentTimeMillis());
+        this.directory = ArenaFile.directory(file);
         heartbeat = Executors.newSingleThreadScheduledExecutor(task -> Thread.ofPlatform().daemon().name("kmemdump-heartbeat").unstarted(task));
         heartbeat.scheduleAtFixedRate(() -> ArenaFile.heartbeat(file, System.currentTimeMillis()), 1, 1, TimeUnit.SECONDS);
         Runtime.getRuntime().addShutdownHook(exitMark);
@@ -70,8 +76,8 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
      * @throws IOException naming the directory or file and what is wrong
      */
     static DumpArena open(Path directory, long length) throws IOException {
-        if (length < ArenaFile.HEADER_LENGTH + ArenaAllocator.GRANULE) {
-            throw new IOException("arena size " + length + " is too small: the header alone takes " + ArenaFile.HEADER_LENGTH + " bytes");
+        if (length < ArenaFile.ZONES_START + ArenaAllocator.GRANULE) {
+            throw new IOException("arena size " + length + " is too small: the header and zone directory take " + ArenaFile.ZONES_START + " bytes");
         }
         DumpDirectory.Claim claim = DumpDirectory.claim(directory);
         try {
@@ -144,6 +150,22 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
 
     void backend(String name) {
         ArenaFile.backend(file, name);
+    }
+
+    /** Brings the zone directory in line with the registry's zones, touching only the entries that changed. */
+    synchronized void zonesChanged(List<ZoneSlot> zones) {
+        ZoneSlot[] now = new ZoneSlot[ZoneDirectory.ENTRIES];
+        zones.forEach(zone -> now[zone.id()] = zone);
+        for (int id = 1; id < ZoneDirectory.ENTRIES; id++) {
+            ZoneSlot before = recorded[id];
+            ZoneSlot after = now[id];
+            if (after == null && before != null) {
+                directory.clear(id);
+            } else if (after != null && (before == null || before.memory() != after.memory() || !before.name().equals(after.name()))) {
+                directory.set(id, after.name(), after.address(), after.size());
+            }
+            recorded[id] = after;
+        }
     }
 
     /** Marks a clean shutdown and unmaps; the file stays for readers. */

@@ -93,6 +93,7 @@ public class KmemdumpRuntime {
         if (persistent != null) {
             persistent.coreimage(coreImage.elf(), coreImage.vmcoreinfo());
             table.listener((zones, backend) -> {
+                persistent.zonesChanged(zones);
                 coreImage.zonesChanged(zones, backend);
                 persistent.backend(backend);
             });

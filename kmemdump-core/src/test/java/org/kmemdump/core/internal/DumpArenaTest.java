@@ -17,12 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.api.ArenaFullException;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.DumpDirectory;
+import org.kmemdump.format.ZoneDirectory;
 
 /** The arena file as an outside reader sees it, through its own mapping of the real file. */
 class DumpArenaTest {
@@ -90,7 +92,7 @@ class DumpArenaTest {
         try (DumpArena next = DumpArena.open(directory(), SIZE)) {
             Path previous = directory().resolve(DumpDirectory.PREVIOUS);
             byte[] kept = Files.readAllBytes(previous.resolve(ArenaFile.FILE_NAME));
-            assertEquals("last words", new String(kept, 4096, 10, StandardCharsets.US_ASCII));
+            assertEquals("last words", new String(kept, (int) ArenaFile.ZONES_START, 10, StandardCharsets.US_ASCII));
             assertEquals("table", Files.readString(previous.resolve("smem")));
             assertFalse(Files.exists(directory().resolve("smem")));
         }
@@ -106,9 +108,9 @@ class DumpArenaTest {
         DumpDirectory.prepare(directory());
         try (FileChannel channel = FileChannel.open(directory().resolve(ArenaFile.FILE_NAME), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.READ, StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
-            MemorySegment file = channel.map(MapMode.READ_WRITE, 0, 2 * 4096, arena);
+            MemorySegment file = channel.map(MapMode.READ_WRITE, 0, 4 * 4096, arena);
             ArenaFile.create(file, 1, 2, 3);
-            file.setString(4096, "last words");
+            file.setString(ArenaFile.ZONES_START, "last words");
         }
         Files.writeString(directory().resolve("smem"), "table");
     }
@@ -124,6 +126,35 @@ class DumpArenaTest {
             arena.free(block);
             assertThrows(IllegalStateException.class, () -> block.owned().get(ValueLayout.JAVA_BYTE, 0));
             assertEquals(block.offset(), arena.allocateBlock(100).offset(), "the block is reused");
+        }
+    }
+
+    @Test
+    void theZoneDirectoryFollowsTheRegistryTouchingOnlyWhatChanged() throws Exception {
+        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+            Owner owner = new Owner(7, "test");
+            ZoneSlot a = new ZoneSlot(49, "a", arena.allocateBlock(100).registered(), owner, null);
+            ZoneSlot b = new ZoneSlot(50, "b", arena.allocateBlock(200).registered(), owner, null);
+            arena.zonesChanged(List.of(a, b));
+            assertEquals(List.of(entry(a), entry(b)), directoryEntries());
+            long bEntry = ArenaFile.DIRECTORY_START + 50L * ZoneDirectory.ENTRY_SIZE;
+            byte[] before = fileBytes(bEntry, ZoneDirectory.ENTRY_SIZE);
+            arena.zonesChanged(List.of(b.withRefusal("a replay refusal changes nothing here")));
+            assertEquals(List.of(entry(b)), directoryEntries());
+            assertArrayEquals(before, fileBytes(bEntry, ZoneDirectory.ENTRY_SIZE), "b's entry was not rewritten");
+        }
+    }
+
+    private static ZoneDirectory.Entry entry(ZoneSlot zone) {
+        return new ZoneDirectory.Entry(zone.id(), zone.name(), zone.address(), zone.size());
+    }
+
+    private List<ZoneDirectory.Entry> directoryEntries() throws IOException {
+        Path file = directory().resolve(ArenaFile.FILE_NAME);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            MemorySegment mapped = channel.map(MapMode.READ_ONLY, 0, channel.size(), arena);
+            ArenaFile.read(mapped, channel.size(), file.toString());
+            return ArenaFile.directory(mapped).validEntries();
         }
     }
 

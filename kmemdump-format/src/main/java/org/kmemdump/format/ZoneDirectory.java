@@ -1,0 +1,116 @@
+package org.kmemdump.format;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The arena's zone directory: every registered zone, whatever backend is active, in one 40-byte
+ * entry per id, so an outside reader finds all zones after any end of the JVM, even while the
+ * active backend's own table is being emptied or refilled by a swap. It lies in the arena file at
+ * {@link ArenaFile#DIRECTORY_START}.
+ *
+ * <pre>
+ * entry (40), entry i for zone id i (entry 0 unused):
+ *   char name[16]; u32 id; u32 valid; u64 address; u64 size;
+ * </pre>
+ *
+ * <p>Crash-consistent by construction: an entry is changed only when its zone is, and then
+ * invalidated first, rewritten, and marked {@link #VALID} last, so at every instant each entry is
+ * either complete and valid or not valid; no other entry is ever touched.
+ */
+public final class ZoneDirectory {
+    /** One entry per zone id, as the registry's table: ids 1 to 200, entry 0 unused. */
+    public static final int ENTRIES = 201;
+    public static final int ENTRY_SIZE = 40;
+    public static final long LENGTH = (long) ENTRIES * ENTRY_SIZE;
+    public static final int NAME_LENGTH = 16;
+    public static final long NAME = 0;
+    public static final long ID = 16;
+    public static final long VALID_FIELD = 20;
+    public static final long ADDRESS = 24;
+    public static final long SIZE = 32;
+    public static final int VALID = 'Z' << 24 | 'O' << 16 | 'N' << 8 | 'E';
+
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle U32_HANDLE = U32.varHandle();
+
+    /** A valid entry. */
+    public record Entry(int id, String name, long address, long size) {
+    }
+
+    private final MemorySegment entries;
+
+    /** @param entries {@link #LENGTH} bytes, 8-byte aligned */
+    public ZoneDirectory(MemorySegment entries) {
+        if (entries.byteSize() < LENGTH) {
+            throw new IllegalArgumentException("a zone directory needs " + LENGTH + " bytes, got " + entries.byteSize());
+        }
+        this.entries = entries.asSlice(0, LENGTH);
+    }
+
+    private static long entry(int id) {
+        if (id < 1 || id >= ENTRIES) {
+            throw new IndexOutOfBoundsException("zone id " + id + " is not 1.." + (ENTRIES - 1));
+        }
+        return (long) id * ENTRY_SIZE;
+    }
+
+    /** Records zone {@code id}; its name must be ASCII and shorter than {@value #NAME_LENGTH} bytes. */
+    public void set(int id, String name, long address, long size) {
+        long at = entry(id);
+        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length >= NAME_LENGTH) {
+            throw new IllegalArgumentException("zone name '" + name + "' is longer than " + (NAME_LENGTH - 1) + " bytes");
+        }
+        U32_HANDLE.setRelease(entries, at + VALID_FIELD, 0);
+        entries.asSlice(at + NAME, NAME_LENGTH).fill((byte) 0);
+        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, entries, at + NAME, bytes.length);
+        entries.set(U32, at + ID, id);
+        entries.set(U64, at + ADDRESS, address);
+        entries.set(U64, at + SIZE, size);
+        U32_HANDLE.setRelease(entries, at + VALID_FIELD, VALID);
+    }
+
+    /** Forgets zone {@code id}. */
+    public void clear(int id) {
+        U32_HANDLE.setRelease(entries, entry(id) + VALID_FIELD, 0);
+    }
+
+    /**
+     * @return the valid entries in id order; an entry counts only if its id field is its index,
+     *         its name is 1 to 15 printable ASCII characters and its size is above 0
+     */
+    public List<Entry> validEntries() {
+        List<Entry> valid = new ArrayList<>();
+        for (int id = 1; id < ENTRIES; id++) {
+            long at = (long) id * ENTRY_SIZE;
+            if ((int) U32_HANDLE.getAcquire(entries, at + VALID_FIELD) != VALID || entries.get(U32, at + ID) != id) {
+                continue;
+            }
+            String name = name(entries.asSlice(at + NAME, NAME_LENGTH).toArray(ValueLayout.JAVA_BYTE));
+            long size = entries.get(U64, at + SIZE);
+            if (name != null && size > 0) {
+                valid.add(new Entry(id, name, entries.get(U64, at + ADDRESS), size));
+            }
+        }
+        return valid;
+    }
+
+    /** @return the NUL-terminated printable ASCII name, or {@code null} if it is not one */
+    private static String name(byte[] bytes) {
+        int length = 0;
+        while (length < bytes.length && bytes[length] != 0) {
+            if (bytes[length] < 0x21 || bytes[length] > 0x7e) {
+                return null;
+            }
+            length++;
+        }
+        return length == 0 || length == bytes.length ? null : new String(bytes, 0, length, StandardCharsets.US_ASCII);
+    }
+}
