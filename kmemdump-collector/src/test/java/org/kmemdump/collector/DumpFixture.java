@@ -23,6 +23,7 @@ import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
 import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
+import org.kmemdump.format.ZoneDirectory;
 
 /**
  * A kmemdump directory built the way the runtime and the minidump backend build one: real smem and
@@ -216,6 +217,16 @@ final class DumpFixture implements AutoCloseable {
             throw new IllegalStateException("a fixture without coreimage zones");
         }
         return id == ZoneIds.ELF ? coreimage.elf() : coreimage.vmcoreinfo();
+    }
+
+    /** @return the arena's zone directory, as the runtime writes it */
+    ZoneDirectory zoneDirectory() {
+        return ArenaFile.directory(arena);
+    }
+
+    /** @return the arena file offset of zone directory entry {@code id} */
+    static long directoryEntry(int id) {
+        return ArenaFile.DIRECTORY_START + (long) id * ZoneDirectory.ENTRY_SIZE;
     }
 
     /** @return whether {@code [address, address + size)} lies in the arena file's zone part */
