@@ -34,11 +34,12 @@ import org.kmemdump.format.ZoneDirectory;
 
 /**
  * Every input is untrusted: truncated files at every boundary, a bit flipped in every byte of the
- * headers, region descriptors and the VMCOREINFO text, and the classic bad values. Each run must
- * end in time with exit 0, 1 or 3, at most a line of error and no stack trace, and an output no
- * larger than the data the arena holds. A broken smem no longer ends the run while the arena's zone
- * directory can stand in (exit 1, the table named); with the directory empty too it does (exit 3),
- * and so does a broken arena header (its directory_offset included).
+ * headers, region descriptors, zone directory entries and the VMCOREINFO text, an entry caught
+ * half-written at every step, and the classic bad values. Each run must end in time with exit 0, 1
+ * or 3, at most a line of error and no stack trace, and an output no larger than the data the arena
+ * holds. A broken smem no longer ends the run while the arena's zone directory can stand in (exit
+ * 1, the table named); with the directory empty too it does (exit 3), and so does a broken arena
+ * header (its directory_offset included).
  */
 class CorruptInputTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -56,6 +57,7 @@ class CorruptInputTest {
     @TempDir
     static Path temp;
     private static final String TABLE_IGNORED = "the minidump table was ignored, the arena's zone directory used instead";
+    private static final String ENTRIES_NOT_USED = "not used (see the notes)";
     private static DumpFixture fixture;
     /** The same zones without smem: the zone directory is the only source. */
     private static DumpFixture arenaOnly;
@@ -136,6 +138,107 @@ class CorruptInputTest {
         flipEveryByte(arenaOnly, arenaOnly.arena(), 0, used, "arena-only arena", Set.of("3", "1"));
         for (long at = used; at < ArenaFile.HEADER_LENGTH; at += 61) { // the reserved rest: a sample
             flip(fixture, fixture.arena(), at, (int) (at % 8), "arena");
+        }
+    }
+
+    /**
+     * Every byte of every entry in use (the coreimage zones, the arena zones, zone 60 outside the
+     * arena), and of some that are not: a flip never makes a zone of what is none (a row only the
+     * directory lists is a zone, lies in the arena, or the ELF zone vouches for its address and
+     * size); with the table there it only adds notes; in an unused entry it changes nothing (no
+     * flip makes an empty entry valid). A flip that invalidates an entry hides its zone: the
+     * directory cannot tell it, by design, from a zone that was never registered (without the
+     * table, the lost zone 60 then goes unreported: exit 0).
+     */
+    @Test
+    void bitFlipsInTheZoneDirectory() {
+        for (DumpFixture each : List.of(fixture, arenaOnly)) {
+            CollectorRun baseline = check(each.directory(), "the intact directory");
+            Set<Integer> unused = Set.of(0, ZoneIds.RELEASE, 100, ZoneDirectory.ENTRIES - 1);
+            Set<Integer> ids = new TreeSet<>(unused);
+            each.zones().forEach(zone -> ids.add(zone.id()));
+            Map<String, Integer> outcomes = new TreeMap<>();
+            for (int id : ids) {
+                long entry = DumpFixture.directoryEntry(id);
+                for (long at = entry; at < entry + ZoneDirectory.ENTRY_SIZE; at++) {
+                    String what = "directory entry " + id + " byte " + (at - entry) + " bit " + at % 8;
+                    MemorySegment arena = each.arena();
+                    CollectorRun run = withByte(arena, at, (byte) (arena.get(ValueLayout.JAVA_BYTE, at) ^ (1 << (at % 8))),
+                            () -> check(each.directory(), what));
+                    assertNoForeignZones(each, run, what);
+                    if (unused.contains(id)) {
+                        assertEquals(ReportRows.of(baseline.out()), ReportRows.of(run.out()), what + "\n" + run);
+                        assertEquals(baseline.err(), run.err(), what + "\n" + run);
+                    }
+                    outcomes.merge(run.exitCode() + (run.err().contains(ENTRIES_NOT_USED) ? " " + ENTRIES_NOT_USED : ""), 1, Integer::sum);
+                }
+            }
+            // zone 60 is lost (exit 1) unless, without the table, a flip hides its entry (exit 0); some flips make an
+            // entry disagree (a name the table has otherwise, an ELF entry the arena header contradicts, an address
+            // no PT_LOAD vouches for)
+            assertEquals(each == fixture ? Set.of("1", "1 " + ENTRIES_NOT_USED) : Set.of("0", "1", "1 " + ENTRIES_NOT_USED),
+                    outcomes.keySet(), outcomes.toString());
+        }
+    }
+
+    /**
+     * The runtime's {@code ZoneDirectory.set} caught at every step by a kill: the valid field
+     * cleared, then the entry rewritten byte by byte to another zone, then valid set while the id
+     * field still disagrees: the entry is invisible throughout (its old zone gone, the new one not
+     * there), and only the complete entry lists the new zone.
+     */
+    @Test
+    void entryCaughtHalfWritten() {
+        int id = 49;
+        MemorySegment arena = arenaOnly.arena();
+        MemorySegment entry = arena.asSlice(DumpFixture.directoryEntry(id), ZoneDirectory.ENTRY_SIZE);
+        byte[] saved = entry.toArray(ValueLayout.JAVA_BYTE);
+        DumpFixture.Zone page = arenaOnly.zone(50);
+        MemorySegment rewritten = MemorySegment.ofArray(new long[(int) ZoneDirectory.LENGTH / Long.BYTES]);
+        new ZoneDirectory(rewritten).set(id, "moved", page.address(), 16);
+        byte[] target = rewritten.asSlice(DumpFixture.directoryEntry(id) - ArenaFile.DIRECTORY_START, ZoneDirectory.ENTRY_SIZE)
+                .toArray(ValueLayout.JAVA_BYTE);
+        List<Integer> others = arenaOnly.zones().stream().map(DumpFixture.Zone::id).filter(each -> each != id).toList();
+        try {
+            entry.set(U32, ZoneDirectory.VALID_FIELD, 0);
+            assertRows(others, "the entry invalidated");
+            for (int at = 0; at < ZoneDirectory.ENTRY_SIZE; at++) {
+                if (at < ZoneDirectory.VALID_FIELD || at >= ZoneDirectory.VALID_FIELD + Integer.BYTES) {
+                    entry.set(ValueLayout.JAVA_BYTE, at, target[at]);
+                    assertRows(others, "the entry rewritten up to byte " + at);
+                }
+            }
+            entry.set(U32, ZoneDirectory.ID, id - 1);
+            entry.set(U32, ZoneDirectory.VALID_FIELD, ZoneDirectory.VALID);
+            assertRows(others, "the entry valid with id field " + (id - 1));
+            entry.set(U32, ZoneDirectory.ID, id);
+            CollectorRun run = check(arenaOnly.directory(), "the entry complete");
+            assertTrue(run.out().matches("(?s).*\n +49  moved +" + String.format("0x%016x", page.address()) + " +16  arena \\(directory\\)  ok\n.*"),
+                    run.toString());
+        } finally {
+            entry.copyFrom(MemorySegment.ofArray(saved));
+        }
+    }
+
+    /** @param ids the ids of the rows the arena-only directory must give now, and no others */
+    private static void assertRows(List<Integer> ids, String what) {
+        CollectorRun run = check(arenaOnly.directory(), what);
+        assertEquals(ExitCode.INCOMPLETE, run.exitCode(), what + "\n" + run); // zone 60 is lost
+        assertEquals(ids, ReportRows.of(run.out()).stream().map(ReportRows.Row::id).toList(), what + "\n" + run);
+        assertFalse(run.out().contains(" moved "), what + "\n" + run);
+    }
+
+    /** A directory_offset that is not where the directory is makes the arena unusable, table or not: exit 3. */
+    @Test
+    void directoryOffsetThatIsNotTheDirectory() throws IOException {
+        for (DumpFixture each : List.of(fixture, arenaOnly)) {
+            for (int bit : new int[] {0, 3, 12, 40, 63}) {
+                Path copy = copyOf(each.directory());
+                long offset = ArenaFile.DIRECTORY_START ^ (1L << bit);
+                set64(copy.resolve(ArenaFile.FILE_NAME), ArenaFile.DIRECTORY_OFFSET, offset);
+                assertFails(copy, "arena: directory_offset is " + offset + " in a file of " + DumpFixture.ARENA_LENGTH + " bytes, expected "
+                        + ArenaFile.DIRECTORY_START);
+            }
         }
     }
 
@@ -300,6 +403,26 @@ class CorruptInputTest {
 
     private static MemorySegment vmcoreinfo(DumpFixture in) {
         return in.zone(ZoneIds.VMCOREINFO).memory();
+    }
+
+    /**
+     * Never garbage as a zone: every region only the zone directory lists is one of the zones, or
+     * lies in the arena (a flipped entry there is indistinguishable from a zone, and harmless: arena
+     * bytes). One outside the arena of a dead owner is a region only if the ELF zone has its
+     * PT_LOAD, which vouches for the address and size, not the name: a flipped name there is still
+     * reported.
+     */
+    private static void assertNoForeignZones(DumpFixture in, CollectorRun run, String what) {
+        for (ReportRows.Row row : ReportRows.of(run.out())) {
+            if (!row.onlyInDirectory()) {
+                continue;
+            }
+            boolean known = in.zones().stream().anyMatch(zone -> zone.id() == row.id() && zone.name().equals(row.name())
+                    && zone.address() == row.address() && Elf64.align4(zone.memory().byteSize()) == row.size());
+            boolean vouched = in.zones().stream().anyMatch(zone -> zone.address() == row.address()
+                    && Elf64.align4(zone.memory().byteSize()) == row.size());
+            assertTrue(known || in.inArena(row.address(), row.size()) || vouched, what + ": a zone that is none: " + row + "\n" + run);
+        }
     }
 
     /** Runs collect and inspect on {@code directory}; both must end in time, cleanly, with a bounded output. */
