@@ -34,8 +34,8 @@ import org.kmemdump.format.ZoneDirectory;
  * @param problem why the directory lists nothing usable, or {@code null}
  */
 record DirectoryListing(List<Zone> zones, int listed, List<String> ignored, Coreimage.ProgramHeaders elf, String problem) {
-    static final String ELF_NAME = "ELF";
-    static final String VMCOREINFO_NAME = "VMCOREINFO";
+    private static final String ELF_NAME = "ELF";
+    private static final String VMCOREINFO_NAME = "VMCOREINFO";
 
     /**
      * A zone as listed.
