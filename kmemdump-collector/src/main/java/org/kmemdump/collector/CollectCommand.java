@@ -22,7 +22,7 @@ final class CollectCommand {
             ArenaSource arena = new ArenaSource(input.arenaFile(), input.header());
             try (ProcessMemory process = ProcessMemory.open(owner)) {
                 List<PlannedRegion> plan = PlannedRegion.plan(sources.regions(), arena, process);
-                Coreimage image = Coreimage.find(plan, input.header(), arena, sources.listingMismatch(plan));
+                Coreimage image = Coreimage.find(plan, input.header(), arena);
                 Elf64.Machine machine = image.usable() ? null : hostMachine();
                 BinFiles bins = line.bins() == null ? null : BinFiles.create(line.bins());
                 Progress progress = Progress.create(line.progress(), readableBytes(plan), err);

@@ -22,10 +22,11 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
               collect DIR -o FILE [--bins BINDIR] [--progress|--no-progress] [--debug]
                   Reads the kmemdump directory DIR (DIR/previous for the run before a crash) and
                   writes an ELF core to FILE. The regions are those of the minidump table in
-                  DIR/smem, if there is a dumpable one, and the zones the arena's coreimage lists
-                  (the runtime's own, and any zone registered whatever backend was active); the
-                  table wins where both list an id. Without a table, the coreimage alone is used.
-                  The headers are the runtime's coreimage when it is consistent, else built here.
+                  DIR/smem, if there is a dumpable one, and the zones the arena's zone directory
+                  lists (every zone the runtime registered, whatever backend was active); the
+                  table wins where both list an id. Without a table, the directory alone is used.
+                  The headers are the runtime's coreimage zones (ELF and VMCOREINFO) when they
+                  describe exactly the regions collected, else built here.
                   Regions outside the arena are read from the owner process while it is alive or
                   stopped. Lost regions are reported; in a coreimage they are zeros. --bins also
                   writes one md_<name>.BIN per region, as the firmware does. Files are owner-only
@@ -35,18 +36,20 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
               inspect DIR [--json] [--debug]
                   Shows the owner process (alive, stopped, dead, cleanly shut down), its heartbeat,
                   the active backend, the sources of the regions (the minidump table, the arena's
-                  coreimage), every region with where its bytes are and whether they can be read,
-                  and the raw minidump table. --json prints one JSON object.
+                  zone directory), every region with where its bytes are, whether they can be
+                  read and, marked "(directory)", whether only the zone directory lists it, and
+                  the raw minidump table. --json prints one JSON object.
 
               --help      this text; --debug prints the stack trace of an unexpected error
 
             Exit codes:
               0  every region collected (inspect: every region readable)
-              1  done, but some regions were lost or refused, or a corrupt smem was ignored
-                 (the arena's coreimage used instead)
+              1  done, but some regions were lost or refused, a corrupt smem was ignored (the
+                 arena's zone directory used instead), or zone directory entries were not used
+                 (see the notes)
               2  usage error
               3  input invalid: the arena missing or corrupt, or nothing to collect (no dumpable
-                 minidump table and no usable coreimage, or the owner shut down cleanly)
+                 minidump table and no usable zone directory, or the owner shut down cleanly)
               4  an output file could not be written
             """;
 

@@ -13,11 +13,11 @@ import org.kmemdump.format.MinidumpTable.Region;
 
 /**
  * The runtime's coreimage zones (ELF, id 1, and VMCOREINFO, id 2) as the core's headers, usable
- * only when they describe exactly the regions being collected (from the table, the coreimage's
- * listing or both): then the core file is those two zones followed by the others, in ascending id
- * order, each padded to 4, as the firmware plus a host tool would make it. A table changed after
- * the last rewrite of the zones, a torn read or a corrupt zone makes them unusable, and the
- * collector builds headers of its own.
+ * only when they describe exactly the regions being collected (from the table, the zone directory
+ * or both): then the core file is those two zones followed by the others, in ascending id order,
+ * each padded to 4, as the firmware plus a host tool would make it. A table or directory changed
+ * after the last rewrite of the zones, a rewrite torn by a kill, or a corrupt zone makes them
+ * unusable, and the collector builds headers of its own.
  *
  * @param problem why the zones cannot be used, or {@code null}
  */
@@ -34,11 +34,8 @@ record Coreimage(PlannedRegion elfZone, byte[] elf, PlannedRegion vmcoreinfoZone
         return problem == null;
     }
 
-    /**
-     * @param plan            every region, in ascending id order
-     * @param listingMismatch why the VMCOREINFO text does not list exactly these regions, or {@code null}
-     */
-    static Coreimage find(List<PlannedRegion> plan, ArenaFile.Header header, ArenaSource arena, String listingMismatch) {
+    /** @param plan every region, in ascending id order */
+    static Coreimage find(List<PlannedRegion> plan, ArenaFile.Header header, ArenaSource arena) {
         if (plan.size() < 2 || plan.get(0).region().seqNum() != ZoneIds.ELF || plan.get(1).region().seqNum() != ZoneIds.VMCOREINFO) {
             return unusable("no coreimage zones (ids " + ZoneIds.ELF + " and " + ZoneIds.VMCOREINFO + ") among the regions");
         }
@@ -71,6 +68,7 @@ record Coreimage(PlannedRegion elfZone, byte[] elf, PlannedRegion vmcoreinfoZone
         if (problem != null) {
             return unusable("the ELF zone does not match the regions: " + problem);
         }
+        String listingMismatch = VmcoreinfoText.mismatch(vmcoreinfoBytes, plan);
         if (listingMismatch != null) {
             return unusable("the VMCOREINFO zone does not list the regions: " + listingMismatch);
         }

@@ -19,7 +19,7 @@ import org.kmemdump.format.SmemFile;
 /**
  * A kmemdump directory opened for reading: its arena file mapped read-only (nothing is copied to
  * the heap; the files may be GiB) and its header checked, the smem file's minidump table if there
- * is one, and the zones the arena's coreimage lists. Closing unmaps them.
+ * is one, and the zones the arena's zone directory lists. Closing unmaps them.
  */
 final class DumpInput implements AutoCloseable {
     private final Arena mappings;
@@ -28,22 +28,22 @@ final class DumpInput implements AutoCloseable {
     private final Path arenaPath;
     private final MemorySegment arenaFile;
     private final ArenaFile.Header header;
-    private final CoreimageListing coreimage;
+    private final DirectoryListing zoneDirectory;
 
     private DumpInput(Arena mappings, Path directory, SmemTable smem, Path arenaPath, MemorySegment arenaFile,
-            ArenaFile.Header header, CoreimageListing coreimage) {
+            ArenaFile.Header header, DirectoryListing zoneDirectory) {
         this.mappings = mappings;
         this.directory = directory;
         this.smem = smem;
         this.arenaPath = arenaPath;
         this.arenaFile = arenaFile;
         this.header = header;
-        this.coreimage = coreimage;
+        this.zoneDirectory = zoneDirectory;
     }
 
     /**
      * A missing or corrupt smem file is not a failure here ({@link SmemTable#state()} says what it
-     * is): the arena's coreimage may stand in for it.
+     * is): the arena's zone directory may stand in for it.
      *
      * @throws Failure (exit 3) naming the file and the field when the arena is missing or not valid
      */
@@ -62,8 +62,8 @@ final class DumpInput implements AutoCloseable {
                 throw Failure.input(e.getMessage());
             }
             SmemTable smem = SmemTable.open(directory.resolve(SmemFile.FILE_NAME), mappings);
-            CoreimageListing coreimage = CoreimageListing.read(header, arenaFile, arenaPath.toString());
-            return new DumpInput(mappings, directory, smem, arenaPath, arenaFile, header, coreimage);
+            DirectoryListing zoneDirectory = DirectoryListing.read(header, arenaFile, arenaPath.toString());
+            return new DumpInput(mappings, directory, smem, arenaPath, arenaFile, header, zoneDirectory);
         } catch (Failure | RuntimeException | Error e) {
             mappings.close();
             throw e;
@@ -104,8 +104,9 @@ final class DumpInput implements AutoCloseable {
         return header;
     }
 
-    CoreimageListing coreimage() {
-        return coreimage;
+    /** @return what the arena's zone directory lists */
+    DirectoryListing zoneDirectory() {
+        return zoneDirectory;
     }
 
     /**

@@ -9,8 +9,8 @@ import org.kmemdump.format.ArenaFile;
 
 /**
  * {@code inspect DIR [--json]}: who owns the directory and in what state, which sources list the
- * regions (the minidump table, the arena's coreimage), and for every region where its bytes are
- * and whether they can be read now. Reads a byte or two per region, never a whole one.
+ * regions (the minidump table, the arena's zone directory), and for every region where its bytes
+ * are and whether they can be read now. Reads a byte or two per region, never a whole one.
  */
 final class InspectCommand {
     private InspectCommand() {
@@ -70,15 +70,16 @@ final class InspectCommand {
             return sources == null ? "nothing to collect: " + nothingToCollect : sources.describeSources();
         }
 
-        String coreimage() {
-            CoreimageListing listing = input.coreimage();
+        String zoneDirectory() {
+            DirectoryListing listing = input.zoneDirectory();
             if (!listing.usable()) {
                 return "unusable: " + listing.problem();
             }
-            return listing.listedZones() + " zones listed in VMCOREINFO"
-                    + (listing.ignoredLines() == 0 ? "" : ", " + listing.ignoredLines() + " lines ignored")
+            int ignored = listing.ignored().size();
+            return listing.listed() + " listed in the arena's zone directory"
+                    + (ignored == 0 ? "" : ", " + ignored + (ignored == 1 ? " entry" : " entries") + " ignored")
                     + (listing.elf().problem() == null ? "" : "; no PT_LOAD vouches for a zone: " + listing.elf().problem())
-                    + (sources != null && sources.coreimageUnused() != null ? "; not used: " + sources.coreimageUnused() : "");
+                    + (sources != null && sources.directoryUnused() != null ? "; not used: " + sources.directoryUnused() : "");
         }
 
         List<String> notes() {
@@ -100,8 +101,8 @@ final class InspectCommand {
         out.println("arena:     " + input.arenaPath() + ", " + Sizes.human(header.length()) + ", mapped by the owner at "
                 + Sizes.hex(header.baseAddress()));
         out.println("coreimage: ELF zone at " + Sizes.hex(header.elfAddress()) + " (" + header.elfSize() + " bytes), VMCOREINFO zone at "
-                + Sizes.hex(header.vmcoreinfoAddress()) + " (" + header.vmcoreinfoSize() + " bytes): "
-                + RegionTable.printable(report.coreimage()));
+                + Sizes.hex(header.vmcoreinfoAddress()) + " (" + header.vmcoreinfoSize() + " bytes)");
+        out.println("zones:     " + RegionTable.printable(report.zoneDirectory()));
         out.println("table:     " + RegionTable.printable(report.table()));
         out.println("sources:   " + RegionTable.printable(report.sourcesText()));
         out.println();
@@ -122,7 +123,7 @@ final class InspectCommand {
         ArenaFile.Header header = input.header();
         OwnerProcess owner = report.owner();
         SmemTable smem = input.smem();
-        CoreimageListing listing = input.coreimage();
+        DirectoryListing listing = input.zoneDirectory();
         RegionSources sources = report.sources();
         JsonWriter json = new JsonWriter().beginObject()
                 .name("directory").value(input.directory().toString())
@@ -151,10 +152,12 @@ final class InspectCommand {
                 .name("elfSize").unsignedValue(header.elfSize())
                 .name("vmcoreinfoAddress").value(Sizes.hex(header.vmcoreinfoAddress()))
                 .name("vmcoreinfoSize").unsignedValue(header.vmcoreinfoSize())
+                .endObject()
+                .name("zoneDirectory").beginObject()
                 .name("usable").value(listing.usable())
                 .name("problem").value(listing.problem())
-                .name("zonesListed").value(listing.listedZones())
-                .name("ignoredLines").value(listing.ignoredLines())
+                .name("zonesListed").value(listing.listed())
+                .name("ignoredEntries").value(listing.ignored().size())
                 .endObject()
                 .name("dumpable").value(smem.dumpable())
                 .name("notDumpable").value(smem.problem())
@@ -162,9 +165,9 @@ final class InspectCommand {
                 .name("summary").value(report.sourcesText())
                 .name("table").value(smem.state().text)
                 .name("tableRegions").value(sources == null ? 0 : sources.tableRegions())
-                .name("coreimageUsed").value(sources != null && sources.coreimageUnused() == null)
-                .name("coreimageUnused").value(sources == null ? listing.problem() : sources.coreimageUnused())
-                .name("onlyInCoreimage").value(sources == null ? 0 : sources.fromCoreimage())
+                .name("directoryUsed").value(sources != null && sources.directoryUnused() == null)
+                .name("directoryUnused").value(sources == null ? listing.problem() : sources.directoryUnused())
+                .name("onlyInDirectory").value(sources == null ? 0 : sources.onlyInDirectory())
                 .endObject()
                 .name("notes").beginArray();
         for (String note : report.notes()) {
@@ -178,7 +181,7 @@ final class InspectCommand {
                     .name("address").value(Sizes.hex(result.region().address()))
                     .name("size").unsignedValue(result.region().size())
                     .name("source").value(result.source())
-                    .name("listedBy").value(result.fromCoreimage() ? "coreimage" : "table")
+                    .name("listedBy").value(result.listedBy().text)
                     .name("outcome").value(result.outcome().status().text)
                     .name("reason").value(result.outcome().reason())
                     .endObject();

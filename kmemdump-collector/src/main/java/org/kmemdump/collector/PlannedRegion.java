@@ -11,27 +11,27 @@ import org.kmemdump.format.MinidumpTable.Region;
  *
  * @param source        where to read, or {@code null}
  * @param unavailable   why there is no source: lost or refused; {@code null} with a source
- * @param fromCoreimage whether only the arena's coreimage lists it (not the minidump table)
+ * @param listedBy    which sources list it: the minidump table, the arena's zone directory or both
  */
-record PlannedRegion(Region region, Source source, Outcome unavailable, boolean fromCoreimage) {
-    static final String COREIMAGE_MARK = " (coreimage)";
+record PlannedRegion(Region region, Source source, Outcome unavailable, RegionSources.ListedBy listedBy) {
+    static final String DIRECTORY_MARK = " (directory)";
 
     /** @return the regions, in the given order, each with its source or the reason it has none */
     static List<PlannedRegion> plan(List<RegionSources.Listed> regions, ArenaSource arena, ProcessMemory process) {
         List<PlannedRegion> plan = new ArrayList<>(regions.size());
         for (RegionSources.Listed listed : regions) {
             Region region = listed.region();
-            boolean fromCoreimage = listed.fromCoreimage();
+            RegionSources.ListedBy listedBy = listed.listedBy();
             String bad = descriptorProblem(region);
             if (bad != null) {
-                plan.add(new PlannedRegion(region, null, Outcome.refused(bad), fromCoreimage));
+                plan.add(new PlannedRegion(region, null, Outcome.refused(bad), listedBy));
             } else if (arena.holds(region)) {
-                plan.add(new PlannedRegion(region, arena, null, fromCoreimage));
+                plan.add(new PlannedRegion(region, arena, null, listedBy));
             } else if (process.unavailable() == null) {
-                plan.add(new PlannedRegion(region, process, null, fromCoreimage));
+                plan.add(new PlannedRegion(region, process, null, listedBy));
             } else {
                 plan.add(new PlannedRegion(region, null, Outcome.lost("not in the arena file, and " + process.unavailable()),
-                        fromCoreimage));
+                        listedBy));
             }
         }
         return plan;
@@ -57,8 +57,8 @@ record PlannedRegion(Region region, Source source, Outcome unavailable, boolean 
         return source != null || unavailable.status() != Outcome.Status.REFUSED;
     }
 
-    /** @return {@code arena}, {@code process} or {@code -}, marked {@code (coreimage)} when only the coreimage lists the region */
+    /** @return {@code arena}, {@code process} or {@code -}, marked {@code (directory)} when only the zone directory lists the region */
     String sourceLabel() {
-        return (source == null ? "-" : source.label()) + (fromCoreimage ? COREIMAGE_MARK : "");
+        return (source == null ? "-" : source.label()) + (listedBy == RegionSources.ListedBy.DIRECTORY ? DIRECTORY_MARK : "");
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 
 /** The region table that collect and inspect print: one row per region, in ascending id order. */
 final class RegionTable {
-    /** The source column is as wide as its widest entry, at least {@value #SOURCE_WIDTH}: {@code arena (coreimage)} is wider. */
+    /** The source column is as wide as its widest entry, at least {@value #SOURCE_WIDTH}: {@code arena (directory)} is wider. */
     private static final String FORMAT = "%%5s  %%-16s %%-18s %%14s  %%-%ds  %%s%%n";
     private static final int SOURCE_WIDTH = 7;
     private static final char UNPRINTABLE = '?';

@@ -21,8 +21,8 @@ import org.kmemdump.format.SmemFile;
  *
  * <p>A table that is not dumpable is either {@link State#DISABLED} on purpose (never set up, or
  * disabled by a backend that stopped or was swapped away: {@code status} 0) or
- * {@link State#CORRUPT}: values no backend writes. The collector falls back on the arena's
- * coreimage in both cases, but only a corrupt one counts as something refused.
+ * {@link State#CORRUPT}: values no backend writes. The collector falls back on the arena's zone
+ * directory in both cases, but only a corrupt one counts as something refused.
  *
  * @param table   the table; when it is not dumpable, the one at the file's standard offset, for
  *                display; {@code null} when the file is missing or not a kmemdump smem file at all

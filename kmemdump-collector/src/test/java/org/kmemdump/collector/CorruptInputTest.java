@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,14 +30,16 @@ import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
 import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
+import org.kmemdump.format.ZoneDirectory;
 
 /**
  * Every input is untrusted: truncated files at every boundary, a bit flipped in every byte of the
- * headers, region descriptors and the VMCOREINFO text, the text cut at every byte, and the classic
- * bad values. Each run must end in time with exit 0, 1 or 3, at most a line of error and no stack
- * trace, and an output no larger than the data the arena holds. A broken smem no longer ends the
- * run while the arena's coreimage can stand in (exit 1, the table named); with the coreimage gone
- * too it does (exit 3).
+ * headers, region descriptors, zone directory entries and the VMCOREINFO text, an entry caught
+ * half-written at every step, and the classic bad values. Each run must end in time with exit 0, 1
+ * or 3, at most a line of error and no stack trace, and an output no larger than the data the arena
+ * holds. A broken smem no longer ends the run while the arena's zone directory can stand in (exit
+ * 1, the table named); with the directory empty too it does (exit 3), and so does a broken arena
+ * header (its directory_offset included).
  */
 class CorruptInputTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -56,9 +56,10 @@ class CorruptInputTest {
 
     @TempDir
     static Path temp;
-    private static final String TABLE_IGNORED = "the minidump table was ignored, the arena's coreimage used instead";
+    private static final String TABLE_IGNORED = "the minidump table was ignored, the arena's zone directory used instead";
+    private static final String ENTRIES_NOT_USED = "not used (see the notes)";
     private static DumpFixture fixture;
-    /** The same zones without smem: the coreimage is the only source. */
+    /** The same zones without smem: the zone directory is the only source. */
     private static DumpFixture arenaOnly;
     private static Arena elsewhere;
     private static int regions;
@@ -100,14 +101,14 @@ class CorruptInputTest {
         for (long length : lengths) {
             Path copy = truncatedCopy(SmemFile.FILE_NAME, length);
             assertTableIgnored(copy, "smem: truncated: " + length + " bytes");
-            assertFails(withoutCoreimage(copy), "smem: truncated: " + length + " bytes");
+            assertFails(withoutDirectory(copy), "smem: truncated: " + length + " bytes");
         }
     }
 
     @Test
     void truncatedArena() throws IOException {
         Set<Long> lengths = boundaries(DumpFixture.ARENA_LENGTH, ArenaFile.HEADER_LENGTH, ArenaFile.BACKEND + ArenaFile.BACKEND_NAME_LENGTH,
-                ArenaFile.VMCOREINFO_SIZE + 8);
+                ArenaFile.DIRECTORY_OFFSET + 8, ArenaFile.ZONES_START);
         for (DumpFixture.Zone zone : fixture.zones()) {
             long offset = zone.address() - fixture.arena().address();
             if (offset > 0 && offset < DumpFixture.ARENA_LENGTH) {
@@ -126,13 +127,13 @@ class CorruptInputTest {
     @Test
     void bitFlipsInSmemHeaderTableAndDescriptors() {
         long end = SmemFile.REGIONS_OFFSET + (long) regions * MinidumpTable.REGION_SIZE;
-        // a flip the reader notices makes the table ignored (the coreimage stands in); one in a descriptor may pass
+        // a flip the reader notices makes the table ignored (the zone directory stands in); one in a descriptor may pass
         flipEveryByte(fixture, fixture.smem(), 0, end, "smem", Set.of("1 " + TABLE_IGNORED, "1"));
     }
 
     @Test
     void bitFlipsInArenaHeader() {
-        long used = ArenaFile.VMCOREINFO_SIZE + 8;
+        long used = ArenaFile.DIRECTORY_OFFSET + 8;
         flipEveryByte(fixture, fixture.arena(), 0, used, "arena", Set.of("3", "1"));
         flipEveryByte(arenaOnly, arenaOnly.arena(), 0, used, "arena-only arena", Set.of("3", "1"));
         for (long at = used; at < ArenaFile.HEADER_LENGTH; at += 61) { // the reserved rest: a sample
@@ -141,58 +142,135 @@ class CorruptInputTest {
     }
 
     /**
-     * Every byte of the VMCOREINFO text, its NUL and the first bytes after it: with the table the
-     * table's regions stay; without it a flip may cost a zone or be refused, never more. No run
-     * reports a zone outside the arena that is not one.
+     * Every byte of every entry in use (the coreimage zones, the arena zones, zone 60 outside the
+     * arena), and of some that are not: a flip never makes a zone of what is none (a row only the
+     * directory lists is a zone, lies in the arena, or the ELF zone vouches for its address and
+     * size); with the table there it only adds notes; in an unused entry it changes nothing (no
+     * flip makes an empty entry valid). A flip that invalidates an entry hides its zone: the
+     * directory cannot tell it, by design, from a zone that was never registered (without the
+     * table, the lost zone 60 then goes unreported: exit 0).
      */
     @Test
-    void bitFlipsInTheVmcoreinfoText() {
+    void bitFlipsInTheZoneDirectory() {
+        for (DumpFixture each : List.of(fixture, arenaOnly)) {
+            CollectorRun baseline = check(each.directory(), "the intact directory");
+            Set<Integer> unused = Set.of(0, ZoneIds.RELEASE, 100, ZoneDirectory.ENTRIES - 1);
+            Set<Integer> ids = new TreeSet<>(unused);
+            each.zones().forEach(zone -> ids.add(zone.id()));
+            Map<String, Integer> outcomes = new TreeMap<>();
+            for (int id : ids) {
+                long entry = DumpFixture.directoryEntry(id);
+                for (long at = entry; at < entry + ZoneDirectory.ENTRY_SIZE; at++) {
+                    String what = "directory entry " + id + " byte " + (at - entry) + " bit " + at % 8;
+                    MemorySegment arena = each.arena();
+                    CollectorRun run = withByte(arena, at, (byte) (arena.get(ValueLayout.JAVA_BYTE, at) ^ (1 << (at % 8))),
+                            () -> check(each.directory(), what));
+                    assertNoForeignZones(each, run, what);
+                    if (unused.contains(id)) {
+                        assertEquals(ReportRows.of(baseline.out()), ReportRows.of(run.out()), what + "\n" + run);
+                        assertEquals(baseline.err(), run.err(), what + "\n" + run);
+                    }
+                    outcomes.merge(run.exitCode() + (run.err().contains(ENTRIES_NOT_USED) ? " " + ENTRIES_NOT_USED : ""), 1, Integer::sum);
+                }
+            }
+            // zone 60 is lost (exit 1) unless, without the table, a flip hides its entry (exit 0); some flips make an
+            // entry disagree (a name the table has otherwise, an ELF entry the arena header contradicts, an address
+            // no PT_LOAD vouches for)
+            assertEquals(each == fixture ? Set.of("1", "1 " + ENTRIES_NOT_USED) : Set.of("0", "1", "1 " + ENTRIES_NOT_USED),
+                    outcomes.keySet(), outcomes.toString());
+        }
+    }
+
+    /**
+     * The runtime's {@code ZoneDirectory.set} caught at every step by a kill: the valid field
+     * cleared, then the entry rewritten byte by byte to another zone, then valid set while the id
+     * field still disagrees: the entry is invisible throughout (its old zone gone, the new one not
+     * there), and only the complete entry lists the new zone.
+     */
+    @Test
+    void entryCaughtHalfWritten() {
+        int id = 49;
+        MemorySegment arena = arenaOnly.arena();
+        MemorySegment entry = arena.asSlice(DumpFixture.directoryEntry(id), ZoneDirectory.ENTRY_SIZE);
+        byte[] saved = entry.toArray(ValueLayout.JAVA_BYTE);
+        DumpFixture.Zone page = arenaOnly.zone(50);
+        MemorySegment rewritten = MemorySegment.ofArray(new long[(int) ZoneDirectory.LENGTH / Long.BYTES]);
+        new ZoneDirectory(rewritten).set(id, "moved", page.address(), 16);
+        byte[] target = rewritten.asSlice(DumpFixture.directoryEntry(id) - ArenaFile.DIRECTORY_START, ZoneDirectory.ENTRY_SIZE)
+                .toArray(ValueLayout.JAVA_BYTE);
+        List<Integer> others = arenaOnly.zones().stream().map(DumpFixture.Zone::id).filter(each -> each != id).toList();
+        try {
+            entry.set(U32, ZoneDirectory.VALID_FIELD, 0);
+            assertRows(others, "the entry invalidated");
+            for (int at = 0; at < ZoneDirectory.ENTRY_SIZE; at++) {
+                if (at < ZoneDirectory.VALID_FIELD || at >= ZoneDirectory.VALID_FIELD + Integer.BYTES) {
+                    entry.set(ValueLayout.JAVA_BYTE, at, target[at]);
+                    assertRows(others, "the entry rewritten up to byte " + at);
+                }
+            }
+            entry.set(U32, ZoneDirectory.ID, id - 1);
+            entry.set(U32, ZoneDirectory.VALID_FIELD, ZoneDirectory.VALID);
+            assertRows(others, "the entry valid with id field " + (id - 1));
+            entry.set(U32, ZoneDirectory.ID, id);
+            CollectorRun run = check(arenaOnly.directory(), "the entry complete");
+            assertTrue(run.out().matches("(?s).*\n +49  moved +" + String.format("0x%016x", page.address()) + " +16  arena \\(directory\\)  ok\n.*"),
+                    run.toString());
+        } finally {
+            entry.copyFrom(MemorySegment.ofArray(saved));
+        }
+    }
+
+    /** @param ids the ids of the rows the arena-only directory must give now, and no others */
+    private static void assertRows(List<Integer> ids, String what) {
+        CollectorRun run = check(arenaOnly.directory(), what);
+        assertEquals(ExitCode.INCOMPLETE, run.exitCode(), what + "\n" + run); // zone 60 is lost
+        assertEquals(ids, ReportRows.of(run.out()).stream().map(ReportRows.Row::id).toList(), what + "\n" + run);
+        assertFalse(run.out().contains(" moved "), what + "\n" + run);
+    }
+
+    /** A directory_offset that is not where the directory is makes the arena unusable, table or not: exit 3. */
+    @Test
+    void directoryOffsetThatIsNotTheDirectory() throws IOException {
+        for (DumpFixture each : List.of(fixture, arenaOnly)) {
+            for (int bit : new int[] {0, 3, 12, 40, 63}) {
+                Path copy = copyOf(each.directory());
+                long offset = ArenaFile.DIRECTORY_START ^ (1L << bit);
+                set64(copy.resolve(ArenaFile.FILE_NAME), ArenaFile.DIRECTORY_OFFSET, offset);
+                assertFails(copy, "arena: directory_offset is " + offset + " in a file of " + DumpFixture.ARENA_LENGTH + " bytes, expected "
+                        + ArenaFile.DIRECTORY_START);
+            }
+        }
+    }
+
+    /**
+     * Every byte of the VMCOREINFO text, its NUL and the first bytes after it: the text only decides
+     * whether the runtime's headers are used; the regions, their sources and outcomes never change.
+     */
+    @Test
+    void bitFlipsInTheVmcoreinfoTextCostOnlyTheHeaders() {
         for (DumpFixture each : List.of(fixture, arenaOnly)) {
             MemorySegment text = vmcoreinfo(each);
             long length = each.vmcoreinfoText().length();
-            Map<String, Integer> outcomes = new TreeMap<>();
+            List<ReportRows.Row> rows = ReportRows.of(check(each.directory(), "the intact text").out());
+            Map<String, Integer> headers = new TreeMap<>();
             for (long at = 0; at < length + 8; at++) {
                 String what = "VMCOREINFO byte " + at + " bit " + at % 8;
                 CollectorRun run = withByte(text, at, (byte) (text.get(ValueLayout.JAVA_BYTE, at) ^ (1 << (at % 8))),
                         () -> check(each.directory(), what));
-                assertNoForeignZones(each, run, what);
-                outcomes.merge(String.valueOf(run.exitCode()), 1, Integer::sum);
+                assertEquals(ExitCode.INCOMPLETE, run.exitCode(), what + "\n" + run); // zone 60 is lost, nothing else
+                assertEquals(rows, ReportRows.of(run.out()), what + "\n" + run);
+                headers.merge(run.out().contains("headers: the runtime's coreimage") ? "the runtime's" : "synthesized", 1, Integer::sum);
             }
-            assertTrue(outcomes.keySet().stream().allMatch(code -> code.equals("1") || code.equals("3")), outcomes.toString());
-            if (each == fixture) {
-                assertEquals(Set.of("1"), outcomes.keySet(), "the table stands whatever the text holds: " + outcomes);
-            }
+            // a flip in a value (OSRELEASE, say) leaves a text that lists the regions; one in a ZONE line does not
+            assertEquals(Set.of("the runtime's", "synthesized"), headers.keySet(), headers.toString());
         }
     }
-
-    /** The text cut short by a NUL at every byte, as a rewrite that stopped there, with and without the table. */
-    @Test
-    void vmcoreinfoTextTruncatedAtEveryByte() {
-        for (DumpFixture each : List.of(fixture, arenaOnly)) {
-            MemorySegment text = vmcoreinfo(each);
-            long length = each.vmcoreinfoText().length();
-            Map<Integer, Integer> exitCodes = new TreeMap<>();
-            for (long at = 0; at < length; at++) {
-                String what = "VMCOREINFO cut at " + at;
-                CollectorRun run = withByte(text, at, (byte) 0, () -> check(each.directory(), what));
-                assertNoForeignZones(each, run, what);
-                exitCodes.merge(run.exitCode(), 1, Integer::sum);
-                if (each == arenaOnly && at == 0) {
-                    assertTrue(run.err().contains("smem: missing: no minidump table, and the arena's coreimage cannot stand in: ")
-                            && run.err().contains("is empty"), run.toString());
-                }
-            }
-            assertEquals(each == fixture ? Set.of(ExitCode.INCOMPLETE) : Set.of(ExitCode.INCOMPLETE, ExitCode.BAD_INPUT),
-                    exitCodes.keySet(), exitCodes.toString());
-        }
-    }
-
     @Test
     void futureAndUnfinishedVersions() throws IOException {
         Path smem = copyOf(fixture.directory());
         set32(smem.resolve(SmemFile.FILE_NAME), SmemFile.VERSION_FIELD, SmemFile.VERSION + 1);
         assertTableIgnored(smem, "smem: version " + (SmemFile.VERSION + 1) + " is not supported");
-        assertFails(withoutCoreimage(smem), "smem: version " + (SmemFile.VERSION + 1) + " is not supported");
+        assertFails(withoutDirectory(smem), "smem: version " + (SmemFile.VERSION + 1) + " is not supported");
         Path arena = copyOf(fixture.directory());
         set32(arena.resolve(ArenaFile.FILE_NAME), ArenaFile.VERSION_FIELD, 0);
         assertFails(arena, "arena: version is 0: the arena was never finished");
@@ -213,9 +291,9 @@ class CorruptInputTest {
         CollectorRun run = check(noSmem, "no smem");
         assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString()); // the lost zone 60, nothing else
         assertTrue(run.out().contains("sources: no minidump table found (" + noSmem.resolve(SmemFile.FILE_NAME) + ": missing)"
-                + ": the arena's coreimage was used (" + regions + " zones)"), run.toString());
-        assertFails(withoutCoreimage(noSmem), "smem: missing: no minidump table, and the arena's coreimage cannot stand in: "
-                + noSmem.resolve(ArenaFile.FILE_NAME) + ": vmcoreinfo_address is 0");
+                + ": the arena's zone directory was used (" + regions + " zones)"), run.toString());
+        assertFails(withoutDirectory(noSmem), "smem: missing: no minidump table, and the arena's zone directory cannot stand in: "
+                + noSmem.resolve(ArenaFile.FILE_NAME) + ": the zone directory lists no zone");
         Path noArena = copyOf(fixture.directory());
         Files.delete(noArena.resolve(ArenaFile.FILE_NAME));
         assertFails(noArena, "arena: missing");
@@ -227,7 +305,7 @@ class CorruptInputTest {
         Files.delete(copy.resolve(SmemFile.FILE_NAME));
         assertEquals(0, new ProcessBuilder("mkfifo", copy.resolve(SmemFile.FILE_NAME).toString()).start().waitFor());
         assertTableIgnored(copy, "smem: not a regular file");
-        assertFails(withoutCoreimage(copy), "smem: not a regular file");
+        assertFails(withoutDirectory(copy), "smem: not a regular file");
     }
 
     @Test
@@ -238,7 +316,7 @@ class CorruptInputTest {
         String message = "apss regions_baseptr 0x" + Long.toHexString(fixture.smem().address() + SmemFile.LENGTH)
                 + " does not point at a region array inside the file";
         assertTableIgnored(copy, message);
-        assertFails(withoutCoreimage(copy), message);
+        assertFails(withoutDirectory(copy), message);
     }
 
     @Test
@@ -327,29 +405,23 @@ class CorruptInputTest {
         return in.zone(ZoneIds.VMCOREINFO).memory();
     }
 
-    /** One region row of a report: id, name, address, size, source. */
-    private static final Pattern ROW = Pattern.compile(" *([0-9]+)  (\\S+) +0x([0-9a-f]{16}) +([0-9]+)  (\\S+(?: \\(coreimage\\))?) +\\S.*");
-
     /**
-     * Never garbage as a zone: every region only the coreimage lists is one of the zones, or lies in
-     * the arena (a torn line there is indistinguishable from a zone, and harmless: arena bytes). One
-     * outside the arena of a dead owner is believed only if the ELF zone has its PT_LOAD, which
-     * vouches for the address and size, not the name: a flipped name there is still reported.
+     * Never garbage as a zone: every region only the zone directory lists is one of the zones, or
+     * lies in the arena (a flipped entry there is indistinguishable from a zone, and harmless: arena
+     * bytes). One outside the arena of a dead owner is a region only if the ELF zone has its
+     * PT_LOAD, which vouches for the address and size, not the name: a flipped name there is still
+     * reported.
      */
     private static void assertNoForeignZones(DumpFixture in, CollectorRun run, String what) {
-        for (String line : run.out().lines().toList()) {
-            Matcher row = ROW.matcher(line);
-            if (!row.matches() || !row.group(5).endsWith(PlannedRegion.COREIMAGE_MARK)) {
+        for (ReportRows.Row row : ReportRows.of(run.out())) {
+            if (!row.onlyInDirectory()) {
                 continue;
             }
-            int id = Integer.parseInt(row.group(1));
-            long address = Long.parseUnsignedLong(row.group(3), 16);
-            long size = Long.parseLong(row.group(4));
-            boolean known = in.zones().stream().anyMatch(zone -> zone.id() == id && zone.name().equals(row.group(2))
-                    && zone.address() == address && Elf64.align4(zone.memory().byteSize()) == size);
-            boolean vouched = in.zones().stream().anyMatch(zone -> zone.address() == address
-                    && Elf64.align4(zone.memory().byteSize()) == size);
-            assertTrue(known || in.inArena(address, size) || vouched, what + ": a zone that is none: " + line + "\n" + run);
+            boolean known = in.zones().stream().anyMatch(zone -> zone.id() == row.id() && zone.name().equals(row.name())
+                    && zone.address() == row.address() && Elf64.align4(zone.memory().byteSize()) == row.size());
+            boolean vouched = in.zones().stream().anyMatch(zone -> zone.address() == row.address()
+                    && Elf64.align4(zone.memory().byteSize()) == row.size());
+            assertTrue(known || in.inArena(row.address(), row.size()) || vouched, what + ": a zone that is none: " + row + "\n" + run);
         }
     }
 
@@ -379,20 +451,22 @@ class CorruptInputTest {
                 () -> CollectorRun.of("collect", directory.toString(), "-o", temp.resolve("core.elf").toString()), directory.toString());
     }
 
-    /** A broken smem beside a good arena: the coreimage stands in, the run is incomplete, the one error line names the table. */
+    /** A broken smem beside a good arena: the zone directory stands in, the run is incomplete, the one error line names the table. */
     private static void assertTableIgnored(Path directory, String message) {
         CollectorRun run = check(directory, message);
         assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
         assertTrue(run.err().contains(message) && run.err().contains(TABLE_IGNORED), run.toString());
-        assertTrue(run.out().contains("sources: the minidump table is corrupt and was ignored: the arena's coreimage was used (" + regions
+        assertTrue(run.out().contains("sources: the minidump table is corrupt and was ignored: the arena's zone directory was used (" + regions
                 + " zones)"), run.toString());
     }
 
-    /** @return {@code directory} with the arena header's coreimage fields cleared: no coreimage to stand in */
-    private static Path withoutCoreimage(Path directory) throws IOException {
-        Path arena = directory.resolve(ArenaFile.FILE_NAME);
-        set64(arena, ArenaFile.ELF_ADDRESS, 0);
-        set64(arena, ArenaFile.VMCOREINFO_ADDRESS, 0);
+    /** @return {@code directory} with every zone directory entry cleared, as before the runtime registered any: nothing to stand in */
+    private static Path withoutDirectory(Path directory) throws IOException {
+        edit(directory.resolve(ArenaFile.FILE_NAME), arena -> {
+            for (int id = 1; id < ZoneDirectory.ENTRIES; id++) {
+                ArenaFile.directory(arena).clear(id);
+            }
+        });
         return directory;
     }
 

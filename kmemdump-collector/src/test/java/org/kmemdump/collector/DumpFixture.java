@@ -23,13 +23,17 @@ import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
 import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
+import org.kmemdump.format.ZoneDirectory;
 
 /**
  * A kmemdump directory built the way the runtime and the minidump backend build one: real smem and
  * arena files mapped shared, written with the kmemdump-format writers, zones carved from the arena
- * (optionally with the runtime's coreimage zones) or living in this process, each appended to the
- * minidump table. {@link #arenaOnly} leaves the smem file out, as the runtime does with the default
- * backend: the zones are then listed by the coreimage alone.
+ * or living in this process, each appended to the minidump table. With the runtime's coreimage
+ * zones ({@link #withCoreimage}, {@link #arenaOnly}), each zone is also registered as the runtime
+ * does: an entry in the arena's zone directory, a PT_LOAD in the ELF zone, a line in the VMCOREINFO
+ * text. {@link #arenaOnly} leaves the smem file out, as the runtime does with the default backend:
+ * the zones are then listed by the zone directory alone; {@link #withoutCoreimage} leaves the zone
+ * directory empty.
  */
 final class DumpFixture implements AutoCloseable {
     static final long ARENA_LENGTH = 64 * 1024;
@@ -90,7 +94,7 @@ final class DumpFixture implements AutoCloseable {
         ArenaFile.backend(arena, withSmem ? BACKEND : DEFAULT_BACKEND);
         zoneMemory = new ZoneAllocator(arena, ArenaFile.ZONES_START);
         if (withCoreimage) {
-            coreimage = new RuntimeCoreimage(zoneMemory, owner.pid());
+            coreimage = new RuntimeCoreimage(zoneMemory, owner.pid(), ArenaFile.directory(arena));
             ArenaFile.coreimage(arena, coreimage.elf(), coreimage.vmcoreinfo());
             append(ZoneIds.ELF, "ELF", coreimage.elf());
             append(ZoneIds.VMCOREINFO, "VMCOREINFO", coreimage.vmcoreinfo());
@@ -158,7 +162,7 @@ final class DumpFixture implements AutoCloseable {
         return append(id, name, memory);
     }
 
-    /** Only the minidump table learns of it (the coreimage does not): a table ahead of its coreimage. */
+    /** Only the minidump table learns of it (the zone directory and coreimage do not): a table ahead of the runtime's records. */
     Zone append(int id, String name, MemorySegment memory) {
         if (table != null) {
             table.append(name, id, memory.address(), Elf64.align4(memory.byteSize()));
@@ -179,7 +183,7 @@ final class DumpFixture implements AutoCloseable {
         return file.toByteArray();
     }
 
-    /** Takes a zone out of the minidump table only, as a backend that refused or dropped it: the coreimage still lists it. */
+    /** Takes a zone out of the minidump table only, as a backend that refused or dropped it: the zone directory still lists it. */
     DumpFixture removeFromTable(int id) {
         table.remove(table.find(id));
         return this;
@@ -213,6 +217,16 @@ final class DumpFixture implements AutoCloseable {
             throw new IllegalStateException("a fixture without coreimage zones");
         }
         return id == ZoneIds.ELF ? coreimage.elf() : coreimage.vmcoreinfo();
+    }
+
+    /** @return the arena's zone directory, as the runtime writes it */
+    ZoneDirectory zoneDirectory() {
+        return ArenaFile.directory(arena);
+    }
+
+    /** @return the arena file offset of zone directory entry {@code id} */
+    static long directoryEntry(int id) {
+        return ArenaFile.DIRECTORY_START + (long) id * ZoneDirectory.ENTRY_SIZE;
     }
 
     /** @return whether {@code [address, address + size)} lies in the arena file's zone part */

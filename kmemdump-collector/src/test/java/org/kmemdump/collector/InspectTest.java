@@ -79,7 +79,7 @@ class InspectTest {
     }
 
     @Test
-    void disabledTableIsShownAndTheCoreimageStandsIn() throws Exception {
+    void disabledTableIsShownAndTheDirectoryStandsIn() throws Exception {
         try (DumpFixture fixture = DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones()) {
             fixture.table().disableApss(); // what the minidump backend does when it stops or is swapped away
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
@@ -87,12 +87,12 @@ class InspectTest {
 
             assertEquals(ExitCode.OK, inspect.exitCode(), inspect.toString());
             assertTrue(inspect.out().contains("table:     not dumpable: ") && inspect.out().contains("apss status is 0"), inspect.toString());
-            assertTrue(inspect.out().contains("sources:   the minidump table is not dumpable: the arena's coreimage was used (7 zones)"),
+            assertTrue(inspect.out().contains("sources:   the minidump table is not dumpable: the arena's zone directory was used (7 zones)"),
                     inspect.toString());
-            assertTrue(inspect.out().matches("(?s).*\n +50  page +0x[0-9a-f]{16} +4096  arena \\(coreimage\\)  ok\n.*"), inspect.toString());
+            assertTrue(inspect.out().matches("(?s).*\n +50  page +0x[0-9a-f]{16} +4096  arena \\(directory\\)  ok\n.*"), inspect.toString());
             assertEquals("", inspect.err(), inspect.toString());
             assertEquals(ExitCode.OK, collect.exitCode(), collect.toString());
-            assertTrue(collect.out().contains("sources: the minidump table is not dumpable: the arena's coreimage was used"), collect.toString());
+            assertTrue(collect.out().contains("sources: the minidump table is not dumpable: the arena's zone directory was used"), collect.toString());
 
             ArenaFile.cleanShutdown(fixture.arena()); // a clean stop: nothing to collect, and the message says so
             CollectorRun clean = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());

@@ -2,15 +2,20 @@ package org.kmemdump.core.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
+import java.util.HashSet;
+import java.util.Set;
 
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistrationException;
+import org.kmemdump.format.ZoneDirectory;
 
 /**
  * The runtime's own coreimage for the collector's tests: a zone table with the real
  * {@link CoreImage} listening, its two zones allocated where the test says (in an arena file), so
- * the tests check the collector against the ELF zone the runtime really writes. Sits in the core's
- * package to reach the package-private classes; a plain classpath allows that.
+ * the tests check the collector against the ELF zone the runtime really writes. Like the runtime's
+ * {@link DumpArena}, it first records each new zone in the arena's {@link ZoneDirectory}, touching
+ * no other entry. Sits in the core's package to reach the package-private classes; a plain
+ * classpath allows that.
  */
 public final class RuntimeCoreimage {
     private static final Owner TEST = new Owner(0, "collector.test");
@@ -20,12 +25,24 @@ public final class RuntimeCoreimage {
         throw new AssertionError(warning);
     });
     private final CoreImage image;
+    /** The ids the directory holds: zones are only ever added here, so an entry is written once. */
+    private final Set<Integer> recorded = new HashSet<>();
 
-    /** @param pid the arena owner's pid: the runtime writes its own into the notes and the VMCOREINFO text */
-    public RuntimeCoreimage(SegmentAllocator memory, long pid) {
+    /**
+     * @param pid       the arena owner's pid: the runtime writes its own into the notes and the VMCOREINFO text
+     * @param directory the arena's zone directory
+     */
+    public RuntimeCoreimage(SegmentAllocator memory, long pid, ZoneDirectory directory) {
         Host host = Host.current();
         image = new CoreImage(memory, new Host(pid, host.elfMachine(), host.prstatusSize(), host.pageSize(), host.command()), RELEASE);
-        table.listener(image);
+        table.listener((zones, backend) -> { // in the runtime's order: the directory, then the coreimage zones
+            for (ZoneSlot zone : zones) {
+                if (recorded.add(zone.id())) {
+                    directory.set(zone.id(), zone.name(), zone.address(), zone.size());
+                }
+            }
+            image.zonesChanged(zones, backend);
+        });
         register(ZoneIds.ELF, "ELF", image.elf());
         register(ZoneIds.VMCOREINFO, "VMCOREINFO", image.vmcoreinfo());
     }
@@ -38,7 +55,7 @@ public final class RuntimeCoreimage {
         return image.vmcoreinfo();
     }
 
-    /** Registers a zone: the ELF zone gets its PT_LOAD, the VMCOREINFO text its line. */
+    /** Registers a zone: the directory gets its entry, the ELF zone its PT_LOAD, the VMCOREINFO text its line. */
     public void register(int id, String name, MemorySegment memory) {
         try {
             table.register(id, name, memory, TEST);

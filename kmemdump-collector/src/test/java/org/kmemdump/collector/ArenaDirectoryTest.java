@@ -8,14 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,20 +23,23 @@ import org.kmemdump.api.ZoneIds;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
 import org.kmemdump.format.SmemFile;
+import org.kmemdump.format.ZoneDirectory;
 
 /**
- * The arena's coreimage as a source of regions: the runtime's zones (ids 1 to 6) and a bundle's
- * arena zone are collected after a kill whatever backend was active: with no smem at all (the
- * default backend), with a table disabled or emptied by a backend swapped away, with a table that
- * holds a subset, or a corrupt one. The VMCOREINFO text is the runtime's own (the real CoreImage
- * writes it); malformed, garbage and torn lines are ignored, never believed.
+ * The arena's zone directory as a source of regions: the runtime's zones (ids 1 to 6) and a
+ * bundle's arena zone are collected after a kill whatever backend was active: with no smem at all
+ * (the default backend), with a table disabled or emptied by a backend swapped away, with a table
+ * that holds a subset, or a corrupt one. The directory entries are the ones the runtime writes;
+ * entries no runtime writes are invisible or ignored, never believed, and a VMCOREINFO text torn by
+ * a kill costs the runtime's headers, never a zone.
  */
-class ArenaCoreimageTest {
+class ArenaDirectoryTest {
     private static final String BANNER = "kmemdump collector test banner";
     private static final String STATE = "last known state of a bundle";
     /** The runtime's zones and one bundle zone: ids 1 to 6 and 49. */
     private static final int ZONES = 7;
     private static final int BUNDLE_ZONE = ZoneIds.NO_ID;
+    private static final String ONLY_IN_DIRECTORY = "arena (directory)";
 
     @TempDir
     Path temp;
@@ -61,10 +64,10 @@ class ArenaCoreimageTest {
 
             assertEquals(ExitCode.OK, run.exitCode(), run.toString());
             assertEquals("", run.err(), run.toString());
-            assertTrue(run.out().contains("sources: no minidump table found (" + smem + ": missing): the arena's coreimage was used ("
+            assertTrue(run.out().contains("sources: no minidump table found (" + smem + ": missing): the arena's zone directory was used ("
                     + ZONES + " zones)"), run.toString());
             assertTrue(run.out().contains("headers: the runtime's coreimage"), run.toString());
-            assertEquals(ZONES, rows(run.out(), "arena (coreimage)  ok"), run.toString());
+            assertEquals(ZONES, ReportRows.count(run.out(), ONLY_IN_DIRECTORY, "ok"), run.toString());
             assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
             assertReadByTheTools(fixture, core);
             for (DumpFixture.Zone zone : fixture.zones()) {
@@ -77,19 +80,20 @@ class ArenaCoreimageTest {
             assertTrue(inspect.out().contains("backend:   " + DumpFixture.DEFAULT_BACKEND), inspect.toString());
             assertTrue(inspect.out().contains("table:     not found (" + smem + ": missing)"), inspect.toString());
             assertTrue(inspect.out().contains("sources:   no minidump table found"), inspect.toString());
-            assertTrue(inspect.out().contains(": " + ZONES + " zones listed in VMCOREINFO\n"), inspect.toString());
+            assertTrue(inspect.out().contains("\nzones:     " + ZONES + " listed in the arena's zone directory\n"), inspect.toString());
             assertTrue(inspect.out().contains("minidump table: none (" + smem + ": missing)"), inspect.toString());
-            assertEquals(ZONES, rows(inspect.out(), "arena (coreimage)  ok"), inspect.toString());
+            assertEquals(ZONES, ReportRows.count(inspect.out(), ONLY_IN_DIRECTORY, "ok"), inspect.toString());
 
             Map<?, ?> json = (Map<?, ?>) MiniJson.parse(CollectorRun.of("inspect", fixture.directory().toString(), "--json").out());
             Map<?, ?> sources = (Map<?, ?>) json.get("sources");
             assertEquals("not found", sources.get("table"));
-            assertEquals(true, sources.get("coreimageUsed"));
-            assertEquals((long) ZONES, sources.get("onlyInCoreimage"));
+            assertEquals(true, sources.get("directoryUsed"));
+            assertEquals((long) ZONES, sources.get("onlyInDirectory"));
+            assertEquals((long) ZONES, ((Map<?, ?>) json.get("zoneDirectory")).get("zonesListed"));
             assertEquals(null, json.get("table"));
             for (Object region : (List<?>) json.get("regions")) {
-                assertEquals("coreimage", ((Map<?, ?>) region).get("listedBy"));
-                assertEquals("arena (coreimage)", ((Map<?, ?>) region).get("source"));
+                assertEquals("directory", ((Map<?, ?>) region).get("listedBy"));
+                assertEquals(ONLY_IN_DIRECTORY, ((Map<?, ?>) region).get("source"));
             }
         }
     }
@@ -111,9 +115,10 @@ class ArenaCoreimageTest {
                 CollectorRun run = CollectorRun.of("collect", directory.toString(), "-o", core.toString());
 
                 assertEquals(ExitCode.OK, run.exitCode(), run.toString());
-                assertTrue(run.out().contains(disable ? "sources: the minidump table is not dumpable: the arena's coreimage was used (7 zones)"
-                        : "sources: the minidump table (0 regions) and the arena's coreimage (7 zones only it lists)"), run.toString());
-                assertEquals(ZONES, rows(run.out(), "arena (coreimage)  ok"), run.toString());
+                assertTrue(run.out().contains(disable
+                        ? "sources: the minidump table is not dumpable: the arena's zone directory was used (7 zones)"
+                        : "sources: the minidump table (0 regions) and the arena's zone directory (7 zones only it lists)"), run.toString());
+                assertEquals(ZONES, ReportRows.count(run.out(), ONLY_IN_DIRECTORY, "ok"), run.toString());
                 assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
                 assertReadByTheTools(fixture, core);
             }
@@ -121,17 +126,17 @@ class ArenaCoreimageTest {
     }
 
     @Test
-    void tableWithASubsetIsCompletedFromTheCoreimage() throws Exception {
+    void tableWithASubsetIsCompletedFromTheDirectory() throws Exception {
         try (DumpFixture fixture = runtimeZones(DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()))) {
             fixture.removeFromTable(BUNDLE_ZONE).removeFromTable(ZoneIds.BANNER);
             Path core = temp.resolve("core.elf");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
             assertEquals(ExitCode.OK, run.exitCode(), run.toString());
-            assertTrue(run.out().contains("sources: the minidump table (5 regions) and the arena's coreimage (2 zones only it lists)"),
+            assertTrue(run.out().contains("sources: the minidump table (5 regions) and the arena's zone directory (2 zones only it lists)"),
                     run.toString());
-            assertTrue(run.out().matches("(?s).*\n +5  banner .* arena \\(coreimage\\)  ok\n.*"), run.toString());
-            assertTrue(run.out().matches("(?s).*\n +49  mystate .* arena \\(coreimage\\)  ok\n.*"), run.toString());
+            assertTrue(run.out().matches("(?s).*\n +5  banner .* arena \\(directory\\)  ok\n.*"), run.toString());
+            assertTrue(run.out().matches("(?s).*\n +49  mystate .* arena \\(directory\\)  ok\n.*"), run.toString());
             assertTrue(run.out().matches("(?s).*\n +6  bundles .* arena +ok\n.*"), run.toString());
             assertTrue(run.out().contains("headers: the runtime's coreimage"), run.toString());
             assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
@@ -142,15 +147,15 @@ class ArenaCoreimageTest {
             assertEquals(ZONES, regions.size());
             for (Object each : regions) {
                 Map<?, ?> region = (Map<?, ?>) each;
-                boolean onlyCoreimage = Set.of((long) BUNDLE_ZONE, (long) ZoneIds.BANNER).contains(region.get("id"));
-                assertEquals(onlyCoreimage ? "coreimage" : "table", region.get("listedBy"), region.toString());
+                boolean onlyInDirectory = Set.of((long) BUNDLE_ZONE, (long) ZoneIds.BANNER).contains(region.get("id"));
+                assertEquals(onlyInDirectory ? "directory" : "both", region.get("listedBy"), region.toString());
             }
         }
     }
 
-    /** exit 1: the table is named on the one error line, and the coreimage stood in for it. */
+    /** exit 1: the table is named on the one error line, and the directory stood in for it. */
     @Test
-    void corruptSmemFallsBackOnTheCoreimage() throws Exception {
+    void corruptSmemFallsBackOnTheDirectory() throws Exception {
         try (DumpFixture fixture = runtimeZones(DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()))) {
             fixture.smem().set(ValueLayout.JAVA_LONG_UNALIGNED, SmemFile.MAGIC_FIELD, 0x1122334455667788L);
             Path core = temp.resolve("core.elf");
@@ -159,9 +164,9 @@ class ArenaCoreimageTest {
             assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
             assertEquals(1, run.err().lines().count(), run.toString());
             assertTrue(run.err().contains("smem: magic is 0x1122334455667788, not a kmemdump SMEM file: the minidump table was ignored,"
-                    + " the arena's coreimage used instead"), run.toString());
+                    + " the arena's zone directory used instead"), run.toString());
             assertFalse(run.err().contains("regions lost"), run.toString());
-            assertTrue(run.out().contains("sources: the minidump table is corrupt and was ignored: the arena's coreimage was used"),
+            assertTrue(run.out().contains("sources: the minidump table is corrupt and was ignored: the arena's zone directory was used"),
                     run.toString());
             assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
             Tools.readelf(core);
@@ -170,16 +175,16 @@ class ArenaCoreimageTest {
             assertEquals(ExitCode.INCOMPLETE, inspect.exitCode(), inspect.toString());
             assertTrue(inspect.out().contains("table:     corrupt, ignored: ") && inspect.out().contains("minidump table: none ("),
                     inspect.toString());
-            assertEquals(ZONES, rows(inspect.out(), "arena (coreimage)  ok"), inspect.toString());
+            assertEquals(ZONES, ReportRows.count(inspect.out(), ONLY_IN_DIRECTORY, "ok"), inspect.toString());
         }
     }
 
     @Test
-    void neitherTableNorCoreimage() throws Exception {
+    void neitherTableNorDirectory() throws Exception {
         try (DumpFixture fixture = DumpFixture.withoutCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones()) {
             Files.delete(fixture.directory().resolve(SmemFile.FILE_NAME));
-            String expected = fixture.directory().resolve(SmemFile.FILE_NAME) + ": missing: no minidump table, and the arena's coreimage"
-                    + " cannot stand in: " + fixture.directory().resolve(ArenaFile.FILE_NAME) + ": vmcoreinfo_address is 0";
+            String expected = fixture.directory().resolve(SmemFile.FILE_NAME) + ": missing: no minidump table, and the arena's zone"
+                    + " directory cannot stand in: " + fixture.directory().resolve(ArenaFile.FILE_NAME) + ": the zone directory lists no zone";
             CollectorRun collect = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
 
@@ -204,9 +209,9 @@ class ArenaCoreimageTest {
         }
     }
 
-    /** A zone outside the arena that only the coreimage lists: read through /proc while its owner lives, lost after. */
+    /** A zone outside the arena that only the directory lists: read through /proc while its owner lives, lost after. */
     @Test
-    void processZoneOnlyTheCoreimageLists() throws Exception {
+    void processZoneOnlyTheDirectoryLists() throws Exception {
         byte[] text = DumpFixture.cString("native zone, default backend");
         try (Arena elsewhere = Arena.ofShared();
                 DumpFixture alive = runtimeZones(DumpFixture.arenaOnly(temp.resolve("alive"), DumpFixture.Owner.self()));
@@ -219,180 +224,168 @@ class ArenaCoreimageTest {
             CollectorRun lost = CollectorRun.of("collect", dead.directory().toString(), "-o", temp.resolve("dead.elf").toString());
 
             assertEquals(ExitCode.OK, read.exitCode(), read.toString());
-            assertTrue(read.out().matches("(?s).*\n +48  native .* process \\(coreimage\\)  ok\n.*"), read.toString());
+            assertTrue(read.out().matches("(?s).*\n +48  native .* process \\(directory\\)  ok\n.*"), read.toString());
             assertArrayEquals(alive.concatenation(), Files.readAllBytes(core));
             assertTrue(Tools.gdbString(core, memory.address()).contains("\"native zone, default backend\""));
             assertEquals(ExitCode.INCOMPLETE, lost.exitCode(), lost.toString());
-            assertTrue(lost.out().matches("(?s).*\n +48  native .* - \\(coreimage\\) +lost: not in the arena file, and process gone.*"),
+            assertTrue(lost.out().matches("(?s).*\n +48  native .* - \\(directory\\) +lost: not in the arena file, and process gone.*"),
                     lost.toString());
             assertTrue(lost.err().contains("1 of 8 regions lost or refused"), lost.toString());
         }
     }
 
-    /** Without a readable ELF zone nothing vouches for a zone outside the arena of a dead owner: it is ignored, not reported lost. */
+    /** Without a readable ELF zone nothing vouches for a zone outside the arena of a dead owner: it is noted lost, with no row. */
     @Test
     void corruptElfZoneVouchesForNothing() throws Exception {
         try (Arena elsewhere = Arena.ofShared();
                 DumpFixture fixture = runtimeZones(DumpFixture.arenaOnly(temp.resolve("dump"), DumpFixture.Owner.dead()))) {
-            fixture.addProcessZone(ZoneIds.USER_END, "native", elsewhere.allocate(16));
+            MemorySegment native16 = elsewhere.allocate(16);
+            fixture.addProcessZone(ZoneIds.USER_END, "native", native16);
             fixture.zone(ZoneIds.ELF).memory().set(ValueLayout.JAVA_BYTE, 0, (byte) 0);
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
 
             assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
-            assertEquals(ZONES, rows(run.out(), "arena (coreimage)  ok"), run.toString());
+            assertEquals(ZONES, ReportRows.count(run.out(), ONLY_IN_DIRECTORY, "ok"), run.toString());
             assertFalse(run.out().matches("(?s).*\n +48  native .*"), run.toString());
-            assertTrue(run.out().contains("note: the VMCOREINFO zone lists ZONE(48)=native,"), run.toString());
+            assertTrue(run.out().contains("note: the zone directory lists zone 48 'native' at " + Sizes.hex(native16.address())
+                    + " (16 bytes) outside the arena, its owner is gone and the ELF zone has no PT_LOAD for it: lost\n"), run.toString());
             assertTrue(run.out().contains("headers: synthesized (the ELF zone does not match the regions: no little-endian ELF64 magic)"),
                     run.toString());
-            assertTrue(run.err().contains("1 VMCOREINFO line not used (see the notes)"), run.toString());
+            assertTrue(run.err().contains("1 zone directory entry not used (see the notes)"), run.toString());
             assertTrue(inspect.out().contains("; no PT_LOAD vouches for a zone: the ELF zone is no core header: no little-endian ELF64 magic"),
                     inspect.toString());
         }
     }
 
-    /** Lines no runtime writes: ignored and listed as notes (exit 1), the good ones collected, nothing believed that is none. */
+    /**
+     * Entries no runtime writes: inconsistent ones are invisible; consistent ones outside the arena
+     * that nothing vouches for are noted lost, a coreimage entry the arena header contradicts is
+     * ignored (the header's zone is collected); each is a note (exit 1), every zone still collected.
+     */
     @Test
-    void malformedAndGarbageLinesAreIgnored() throws Exception {
+    void entriesNoRuntimeWritesAreInvisibleOrIgnored() throws Exception {
         try (DumpFixture fixture = runtimeZones(DumpFixture.arenaOnly(temp.resolve("dump"), DumpFixture.Owner.dead()))) {
-            DumpFixture.Zone banner = fixture.zone(ZoneIds.BANNER);
-            DumpFixture.Zone state = fixture.zone(BUNDLE_ZONE);
             long inArena = fixture.zone(ZoneIds.CONFIG).address();
-            StringBuilder text = new StringBuilder();
-            for (String line : fixture.vmcoreinfoText().split("\n")) {
-                if (!line.startsWith("ZONE(" + BUNDLE_ZONE + ")=") && !line.startsWith("ZONE(" + ZoneIds.RELEASE + ")=")) {
-                    text.append(line).append('\n');
-                }
-            }
-            text.append("garbage \u0001\u00ff\u0085 line\n")
-                    .append("ZONE(4)=release,0x").append(Long.toHexString(inArena)).append('\n')           // torn: no size
-                    .append("ZONE(0)=zero,0x").append(Long.toHexString(inArena)).append(",4\n")            // id 0
-                    .append("ZONE(201)=big,0x").append(Long.toHexString(inArena)).append(",4\n")           // id 201
-                    .append("ZONE(052)=lead,0x").append(Long.toHexString(inArena)).append(",4\n")          // leading zero
-                    .append("ZONE(53)=this-name-is-too-long,0x").append(Long.toHexString(inArena)).append(",4\n")
-                    .append("ZONE(54)=bad/name,0x").append(Long.toHexString(inArena)).append(",4\n")
-                    .append("ZONE(55)=nosize,0x").append(Long.toHexString(inArena)).append(",0\n")
-                    .append("ZONE(56)=noaddress,0x0,4\n")
-                    .append("ZONE(57)=wraps,0xfffffffffffffff0,64\n")
-                    .append("ZONE(58)=huge,0x1000,99999999999999999999\n")
-                    .append("ZONE(59)=outside,0x1000,64\n")                                             // outside, owner dead, no PT_LOAD
-                    .append("ZONE(5)=again,0x").append(Long.toHexString(inArena)).append(",4\n")           // id 5 again: the first wins
-                    .append("x".repeat(5000)).append('\n')
-                    .append("ZONE(49)=mystate,0x").append(Long.toHexString(state.address())).append(',')
-                    .append(state.memory().byteSize()).append('\n');
-            fixture.vmcoreinfoText(text.toString());
+            rawEntry(fixture, 52, "wrongid", 53, ZoneDirectory.VALID, inArena, 8);
+            rawEntry(fixture, 53, "bad name", 53, ZoneDirectory.VALID, inArena, 8);
+            rawEntry(fixture, 54, "sixteen-letters!", 54, ZoneDirectory.VALID, inArena, 8);
+            rawEntry(fixture, 55, "nosize", 55, ZoneDirectory.VALID, inArena, 0);
+            rawEntry(fixture, 56, "notvalid", 56, ZoneDirectory.VALID ^ 1, inArena, 8);
+            rawEntry(fixture, 57, "negative", 57, ZoneDirectory.VALID, inArena, -8);
+            rawEntry(fixture, 58, "", 58, ZoneDirectory.VALID, inArena, 8);
+            fixture.zoneDirectory().set(60, "noaddress", 0, 8);
+            fixture.zoneDirectory().set(61, "wraps", 0xfffffffffffffff0L, 64);
+            fixture.zoneDirectory().set(62, "outside", 0x1000, 64);
+            DumpFixture.Zone elf = fixture.zone(ZoneIds.ELF);
+            fixture.zoneDirectory().set(ZoneIds.ELF, "ELF", elf.address() + 8, elf.memory().byteSize());
             Path core = temp.resolve("core.elf");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
             assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
             assertEquals(1, run.err().lines().count(), run.toString());
-            assertTrue(run.err().contains("VMCOREINFO lines not used (see the notes)"), run.toString());
-            assertTrue(run.out().contains("headers: synthesized ("), run.toString()); // the ELF zone lists release, the text no longer
-            Set<String> collected = Set.of("ELF", "VMCOREINFO", "config", "banner", "bundles", "mystate");
-            assertEquals(collected.size(), rows(run.out(), "arena (coreimage)  ok"), run.toString());
-            for (String name : List.of("zero", "big", "lead", "this-name-is-too-long", "bad/name", "nosize", "noaddress", "wraps", "huge", "again")) {
-                assertFalse(run.out().matches("(?s).*\n +[0-9]+  " + Pattern.quote(name) + " .*"), name + ": " + run);
-            }
-            assertFalse(run.out().contains("  outside "), run.toString());
-            assertTrue(run.out().contains("note: the VMCOREINFO zone lists ZONE(59)=outside,0x1000,64 outside the arena, its owner is gone"
-                    + " and the ELF zone has no PT_LOAD for it: ignored as a line torn by a kill"), run.toString());
-            assertTrue(run.out().contains("' is not a KEY=value line"), run.toString());
-            assertTrue(run.out().contains("is not a well-formed ZONE(id)=name,0xaddress,size line"), run.toString());
-            assertTrue(run.out().contains("more VMCOREINFO lines ignored"), run.toString());
-            assertTrue(run.out().lines().allMatch(line -> line.length() < 400), "no line of garbage is printed whole");
-            CoreSegments segments = CoreSegments.of(Files.readAllBytes(core));
-            assertArrayEquals(Arrays.copyOf(banner.bytes(), (int) Elf64.align4(banner.memory().byteSize())), segments.at(banner.address()));
-            assertArrayEquals(Arrays.copyOf(state.bytes(), (int) Elf64.align4(state.memory().byteSize())), segments.at(state.address()));
+            assertTrue(run.err().contains("4 zone directory entries not used (see the notes)"), run.toString());
+            assertEquals(fixture.zones().stream().map(DumpFixture.Zone::name).toList(),
+                    ReportRows.of(run.out()).stream().map(ReportRows.Row::name).toList(), run.toString());
+            assertEquals(ZONES, ReportRows.count(run.out(), ONLY_IN_DIRECTORY, "ok"), run.toString());
+            assertTrue(run.out().contains("note: the zone directory lists zone 60 'noaddress' at 0x0 (8 bytes) outside the"
+                    + " arena, its owner is gone and the ELF zone has no PT_LOAD for it: lost"), run.toString());
+            assertTrue(run.out().contains("note: the zone directory lists zone 61 'wraps' at 0xfffffffffffffff0 (64 bytes) outside"),
+                    run.toString());
+            assertTrue(run.out().contains("note: the zone directory lists zone 62 'outside' at 0x1000 (64 bytes) outside"),
+                    run.toString());
+            assertTrue(run.out().contains("note: the zone directory lists zone 1 'ELF' at " + Sizes.hex(elf.address() + 8) + " ("
+                    + elf.memory().byteSize() + " bytes), which disagrees with the arena header's ELF zone (" + Sizes.hex(elf.address())
+                    + ", " + elf.memory().byteSize() + " bytes): ignored"), run.toString());
+            assertTrue(run.out().contains("headers: the runtime's coreimage"), run.toString()); // the zones collected are the ELF zone's
+            assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
             Tools.readelf(core);
-            assertTrue(Tools.gdbString(core, state.address()).contains('"' + STATE + '"'));
 
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
             assertEquals(ExitCode.INCOMPLETE, inspect.exitCode(), inspect.toString());
-            assertTrue(inspect.out().matches("(?s).*coreimage: .*: [0-9]+ zones listed in VMCOREINFO, [0-9]+ lines ignored\n.*"),
-                    inspect.toString());
+            assertTrue(inspect.out().contains("\nzones:     10 listed in the arena's zone directory, 1 entry ignored\n"), inspect.toString());
         }
     }
 
-    /** Both list zone 49 under different names: the table's region is collected, the coreimage line reported, never believed. */
+    /** Both list zone 49, the directory under another name: the table's region is collected, the entry reported, never believed. */
     @Test
     void nameTheTableDisagreesWith() throws Exception {
         try (DumpFixture fixture = runtimeZones(DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()))) {
-            fixture.vmcoreinfoText(fixture.vmcoreinfoText().replace("ZONE(49)=mystate,", "ZONE(49)=impostor,"));
+            DumpFixture.Zone state = fixture.zone(BUNDLE_ZONE);
+            fixture.zoneDirectory().set(BUNDLE_ZONE, "impostor", state.address(), state.memory().byteSize());
             Path core = temp.resolve("core.elf");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
             assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
             assertTrue(run.out().matches("(?s).*\n +49  mystate .* arena +ok\n.*"), run.toString());
             assertFalse(run.out().matches("(?s).*\n +[0-9]+  impostor .*"), run.toString());
-            assertTrue(run.out().contains("note: the VMCOREINFO zone lists ZONE(49)=impostor,"), run.toString());
-            assertTrue(run.out().contains("the table names zone 49 'mystate': the table's region is collected"), run.toString());
-            assertTrue(run.out().contains("headers: synthesized (the VMCOREINFO zone does not list the regions"), run.toString());
-            assertTrue(run.err().contains("1 VMCOREINFO line not used (see the notes)"), run.toString());
-            Tools.readelf(core);
+            assertTrue(run.out().contains("note: the zone directory lists zone 49 'impostor' at " + Sizes.hex(state.address()) + " ("
+                    + state.memory().byteSize() + " bytes), the table has 'mystate' at " + Sizes.hex(state.address()) + " ("
+                    + Elf64.align4(state.memory().byteSize()) + " bytes): the table's region is collected"), run.toString());
+            assertTrue(run.out().contains("headers: the runtime's coreimage"), run.toString()); // the text lists the table's mystate
+            assertTrue(run.err().contains("1 zone directory entry not used (see the notes)"), run.toString());
+            assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
+
+            Map<?, ?> json = (Map<?, ?>) MiniJson.parse(CollectorRun.of("inspect", fixture.directory().toString(), "--json").out());
+            for (Object each : (List<?>) json.get("regions")) {
+                Map<?, ?> region = (Map<?, ?>) each;
+                assertEquals(region.get("id").equals((long) BUNDLE_ZONE) ? "table" : "both", region.get("listedBy"), region.toString());
+            }
         }
     }
 
     /**
-     * A kill in the middle of the runtime's rewrite: the VMCOREINFO text is the start of the new
-     * text over the rest of the old one, cut at every byte, and the ELF zone still the old one (it
-     * is rewritten after the text). Registering (old shorter) and unregistering (old longer) alike.
-     * Every zone whose line the new text holds whole before the cut is collected; nothing that is
-     * no zone outside the arena is reported; every run ends cleanly.
+     * A kill in the middle of the runtime's rewrite of the VMCOREINFO text, which the runtime does
+     * after the directory entry: the text is the start of the new text over the rest of the old
+     * one, cut at every byte, and the ELF zone still the old one. Registering (the entry there) and
+     * unregistering (the entry gone) alike. Every zone the directory lists is collected at every
+     * cut, nothing else; only the headers are built here instead.
      */
     @Test
-    void tornRewriteAtEveryByte() throws Exception {
+    void tornVmcoreinfoTextCostsOnlyTheHeaders() throws Exception {
         try (DumpFixture fixture = runtimeZones(DumpFixture.arenaOnly(temp.resolve("dump"), DumpFixture.Owner.dead()))) {
             String before = fixture.vmcoreinfoText();
             byte[] elfBefore = fixture.elfZone();
-            fixture.addArenaZone(20, "late", DumpFixture.cString("registered while the runtime was killed"));
+            int late = 20;
+            fixture.addArenaZone(late, "late", DumpFixture.cString("registered while the runtime was killed"));
             String after = fixture.vmcoreinfoText();
             byte[] elfAfter = fixture.elfZone();
             assertTrue(after.length() > before.length());
 
-            torn(fixture, before, after, elfBefore);  // registering zone 20
-            torn(fixture, after, before, elfAfter);   // unregistering it
+            torn(fixture, before, after, elfBefore, fixture.zones());  // registering zone 20
+            fixture.zoneDirectory().clear(late);
+            torn(fixture, after, before, elfAfter, fixture.zones().stream().filter(zone -> zone.id() != late).toList()); // unregistering it
         }
     }
 
-    private void torn(DumpFixture fixture, String old, String now, byte[] oldElf) throws Exception {
+    private void torn(DumpFixture fixture, String old, String now, byte[] oldElf, List<DumpFixture.Zone> listed) {
         fixture.elfZone(oldElf);
         Path core = temp.resolve("torn.elf");
-        Set<Integer> exitCodes = new java.util.TreeSet<>();
         for (int cut = 0; cut <= now.length(); cut++) {
             String text = now.substring(0, cut) + (cut < old.length() ? old.substring(cut) : "");
             fixture.vmcoreinfoText(text);
             String what = "cut at " + cut + ":\n" + text;
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
-            assertTrue(run.exitCode() == ExitCode.OK || run.exitCode() == ExitCode.INCOMPLETE, what + "\n" + run);
-            exitCodes.add(run.exitCode());
-            assertTrue(run.err().lines().count() <= 1 && !run.err().contains("Exception"), what + "\n" + run);
-            int wholeLines = now.substring(0, cut).lastIndexOf('\n') + 1;
-            for (String line : now.substring(0, wholeLines).split("\n")) {
-                Matcher zone = Pattern.compile("ZONE\\(([0-9]+)\\)=([^,]+),0x([0-9a-f]+),([0-9]+)").matcher(line);
-                if (zone.matches()) {
-                    String row = "(?s).*\n +" + zone.group(1) + "  " + Pattern.quote(zone.group(2)) + " +0x0*" + zone.group(3)
-                            + " +" + Elf64.align4(Long.parseLong(zone.group(4))) + "  arena.*  ok\n.*";
-                    assertTrue(run.out().matches(row), "zone " + zone.group(1) + " of the new text, " + what + "\n" + run);
-                }
-            }
-            for (String line : run.out().lines().toList()) {
-                Matcher row = Pattern.compile(" *([0-9]+)  (\\S+) +0x([0-9a-f]{16}) +([0-9]+)  .*").matcher(line);
-                if (row.matches()) {
-                    long address = Long.parseUnsignedLong(row.group(3), 16);
-                    boolean known = fixture.zones().stream().anyMatch(zone -> zone.id() == Integer.parseInt(row.group(1))
-                            && zone.name().equals(row.group(2)) && zone.address() == address);
-                    assertTrue(known || fixture.inArena(address, Long.parseLong(row.group(4))), line + ", " + what + "\n" + run);
-                }
-            }
-            Files.deleteIfExists(core);
+            assertEquals(ExitCode.OK, run.exitCode(), what + "\n" + run);
+            assertEquals("", run.err(), what + "\n" + run);
+            assertTrue(run.out().contains("headers: synthesized ("), what + "\n" + run);
+            List<ReportRows.Row> expected = listed.stream().map(zone -> new ReportRows.Row(zone.id(), zone.name(), zone.address(),
+                    Elf64.align4(zone.memory().byteSize()), ONLY_IN_DIRECTORY, "ok")).toList();
+            assertEquals(expected, ReportRows.of(run.out()), what + "\n" + run);
         }
-        assertEquals(Set.of(ExitCode.OK, ExitCode.INCOMPLETE), exitCodes, "some cuts tear a line, some fall between lines");
     }
 
-    /** @return how many region rows end with {@code sourceAndOutcome} */
-    private static long rows(String out, String sourceAndOutcome) {
-        return out.lines().filter(line -> line.matches(" +[0-9]+  .*") && line.endsWith(sourceAndOutcome)).count();
+    /** Writes entry {@code index} of the directory field by field, whatever the values. */
+    private static void rawEntry(DumpFixture fixture, int index, String name, int id, int valid, long address, long size) {
+        ValueLayout.OfInt u32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+        ValueLayout.OfLong u64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+        MemorySegment entry = fixture.arena().asSlice(DumpFixture.directoryEntry(index), ZoneDirectory.ENTRY_SIZE).fill((byte) 0);
+        MemorySegment.copy(name.getBytes(StandardCharsets.US_ASCII), 0, entry, ValueLayout.JAVA_BYTE, ZoneDirectory.NAME, name.length());
+        entry.set(u32, ZoneDirectory.ID, id);
+        entry.set(u64, ZoneDirectory.ADDRESS, address);
+        entry.set(u64, ZoneDirectory.SIZE, size);
+        entry.set(u32, ZoneDirectory.VALID_FIELD, valid);
     }
 
     private static void assertReadByTheTools(DumpFixture fixture, Path core) throws Exception {
@@ -402,5 +395,4 @@ class ArenaCoreimageTest {
         assertTrue(Tools.gdbString(core, fixture.zone(ZoneIds.BANNER).address()).contains('"' + BANNER + '"'));
         assertTrue(Tools.gdbString(core, fixture.zone(BUNDLE_ZONE).address()).contains('"' + STATE + '"'));
     }
-
 }
