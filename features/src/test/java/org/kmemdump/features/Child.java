@@ -158,6 +158,23 @@ final class Child implements AutoCloseable {
         return process.exitValue();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    /** Sends SIGKILL and waits until the process is gone: as abrupt an end as a JVM can have. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                fail(name + " survived SIGKILL for 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        joinPumps();
+    }
+
     /** Everything the process printed, for assertion messages. */
     String describe() {
         String state = process.isAlive() ? "running" : "exit code " + process.exitValue();

@@ -41,7 +41,6 @@ class KmemdumpRuntimeIT {
 
     private static Path runtimeJar;
     private static Path bundlesDir;
-    private static String java;
 
     @TempDir
     Path work;
@@ -51,26 +50,11 @@ class KmemdumpRuntimeIT {
         runtimeJar = Path.of(System.getProperty("kmemdump.jar", "target/kmemdump.jar")).toAbsolutePath();
         bundlesDir = Path.of(System.getProperty("kmemdump.bundles", "target/bundles")).toAbsolutePath();
         assertTrue(Files.isRegularFile(runtimeJar), "no runtime at " + runtimeJar + ": run mvn verify (package exports it)");
-        // the JVM running this test is the JDK 25 the build enforces
-        java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        System.out.printf("[kmemdump] runtime %s on %s (%s)%n", runtimeJar, java, System.getProperty("java.runtime.version"));
+        System.out.printf("[kmemdump] runtime %s on %s (%s)%n", runtimeJar, Runtimes.JAVA, System.getProperty("java.runtime.version"));
     }
 
-    /** The runtime with the given system properties; temp files and the framework cache go to the test's directory. */
     private Child startRuntime(String name, String... properties) {
-        List<String> command = new ArrayList<>(List.of(java,
-                "--sun-misc-unsafe-memory-access=allow", // Felix 7.0.5 calls sun.misc.Unsafe: no warning on JDK 25
-                "--enable-native-access=ALL-UNNAMED",
-                // the launcher's framework cache and extracted jars go to the test's directory, which JUnit
-                // deletes even when the child had to be killed
-                "-Djava.io.tmpdir=" + work,
-                // its own kmemdump directory: a runtime takes a directory's lock, and tests must not share one
-                "-Dkmemdump.directory=" + work.resolve("kmemdump")));
-        command.addAll(List.of(properties));
-        command.addAll(List.of("-jar", runtimeJar.toString()));
-        // a command that throws prints "gogo: <exception>" and ends a -c script before its "stop 0"
-        return Child.start(name, command, work).failFastOnStderr(Pattern.compile("^gogo: |Exception", Pattern.MULTILINE));
+        return Runtimes.start(name, runtimeJar, work, properties);
     }
 
     @Test
@@ -163,10 +147,10 @@ class KmemdumpRuntimeIT {
         assertTrue(Files.isRegularFile(core), "no core file at " + core);
         String release = zoneRows(stdout).get(4)[1]; // the address of zone 4, release
 
-        String elf = tool(List.of("readelf", "-h", "-l", "-n", core.toString()), "binutils (readelf)");
+        String elf = HostTools.readelf(core, work);
         assertMatches(elf, "Class:\\s+ELF64");
         assertMatches(elf, "Type:\\s+CORE \\(Core file\\)");
-        assertMatches(elf, "Machine:\\s+" + Pattern.quote(expectedMachine()));
+        assertMatches(elf, "Machine:\\s+" + Pattern.quote(HostTools.machine()));
         assertMatches(elf, "(?m)^\\s+NOTE\\s+0x");
         assertMatches(elf, "(?m)^\\s+LOAD\\s+0x[0-9a-f]+\\s+0x0*" + release + "\\s"); // the release zone is loaded
         assertMatches(elf, "(?m)^\\s+CORE\\s+0x[0-9a-f]+\\s+NT_PRSTATUS");
@@ -174,8 +158,7 @@ class KmemdumpRuntimeIT {
         assertMatches(elf, "(?m)^\\s+VMCOREINFO\\s+0x[0-9a-f]+\\s");
 
         String address = "0x" + release.replaceFirst("^0+", "");
-        String gdb = tool(List.of("gdb", "-nx", "-batch", "-ex", "core-file " + core, "-ex", "x/s " + address),
-                "gdb");
+        String gdb = HostTools.gdbString(core, address, work);
         Matcher string = Pattern.compile("(?m)^" + address + ":\\s+\"([^\"]*)\"").matcher(gdb);
         assertTrue(string.find(), "gdb should print the string at " + address + "\n" + gdb);
         assertTrue(string.group(1).startsWith("kmemdump-"),
@@ -238,7 +221,7 @@ class KmemdumpRuntimeIT {
                     "zone " + id + " needs an address and a size\n" + runtime.describe());
         });
         assertTrue(text.contains("\n6 zones"), "zone count line\n" + runtime.describe());
-        assertTrue(text.contains("\narena: " + work.resolve("kmemdump").resolve("arena") + ": 67108864 bytes"),
+        assertTrue(text.contains("\narena: " + Runtimes.kmemdumpDirectory(work).resolve("arena") + ": 67108864 bytes"),
                 "the persistent arena in the runtime's kmemdump directory\n" + runtime.describe());
     }
 
@@ -250,30 +233,7 @@ class KmemdumpRuntimeIT {
         assertEquals(List.of(), lines, "stderr should be empty\n" + runtime.describe());
     }
 
-    private static String expectedMachine() {
-        return switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> "Advanced Micro Devices X86-64";
-            case "aarch64" -> "AArch64";
-            default -> fail("kmemdump writes cores for x86_64 and aarch64 only, not " + System.getProperty("os.arch"));
-        };
-    }
 
-    /** Runs a host tool that CI installs; its absence fails the test (a skipped check would hide a broken core). */
-    private String tool(List<String> command, String packageHint) {
-        String program = command.get(0);
-        boolean onPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(directory -> !directory.isEmpty())
-                .anyMatch(directory -> Files.isExecutable(Path.of(directory, program)));
-        if (!onPath) {
-            fail(program + " is not on PATH (" + System.getenv("PATH") + "). The system tests check the dump with it: "
-                    + "install " + packageHint + ", e.g. apt-get install binutils gdb.");
-        }
-        try (Child tool = Child.start(program, command, work)) {
-            int exit = tool.awaitExit(CHILD_TIMEOUT);
-            assertEquals(0, exit, String.join(" ", command) + " failed\n" + tool.describe());
-            return tool.stdout() + tool.stderr();
-        }
-    }
 
     private static void assertMatches(String text, String regex) {
         assertTrue(Pattern.compile(regex).matcher(text).find(), "expected /" + regex + "/ in:\n" + text);

@@ -1,6 +1,13 @@
 package org.kmemdump.itest.churn;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -25,7 +32,8 @@ import org.osgi.service.component.annotations.Reference;
  * Until stopped (or killed), allocates arena zones named {@code c<n>} whose byte {@code i} is
  * {@code (byte) (31 * n + i)}, frees random ones, and now and then registers and withdraws a
  * higher-ranked no-op backend, so that the active backend swaps away and back. Every step is
- * announced on stdout, so a test that kills the JVM knows which registrations had returned:
+ * announced in the file named by the framework property {@value #LOG}, so a test that kills the
+ * JVM knows which registrations had returned:
  * <pre>
  * CHURN + &lt;id&gt; c&lt;n&gt; &lt;size&gt;   after register returned
  * CHURN - &lt;id&gt;                before unregistering
@@ -34,22 +42,48 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(immediate = true, service = {})
 public class ZoneChurn {
+    /** Framework property: the file the announcements are appended to. */
+    static final String LOG = "kmemdump.churn.log";
+
     private final ZoneRegistry registry;
     private final BundleContext context;
     private final Thread worker;
+    private final FileChannel log;
     private volatile boolean running = true;
 
     @Activate
-    public ZoneChurn(@Reference ZoneRegistry registry, BundleContext context) {
+    public ZoneChurn(@Reference ZoneRegistry registry, BundleContext context) throws IOException {
         this.registry = registry;
         this.context = context;
+        String path = context.getProperty(LOG);
+        if (path == null) {
+            throw new IllegalStateException("framework property " + LOG + " names no file for the announcements");
+        }
+        log = FileChannel.open(Path.of(path), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         worker = Thread.ofPlatform().name("zone-churn").start(this::churn);
     }
 
     @Deactivate
-    void deactivate() throws InterruptedException {
+    void deactivate() throws InterruptedException, IOException {
         running = false;
         worker.join();
+        log.close();
+    }
+
+    /**
+     * One write(2) per line, straight to the file: it is in the page cache, and survives a kill, the
+     * moment the call returns. (Announced on stdout, lines went missing in the crash tests; the cause
+     * was not pinned down, but a PrintStream swallows write errors and the launcher and shell wrap it.)
+     */
+    private void announce(String line) {
+        try {
+            ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            while (bytes.hasRemaining()) {
+                log.write(bytes);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot announce '" + line + "'", e);
+        }
     }
 
     /** The byte at {@code index} of zone {@code c<n>}. */
@@ -77,7 +111,7 @@ public class ZoneChurn {
                         }
                         // the zone is registered before it is filled: announce it once its bytes are final
                         mine.add(zone);
-                        System.out.println("CHURN + " + zone.zone().id() + " c" + n + " " + size);
+                        announce("CHURN + " + zone.zone().id() + " c" + n + " " + size);
                     } catch (RegistryFullException | ArenaFullException full) {
                         release(mine.remove(0));
                     }
@@ -86,7 +120,7 @@ public class ZoneChurn {
                 }
             }
         } catch (ZoneRegistrationException | RuntimeException e) {
-            System.out.println("CHURN failed: " + e);
+            announce("CHURN failed: " + e);
         } finally {
             if (rival != null) {
                 rival.unregister();
@@ -95,19 +129,19 @@ public class ZoneChurn {
         }
     }
 
-    private static void release(ArenaZone zone) {
-        System.out.println("CHURN - " + zone.zone().id());
+    private void release(ArenaZone zone) {
+        announce("CHURN - " + zone.zone().id());
         zone.close();
     }
 
     /** Registers a no-op backend that outranks every real one, or withdraws it. */
     private ServiceRegistration<Backend> swap(ServiceRegistration<Backend> rival) {
         if (rival != null) {
-            System.out.println("CHURN swap back");
+            announce("CHURN swap back");
             rival.unregister();
             return null;
         }
-        System.out.println("CHURN swap away");
+        announce("CHURN swap away");
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("service.ranking", Integer.MAX_VALUE);
         return context.registerService(Backend.class, new Backend() {

@@ -1,0 +1,54 @@
+package org.kmemdump.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** readelf and gdb, which CI installs: their absence fails a test, since a skipped check would hide a broken core. */
+final class HostTools {
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private HostTools() {
+    }
+
+    /** @return stdout and stderr of a command that must exit 0 */
+    static String run(List<String> command, String packageHint, Path work) {
+        String program = command.get(0);
+        boolean onPath = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .filter(directory -> !directory.isEmpty())
+                .anyMatch(directory -> Files.isExecutable(Path.of(directory, program)));
+        if (!onPath) {
+            fail(program + " is not on PATH (" + System.getenv("PATH") + "). The system tests check the dump with it: "
+                    + "install " + packageHint + ", e.g. apt-get install binutils gdb.");
+        }
+        try (Child tool = Child.start(program, command, work)) {
+            int exit = tool.awaitExit(TIMEOUT);
+            assertEquals(0, exit, String.join(" ", command) + " failed\n" + tool.describe());
+            return tool.stdout() + tool.stderr();
+        }
+    }
+
+    static String readelf(Path core, Path work) {
+        return run(List.of("readelf", "-h", "-l", "-n", core.toString()), "binutils (readelf)", work);
+    }
+
+    /** @return what gdb prints for {@code x/s address} in the core */
+    static String gdbString(Path core, String address, Path work) {
+        return run(List.of("gdb", "-nx", "-batch", "-ex", "core-file " + core, "-ex", "x/s " + address), "gdb", work);
+    }
+
+    /** @return readelf's name for this host's machine */
+    static String machine() {
+        return switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "Advanced Micro Devices X86-64";
+            case "aarch64" -> "AArch64";
+            default -> fail("kmemdump writes cores for x86_64 and aarch64 only, not " + System.getProperty("os.arch"));
+        };
+    }
+}
