@@ -14,12 +14,13 @@ package org.kmemdump.api;
  * <tr><td>4</td><td>{@link #RELEASE}</td><td>the runtime release string, like the kernel's {@code uts release}</td></tr>
  * <tr><td>5</td><td>{@link #BANNER}</td><td>one human-readable line naming runtime, JVM and OS, like {@code linux_banner}</td></tr>
  * <tr><td>6</td><td>{@link #BUNDLES}</td><td>the bundle table: id, state, symbolic name, version of every bundle</td></tr>
- * <tr><td>7&ndash;46</td><td></td><td>reserved for further well-known runtime zones</td></tr>
+ * <tr><td>7</td><td>{@link #LOG}</td><td>the log ring: every OSGi Log Service entry, readable after the JVM died (like the kernel's {@code prb})</td></tr>
+ * <tr><td>8&ndash;46</td><td></td><td>reserved for further well-known runtime zones</td></tr>
  * <tr><td>47, 48</td><td>{@link #USER_START}, {@link #USER_END}</td><td>two fixed ids applications may agree on</td></tr>
  * <tr><td>49&ndash;200</td><td>{@link #NO_ID} and up</td><td>handed out by "any free id" registration</td></tr>
  * </table>
  *
- * <p>Ids 1 to 6 are registered by the runtime itself; a bundle that asks for one of them gets
+ * <p>Ids 1 to 7 are registered by the runtime itself; a bundle that asks for one of them gets
  * {@link ZoneIdInUseException} while the runtime holds it.
  */
 public final class ZoneIds {
@@ -37,6 +38,12 @@ public final class ZoneIds {
     public static final int BANNER = 5;
     /** The bundle table. */
     public static final int BUNDLES = 6;
+    /**
+     * The log ring.
+     *
+     * @since 1.2
+     */
+    public static final int LOG = 7;
     /** First id applications may use by agreement. */
     public static final int USER_START = 47;
     /** Second id applications may use by agreement. */

@@ -1,0 +1,307 @@
+package org.kmemdump.format;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The log ring: a zone holding the newest log records, which an outside reader can walk at any
+ * instant, including right after the writer was killed in the middle of an append.
+ *
+ * <pre>
+ * header (64 bytes)
+ *    0  8 magic          "KMDLOGRG", little-endian u64 {@link #MAGIC}
+ *    8  4 version        {@link #VERSION}; written last, 0 = not ready
+ *   12  4 header_length  {@link #HEADER_LENGTH}
+ *   16  8 capacity       bytes of the data area, a multiple of 8
+ *   24  8 head           absolute position just after the newest complete record; stored (release) after the record
+ *   32  8 next_sequence  the sequence number the next record gets
+ *   40 24 reserved
+ * data (capacity bytes): the record at absolute position p lies at data offset p % capacity
+ *
+ * record (a multiple of 8 bytes, never crossing the end of the data area)
+ *    0  4 length         whole record, header included
+ *    4  4 checksum       CRC32C of the length field, then of bytes 8 .. length
+ *    8  8 position       the record's absolute position: stale bytes of an earlier lap never match
+ *   16  8 sequence       1, 2, 3, ...: a gap is records lost
+ *   24  8 time           ms since the epoch
+ *   32  8 bundle         the logging bundle's id, -1 if none
+ *   40  1 level          {@link Level} code
+ *   41  1 kind           1 entry, 2 padding to the end of the data area
+ *   42  2 reserved
+ *   44  4 text_length    bytes of text
+ *   48    text           UTF-8: bundle name, NUL, message, NUL, exception summary; zero-padded to 8
+ * </pre>
+ *
+ * <p>Why a reader never shows garbage: a record is written whole (checksum included) beyond
+ * {@code head}, and only then is {@code head} moved past it, so a record cut short by a kill is
+ * outside the readable window {@code [head - capacity, head)}. What it did overwrite is the oldest
+ * data in that window, whose checksums then fail: those records are skipped, as wrap-around would
+ * have dropped them next anyway. Fewer than {@value #RECORD_HEADER} bytes before the end of the data
+ * area are skipped implicitly; more are filled by a padding record.
+ */
+public final class LogRing {
+    public static final long MAGIC = 0x4752474F4C444D4BL; // "KMDLOGRG"
+    public static final int VERSION = 1;
+    public static final int HEADER_LENGTH = 64;
+    public static final int RECORD_HEADER = 48;
+    public static final long MAGIC_FIELD = 0;
+    public static final long VERSION_FIELD = 8;
+    public static final long HEADER_LENGTH_FIELD = 12;
+    public static final long CAPACITY = 16;
+    public static final long HEAD = 24;
+    public static final long NEXT_SEQUENCE = 32;
+
+    public static final long R_LENGTH = 0;
+    public static final long R_CHECKSUM = 4;
+    public static final long R_POSITION = 8;
+    public static final long R_SEQUENCE = 16;
+    public static final long R_TIME = 24;
+    public static final long R_BUNDLE = 32;
+    public static final long R_LEVEL = 40;
+    public static final long R_KIND = 41;
+    public static final long R_TEXT_LENGTH = 44;
+    public static final byte KIND_ENTRY = 1;
+    public static final byte KIND_PADDING = 2;
+
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle U32_HANDLE = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+    private static final VarHandle U64_HANDLE = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+
+    /** OSGi Log Service levels, by their order there. */
+    public enum Level {
+        AUDIT, ERROR, WARN, INFO, DEBUG, TRACE;
+
+        /** @return the stored code: 1 for AUDIT up to 6 for TRACE */
+        public byte code() {
+            return (byte) (ordinal() + 1);
+        }
+
+        /** @return the level of a stored code, or {@code null} */
+        public static Level of(int code) {
+            return code >= 1 && code <= values().length ? values()[code - 1] : null;
+        }
+    }
+
+    /** A record as read back. */
+    public record Entry(long sequence, long time, long bundleId, Level level, String bundle, String message, String exception) {
+    }
+
+    /** What a walk of the ring found: the records in order, and how many were lost before or between them. */
+    public record Walk(List<Entry> entries, long lost, long skippedBytes) {
+    }
+
+    private final MemorySegment zone;
+    private final MemorySegment data;
+    private final long capacity;
+
+    private LogRing(MemorySegment zone, long capacity) {
+        this.zone = zone;
+        this.capacity = capacity;
+        this.data = zone.asSlice(HEADER_LENGTH, capacity);
+    }
+
+    /** @return the capacity a zone of {@code zoneSize} bytes gives: the rest after the header, in 8-byte units */
+    public static long capacityOf(long zoneSize) {
+        return (zoneSize - HEADER_LENGTH) & ~7L;
+    }
+
+    /**
+     * Writes the header of an empty ring over a whole zone, version last.
+     *
+     * @throws IllegalArgumentException if the zone cannot hold a header and one record
+     */
+    public static LogRing create(MemorySegment zone) {
+        long capacity = capacityOf(zone.byteSize());
+        if (capacity < 4 * RECORD_HEADER) {
+            throw new IllegalArgumentException("a log ring of " + zone.byteSize() + " bytes is too small: it needs at least "
+                    + (HEADER_LENGTH + 4 * RECORD_HEADER));
+        }
+        U32_HANDLE.setRelease(zone, VERSION_FIELD, 0);
+        zone.asSlice(0, HEADER_LENGTH).fill((byte) 0);
+        zone.set(U64, MAGIC_FIELD, MAGIC);
+        zone.set(U32, HEADER_LENGTH_FIELD, HEADER_LENGTH);
+        zone.set(U64, CAPACITY, capacity);
+        zone.set(U64, NEXT_SEQUENCE, 1);
+        U32_HANDLE.setRelease(zone, VERSION_FIELD, VERSION);
+        return new LogRing(zone, capacity);
+    }
+
+    /**
+     * Opens a ring written by someone else, after checking its header against the zone's size.
+     *
+     * @throws IllegalArgumentException naming {@code where} and the field that is wrong
+     */
+    public static LogRing open(MemorySegment zone, String where) {
+        if (zone.byteSize() < HEADER_LENGTH) {
+            throw new IllegalArgumentException(where + ": truncated: " + zone.byteSize() + " bytes, a log ring header has " + HEADER_LENGTH);
+        }
+        long magic = zone.get(U64, MAGIC_FIELD);
+        if (magic != MAGIC) {
+            throw new IllegalArgumentException(where + ": magic is 0x" + Long.toHexString(magic) + ", not a kmemdump log ring");
+        }
+        int version = (int) U32_HANDLE.getAcquire(zone, VERSION_FIELD);
+        if (version != VERSION) {
+            throw new IllegalArgumentException(where + ": version " + version + " is not supported (this reader knows " + VERSION + ")");
+        }
+        int headerLength = zone.get(U32, HEADER_LENGTH_FIELD);
+        if (headerLength != HEADER_LENGTH) {
+            throw new IllegalArgumentException(where + ": header_length is " + headerLength + ", expected " + HEADER_LENGTH);
+        }
+        long capacity = zone.get(U64, CAPACITY);
+        if (capacity < 4 * RECORD_HEADER || capacity % 8 != 0 || capacity > zone.byteSize() - HEADER_LENGTH) {
+            throw new IllegalArgumentException(where + ": capacity " + Long.toUnsignedString(capacity) + " does not fit a zone of "
+                    + zone.byteSize() + " bytes");
+        }
+        return new LogRing(zone, capacity);
+    }
+
+    public long capacity() {
+        return capacity;
+    }
+
+    /** @return the position after the newest complete record */
+    public long head() {
+        return (long) U64_HANDLE.getAcquire(zone, HEAD);
+    }
+
+    /**
+     * Appends one record. Not thread-safe: one writer at a time. Text longer than a quarter of the
+     * ring is cut, so one record never wipes the ring.
+     */
+    public void append(long time, long bundleId, Level level, String bundle, String message, String exception) {
+        byte[] text = text(bundle, message, exception, (int) Math.min(Integer.MAX_VALUE, capacity / 4 - RECORD_HEADER));
+        int length = (int) align8(RECORD_HEADER + text.length);
+        long position = head();
+        long toEnd = capacity - position % capacity;
+        if (toEnd < length) {
+            if (toEnd >= RECORD_HEADER) {
+                write(position, (int) toEnd, 0, 0, 0, KIND_PADDING, (byte) 0, new byte[0]);
+            }
+            position += toEnd;
+        }
+        long sequence = zone.get(U64, NEXT_SEQUENCE);
+        write(position, length, sequence, time, bundleId, KIND_ENTRY, level.code(), text);
+        zone.set(U64, NEXT_SEQUENCE, sequence + 1);
+        U64_HANDLE.setRelease(zone, HEAD, position + length);
+    }
+
+    private static long align8(long n) {
+        return (n + 7) & ~7L;
+    }
+
+    private static byte[] text(String bundle, String message, String exception, int limit) {
+        byte[] text = (nullToEmpty(bundle) + '\0' + nullToEmpty(message) + '\0' + nullToEmpty(exception))
+                .getBytes(StandardCharsets.UTF_8);
+        if (text.length <= limit) {
+            return text;
+        }
+        byte[] cut = new byte[limit];
+        System.arraycopy(text, 0, cut, 0, limit);
+        return cut;
+    }
+
+    private static String nullToEmpty(String text) {
+        return text == null ? "" : text.replace('\0', ' ');
+    }
+
+    private void write(long position, int length, long sequence, long time, long bundleId, byte kind, byte level, byte[] text) {
+        ByteBuffer record = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        record.putInt(0, length);
+        record.putLong((int) R_POSITION, position);
+        record.putLong((int) R_SEQUENCE, sequence);
+        record.putLong((int) R_TIME, time);
+        record.putLong((int) R_BUNDLE, bundleId);
+        record.put((int) R_LEVEL, level);
+        record.put((int) R_KIND, kind);
+        record.putInt((int) R_TEXT_LENGTH, text.length);
+        record.put(RECORD_HEADER, text);
+        record.putInt((int) R_CHECKSUM, checksum(record.array(), length));
+        MemorySegment.copy(MemorySegment.ofArray(record.array()), 0, data, position % capacity, length);
+    }
+
+    private static int checksum(byte[] record, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(record, 0, 4);
+        crc.update(record, 8, length - 8);
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Walks the readable window {@code [head - capacity, head)} and returns its records in order.
+     * Bytes that are not a whole, checksummed record at the position it claims are skipped (the
+     * oldest, being overwritten at a kill) and counted; a sequence gap is counted as records lost.
+     * Bounded: one pass over at most {@code capacity} bytes, no allocation beyond one record's bytes.
+     */
+    public Walk walk() {
+        long head = head();
+        long position = Math.max(0, head - capacity);
+        position = align8(position);
+        List<Entry> entries = new ArrayList<>();
+        long lost = 0;
+        long skipped = 0;
+        long expected = -1;
+        while (position < head) {
+            long toEnd = capacity - position % capacity;
+            if (toEnd < RECORD_HEADER) {
+                position += toEnd;
+                continue;
+            }
+            byte[] record = recordAt(position, Math.min(toEnd, head - position));
+            if (record == null) {
+                position += 8;
+                skipped += 8;
+                continue;
+            }
+            ByteBuffer bytes = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN);
+            if (bytes.get((int) R_KIND) == KIND_ENTRY) {
+                Entry entry = entry(bytes);
+                if (entry != null) {
+                    if (expected >= 0 && entry.sequence() > expected) {
+                        lost += entry.sequence() - expected;
+                    }
+                    if (expected < 0 && entry.sequence() > 1) {
+                        lost += entry.sequence() - 1;
+                    }
+                    expected = entry.sequence() + 1;
+                    entries.add(entry);
+                }
+            }
+            position += record.length;
+        }
+        return new Walk(entries, lost, skipped);
+    }
+
+    /** @return the record at {@code position} if it is whole and checks out, else {@code null} */
+    private byte[] recordAt(long position, long available) {
+        long offset = position % capacity;
+        int length = data.get(U32, offset);
+        if (length < RECORD_HEADER || length % 8 != 0 || length > available) {
+            return null;
+        }
+        if (data.get(U64, offset + R_POSITION) != position) {
+            return null;
+        }
+        byte[] record = data.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
+        int stored = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN).getInt((int) R_CHECKSUM);
+        return checksum(record, length) == stored ? record : null;
+    }
+
+    private static Entry entry(ByteBuffer record) {
+        int textLength = record.getInt((int) R_TEXT_LENGTH);
+        Level level = Level.of(record.get((int) R_LEVEL));
+        if (level == null || textLength < 0 || textLength > record.capacity() - RECORD_HEADER) {
+            return null;
+        }
+        String[] parts = new String(record.array(), RECORD_HEADER, textLength, StandardCharsets.UTF_8).split("\0", 3);
+        return new Entry(record.getLong((int) R_SEQUENCE), record.getLong((int) R_TIME), record.getLong((int) R_BUNDLE), level,
+                parts[0], parts.length > 1 ? parts[1] : "", parts.length > 2 ? parts[2] : "");
+    }
+}

@@ -1,0 +1,121 @@
+package org.kmemdump.format;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.kmemdump.format.LogRing.Entry;
+import org.kmemdump.format.LogRing.Level;
+
+class LogRingTest {
+    private final Arena arena = Arena.ofConfined();
+
+    @AfterEach
+    void close() {
+        arena.close();
+    }
+
+    private MemorySegment zone(long size) {
+        return arena.allocate(size, 8).fill((byte) 0xAA);
+    }
+
+    private static List<String> messages(LogRing ring) {
+        return ring.walk().entries().stream().map(Entry::message).toList();
+    }
+
+    @Test
+    void headerAndOneRecordByteForByte() {
+        MemorySegment zone = zone(1024);
+        LogRing ring = LogRing.create(zone);
+        ring.append(0x1122334455L, 7, Level.WARN, "b", "hi", "");
+        byte[] header = zone.asSlice(0, 40).toArray(ValueLayout.JAVA_BYTE);
+        assertArrayEquals(HexFormat.of().parseHex("4b4d444c4f475247" + "01000000" + "40000000" + "c003000000000000"
+                + "3800000000000000" + "0200000000000000"), header, "magic, version, header length, capacity 960, head 56, next 2");
+        // the record: 48-byte header + "b\0hi\0" (5 bytes) padded to 56
+        ByteBuffer expected = ByteBuffer.allocate(56).order(ByteOrder.LITTLE_ENDIAN);
+        expected.putInt(0, 56).putLong(8, 0).putLong(16, 1).putLong(24, 0x1122334455L).putLong(32, 7)
+                .put(40, (byte) 3).put(41, (byte) 1).putInt(44, 5).put(48, "b\0hi\0".getBytes(StandardCharsets.UTF_8));
+        CRC32C crc = new CRC32C();
+        crc.update(expected.array(), 0, 4);
+        crc.update(expected.array(), 8, 48);
+        expected.putInt(4, (int) crc.getValue());
+        assertArrayEquals(expected.array(), zone.asSlice(64, 56).toArray(ValueLayout.JAVA_BYTE));
+        assertEquals(List.of(new Entry(1, 0x1122334455L, 7, Level.WARN, "b", "hi", "")), ring.walk().entries());
+    }
+
+    @Test
+    void wrapAroundLosesOnlyTheOldest() {
+        LogRing ring = LogRing.create(zone(64 + 4096));
+        for (int i = 0; i < 1000; i++) {
+            ring.append(i, 1, Level.INFO, "bundle", "message " + i, i % 7 == 0 ? "java.lang.IllegalStateException: " + i : "");
+        }
+        LogRing.Walk walk = ring.walk();
+        List<Long> sequences = walk.entries().stream().map(Entry::sequence).toList();
+        assertEquals(1000L, sequences.get(sequences.size() - 1));
+        for (int i = 1; i < sequences.size(); i++) {
+            assertEquals(sequences.get(i - 1) + 1, sequences.get(i), "consecutive");
+        }
+        assertEquals(1000 - sequences.size(), walk.lost(), "what is missing is counted");
+        assertTrue(sequences.size() > 40, sequences.size() + " records fit");
+        assertEquals("message 999", walk.entries().get(walk.entries().size() - 1).message());
+    }
+
+    /**
+     * A writer killed in the middle of an append leaves a partial record beyond head, over the
+     * oldest data: every prefix of the append is tried, and the walk never shows anything but whole
+     * records, the newest of which are all there.
+     */
+    @Test
+    void aRecordCutShortAtAnyByteIsNeverShown() {
+        long size = 64 + 2048;
+        MemorySegment before = zone(size);
+        LogRing ring = LogRing.create(before);
+        for (int i = 0; i < 100; i++) {
+            ring.append(i, 1, Level.INFO, "b", "before " + i, "");
+        }
+        long head = ring.head();
+        MemorySegment after = zone(size);
+        MemorySegment.copy(before, 0, after, 0, size);
+        LogRing.open(after, "after").append(1000, 1, Level.ERROR, "b", "the last words of a dying JVM", "java.lang.OutOfMemoryError");
+        int recordLength = (int) (LogRing.open(after, "after").head() - head);
+        for (int cut = 0; cut <= recordLength; cut++) {
+            MemorySegment torn = zone(size);
+            MemorySegment.copy(before, 0, torn, 0, size);
+            for (int i = 0; i < cut; i++) { // the new record's first bytes, head not moved: what a kill leaves
+                long offset = LogRing.HEADER_LENGTH + (head + i) % 2048;
+                torn.set(ValueLayout.JAVA_BYTE, offset, after.get(ValueLayout.JAVA_BYTE, offset));
+            }
+            List<String> seen = messages(LogRing.open(torn, "torn"));
+            assertTrue(seen.stream().allMatch(m -> m.startsWith("before ")), "cut " + cut + ": " + seen);
+            assertEquals("before 99", seen.get(seen.size() - 1), "cut " + cut);
+        }
+        List<String> all = messages(LogRing.open(after, "after"));
+        assertEquals("the last words of a dying JVM", all.get(all.size() - 1));
+    }
+
+    @Test
+    void badHeadersNameTheField() {
+        MemorySegment zone = zone(1024);
+        LogRing.create(zone);
+        zone.set(ValueLayout.JAVA_LONG_UNALIGNED, LogRing.CAPACITY, 1 << 20);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LogRing.open(zone, "log")).getMessage().contains("capacity"));
+        zone.set(ValueLayout.JAVA_INT_UNALIGNED, LogRing.VERSION_FIELD, 9);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LogRing.open(zone, "log")).getMessage().contains("version 9"));
+        zone.set(ValueLayout.JAVA_LONG_UNALIGNED, LogRing.MAGIC_FIELD, 1);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LogRing.open(zone, "log")).getMessage().contains("magic"));
+        assertThrows(IllegalArgumentException.class, () -> LogRing.create(zone(100)));
+    }
+}
