@@ -4,6 +4,7 @@ import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -36,7 +37,7 @@ import org.kmemdump.format.KinfoRecord;
  * <p>Thread-safe: every method is synchronized; once closed, registrations are refused and
  * unregistrations ignored.
  */
-final class KinfoArea implements AutoCloseable {
+final class KinfoArea implements Closeable {
     /** The file tells where process memory lies: nobody else needs to read it. */
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_ATTRIBUTE = PosixFilePermissions.asFileAttribute(OWNER_ONLY);

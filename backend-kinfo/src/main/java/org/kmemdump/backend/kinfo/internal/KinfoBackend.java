@@ -2,7 +2,6 @@ package org.kmemdump.backend.kinfo.internal;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 
 import org.kmemdump.backend.Backend;
 import org.kmemdump.backend.Region;
@@ -57,27 +56,17 @@ public class KinfoBackend implements Backend {
         String area__file() default "";
     }
 
-    /** The hold on the kmemdump directory; null when configuration names a file elsewhere. */
-    private final DumpDirectory.Claim claim;
-    private final KinfoArea area;
+    /** The reserved area file, with the claim on the kmemdump directory when it lies there. */
+    private final DumpDirectory.Kept<KinfoArea> area;
 
     @Activate
     public KinfoBackend(BundleContext context, Config config) throws IOException {
-        KinfoArea.checkSize(config.area__size());
+        long size = config.area__size();
+        KinfoArea.checkSize(size);
         String buildInfo = config.build__info().isBlank() ? "kmemdump " + context.getBundle().getVersion() : config.build__info();
         int threadSize = threadStackSize();
-        if (!config.area__file().isBlank()) {
-            claim = null;
-            area = KinfoArea.open(Path.of(config.area__file()).toAbsolutePath(), config.area__size(), buildInfo, threadSize);
-            return;
-        }
-        claim = DumpDirectory.claim(DumpDirectory.resolve(context.getProperty(DumpDirectory.PROPERTY)));
-        try {
-            area = KinfoArea.open(claim.directory().resolve(FILE_NAME), config.area__size(), buildInfo, threadSize);
-        } catch (IOException | RuntimeException e) {
-            claim.close();
-            throw e;
-        }
+        area = DumpDirectory.keep(context.getProperty(DumpDirectory.PROPERTY), config.area__file(), FILE_NAME,
+                file -> KinfoArea.open(file, size, buildInfo, threadSize));
     }
 
     /**
@@ -103,9 +92,6 @@ public class KinfoBackend implements Backend {
     @Deactivate
     void deactivate() throws IOException {
         area.close();
-        if (claim != null) {
-            claim.close();
-        }
     }
 
     @Override
@@ -115,11 +101,11 @@ public class KinfoBackend implements Backend {
 
     @Override
     public void registerRegion(Region region) throws RegionRefusedException {
-        area.register(region);
+        area.file().register(region);
     }
 
     @Override
     public void unregisterRegion(Region region) {
-        area.unregister(region);
+        area.file().unregister(region);
     }
 }
