@@ -1,5 +1,6 @@
 package org.kmemdump.format;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.channels.FileChannel;
@@ -80,6 +81,63 @@ public final class DumpDirectory {
                     holder.lock.acquiredBy().close();
                 }
             }
+        }
+    }
+
+    /** Opens (or creates) a file a backend keeps, given its path. */
+    @FunctionalInterface
+    public interface Opener<T extends Closeable> {
+        T open(Path file) throws IOException;
+    }
+
+    /** A backend's open file and, when it lies in the kmemdump directory, the claim on the directory. */
+    public static final class Kept<T extends Closeable> implements Closeable {
+        private final T file;
+        private final Claim claim;
+
+        private Kept(T file, Claim claim) {
+            this.file = file;
+            this.claim = claim;
+        }
+
+        public T file() {
+            return file;
+        }
+
+        /** Closes the file, then lets go of the directory. */
+        @Override
+        public void close() throws IOException {
+            try {
+                file.close();
+            } finally {
+                if (claim != null) {
+                    claim.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Opens a backend's file: {@code name} in the kmemdump directory, {@link #claim claimed} first
+     * (so a crashed run's files are put aside before the backend touches its own) and released
+     * again if the file cannot be opened; or, when {@code configuredFile} is not blank, that file,
+     * with no claim.
+     *
+     * @param directory      the framework property {@value #PROPERTY}, null or blank for the default
+     * @param configuredFile a path configured for the file, null or blank for {@code name} in the directory
+     * @throws IOException naming the directory or the file, when either is unusable
+     */
+    public static <T extends Closeable> Kept<T> keep(String directory, String configuredFile, String name, Opener<T> opener)
+            throws IOException {
+        if (configuredFile != null && !configuredFile.isBlank()) {
+            return new Kept<>(opener.open(Path.of(configuredFile).toAbsolutePath()), null);
+        }
+        Claim claim = claim(resolve(directory));
+        try {
+            return new Kept<>(opener.open(claim.directory().resolve(name)), claim);
+        } catch (IOException | RuntimeException e) {
+            claim.close();
+            throw e;
         }
     }
 

@@ -42,7 +42,7 @@ final class Fixture {
         this.context = context;
     }
 
-    /** Installs a bundle the pom copies to target/test-bundles (recording-backend, zone-consumer, backend-minidump). */
+    /** Installs a bundle the pom copies to target/test-bundles (recording-backend, zone-consumer, backend-minidump, backend-kinfo). */
     Bundle install(String artifactId) throws BundleException {
         String directory = context.getProperty("kmemdump.itest.bundles");
         if (directory == null) {

@@ -1,7 +1,6 @@
 package org.kmemdump.backend.minidump.internal;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
 import org.kmemdump.backend.Backend;
 import org.kmemdump.backend.Region;
@@ -48,32 +47,18 @@ public class MinidumpBackend implements Backend {
         String smem_file() default "";
     }
 
-    /** The hold on the kmemdump directory; null when configuration names a file elsewhere. */
-    private final DumpDirectory.Claim claim;
-    private final MinidumpRegions regions;
+    /** The SMEM file, with the claim on the kmemdump directory when it lies there. */
+    private final DumpDirectory.Kept<MinidumpRegions> regions;
 
     @Activate
     public MinidumpBackend(BundleContext context, Config config) throws IOException {
-        if (!config.smem_file().isBlank()) {
-            claim = null;
-            regions = MinidumpRegions.open(Path.of(config.smem_file()).toAbsolutePath());
-            return;
-        }
-        claim = DumpDirectory.claim(DumpDirectory.resolve(context.getProperty(DumpDirectory.PROPERTY)));
-        try {
-            regions = MinidumpRegions.open(claim.directory().resolve(SmemFile.FILE_NAME));
-        } catch (IOException | RuntimeException e) {
-            claim.close();
-            throw e;
-        }
+        regions = DumpDirectory.keep(context.getProperty(DumpDirectory.PROPERTY), config.smem_file(), SmemFile.FILE_NAME,
+                MinidumpRegions::open);
     }
 
     @Deactivate
     void deactivate() throws IOException {
         regions.close();
-        if (claim != null) {
-            claim.close();
-        }
     }
 
     @Override
@@ -83,11 +68,11 @@ public class MinidumpBackend implements Backend {
 
     @Override
     public void registerRegion(Region region) throws RegionRefusedException {
-        regions.register(region);
+        regions.file().register(region);
     }
 
     @Override
     public void unregisterRegion(Region region) {
-        regions.unregister(region);
+        regions.file().unregister(region);
     }
 }

@@ -4,6 +4,7 @@ import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -30,7 +31,7 @@ import org.kmemdump.format.SmemFile;
  * <p>Thread-safe: every method is synchronized; once closed, registrations are refused and
  * unregistrations ignored.
  */
-final class MinidumpRegions implements AutoCloseable {
+final class MinidumpRegions implements Closeable {
     /** The kernel's message when the bootloader did not set up the table of contents. */
     static final String NOT_INITIALIZED = "minidump table is not initialized";
 
