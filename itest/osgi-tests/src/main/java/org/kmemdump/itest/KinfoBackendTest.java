@@ -218,9 +218,9 @@ class KinfoBackendTest {
         Path other = directory.resolve("kinfo-configured");
         Files.deleteIfExists(other);
         Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put("area_file", other.toString());
-        properties.put("area_size", 8192L);
-        properties.put("build_info", "itest build");
+        properties.put("area.file", other.toString());
+        properties.put("area.size", 8192L);
+        properties.put("build.info", "itest build");
         properties.put("service.ranking", 150);
         fixture.configurationAdmin().getConfiguration(PID, "?").update(properties);
 

@@ -60,7 +60,7 @@ final class KinfoArea implements Closeable {
      */
     static void checkSize(long size) {
         if (size < KinfoRecord.AREA_LENGTH) {
-            throw new IllegalArgumentException("area_size " + size + " is too small: the kinfo records need at least "
+            throw new IllegalArgumentException("area.size " + size + " is too small: the kinfo records need at least "
                     + KinfoRecord.AREA_LENGTH + " bytes");
         }
     }

@@ -45,15 +45,15 @@ public class KinfoBackend implements Backend {
 
         @AttributeDefinition(name = "Build info",
                 description = "The record's build_info (at most 255 bytes kept); empty for 'kmemdump <bundle version>'")
-        String build__info() default "";
+        String build_info() default "";
 
         @AttributeDefinition(name = "Area size",
                 description = "Bytes of the reserved area file; at least " + KinfoRecord.AREA_LENGTH + " (both records)")
-        long area__size() default 4096;
+        long area_size() default 4096;
 
         @AttributeDefinition(name = "Area file",
                 description = "Path of the reserved area file; empty for 'kinfo' in the kmemdump directory (framework property kmemdump.directory)")
-        String area__file() default "";
+        String area_file() default "";
     }
 
     /** The reserved area file, with the claim on the kmemdump directory when it lies there. */
@@ -61,11 +61,11 @@ public class KinfoBackend implements Backend {
 
     @Activate
     public KinfoBackend(BundleContext context, Config config) throws IOException {
-        long size = config.area__size();
+        long size = config.area_size();
         KinfoArea.checkSize(size);
-        String buildInfo = config.build__info().isBlank() ? "kmemdump " + context.getBundle().getVersion() : config.build__info();
+        String buildInfo = config.build_info().isBlank() ? "kmemdump " + context.getBundle().getVersion() : config.build_info();
         int threadSize = threadStackSize();
-        area = DumpDirectory.keep(context.getProperty(DumpDirectory.PROPERTY), config.area__file(), FILE_NAME,
+        area = DumpDirectory.keep(context.getProperty(DumpDirectory.PROPERTY), config.area_file(), FILE_NAME,
                 file -> KinfoArea.open(file, size, buildInfo, threadSize));
     }
 

@@ -160,7 +160,7 @@ class KinfoAreaTest {
     @Test
     void anAreaTooSmallForTheRecordsIsRefusedBeforeAFileIsMade() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> open(KinfoRecord.AREA_LENGTH - 1));
-        assertEquals("area_size 551 is too small: the kinfo records need at least 552 bytes", refused.getMessage());
+        assertEquals("area.size 551 is too small: the kinfo records need at least 552 bytes", refused.getMessage());
         assertFalse(Files.exists(file()));
     }
 
