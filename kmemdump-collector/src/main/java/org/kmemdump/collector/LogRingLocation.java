@@ -1,0 +1,92 @@
+package org.kmemdump.collector;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Optional;
+
+import org.kmemdump.api.ZoneIds;
+import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.KinfoRecord;
+import org.kmemdump.format.LogRing;
+
+/**
+ * Where the runtime's log ring is: the zone the kinfo record's log pointer names, else zone 7 of
+ * the arena's zone directory. Either must lie in the arena's zone area, 8-byte aligned, and hold a
+ * ring header {@link LogRing#open} accepts against the zone's size. The ring is a slice of the
+ * arena file's read-only mapping, never copied: the owner's appends show through it.
+ *
+ * @param ring      the ring
+ * @param where     which zone it is, for messages
+ * @param note      the one line that says the zone directory stood in for kinfo, and why; {@code null}
+ *                  when kinfo named the ring
+ * @param kinfoDefect whether a kinfo record was there but could not be used (a defect, unlike no file)
+ */
+record LogRingLocation(LogRing ring, String where, String note, boolean kinfoDefect) {
+    private static final String DIRECTORY_ZONE = "zone " + ZoneIds.LOG + " of the arena's zone directory";
+
+    /** @throws Failure (exit 3) when neither kinfo nor the zone directory names a valid log ring, saying why for each */
+    static LogRingLocation find(DumpInput input, KinfoFile kinfo) throws Failure {
+        String kinfoProblem;
+        if (!kinfo.found()) {
+            kinfoProblem = "no kinfo record (" + kinfo.problem() + ")";
+        } else if (!kinfo.valid()) {
+            kinfoProblem = kinfo.problem();
+        } else {
+            KinfoRecord.Pointer log = kinfo.contents().log();
+            String pointer = kinfo.path() + ": the JVM extension's log ring pointer";
+            Attempt attempt = KinfoFile.none(log) ? Attempt.failed(pointer + " is 0: the runtime registered no log ring")
+                    : open(input, log, pointer + " " + KinfoFile.describe(log), "named by " + kinfo.path());
+            if (attempt.ring() != null) {
+                return new LogRingLocation(attempt.ring(), "the log ring at " + KinfoFile.describe(log) + " (kinfo)", null, false);
+            }
+            kinfoProblem = attempt.problem();
+        }
+        Attempt directory = fromDirectory(input);
+        if (directory.ring() == null) {
+            throw Failure.input(kinfoProblem + "; " + directory.problem() + ": no log ring to read");
+        }
+        return new LogRingLocation(directory.ring(), DIRECTORY_ZONE, kinfoProblem + ": the log ring is " + DIRECTORY_ZONE
+                + (kinfo.found() ? " instead" : ""), kinfo.found());
+    }
+
+    private record Attempt(LogRing ring, String problem) {
+        static Attempt failed(String problem) {
+            return new Attempt(null, problem);
+        }
+    }
+
+    private static Attempt fromDirectory(DumpInput input) {
+        DirectoryListing listing = input.zoneDirectory();
+        if (!listing.usable()) {
+            return Attempt.failed(listing.problem());
+        }
+        Optional<DirectoryListing.Zone> zone = listing.zones().stream().filter(each -> each.id() == ZoneIds.LOG).findFirst();
+        if (zone.isEmpty()) {
+            return Attempt.failed("the arena's zone directory lists no zone " + ZoneIds.LOG);
+        }
+        return open(input, new KinfoRecord.Pointer(zone.get().address(), zone.get().size()),
+                "the arena's zone directory lists " + zone.get().describe() + ", which", DIRECTORY_ZONE);
+    }
+
+    /**
+     * @param pointer names the pointer and its value, for messages
+     * @param named   says where the pointer came from, for a message about the ring it points at
+     */
+    private static Attempt open(DumpInput input, KinfoRecord.Pointer zone, String pointer, String named) {
+        ArenaFile.Header header = input.header();
+        if (!header.holds(zone.address(), zone.size())) {
+            return Attempt.failed(pointer + " is not in the arena's zone area");
+        }
+        long offset = header.offsetOf(zone.address());
+        if (offset % Long.BYTES != 0) {
+            return Attempt.failed(pointer + " is not 8-byte aligned: no log ring starts there");
+        }
+        try {
+            MemorySegment ring = input.arenaFile().asSlice(offset, zone.size());
+            return new Attempt(LogRing.open(ring, "the log ring at " + Sizes.hex(zone.address()) + " (" + named + ")"), null);
+        } catch (IllegalArgumentException e) {
+            return Attempt.failed(e.getMessage());
+        } catch (InternalError | IndexOutOfBoundsException e) { // a shrunk mapping faults
+            return Attempt.failed(input.arenaPath() + ": the arena file shrank while the log ring was read");
+        }
+    }
+}
