@@ -41,8 +41,11 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
                   Shows the owner process (alive, stopped, dead, cleanly shut down), its heartbeat,
                   the active backend, the sources of the regions (the minidump table, the arena's
                   zone directory), every region with where its bytes are, whether they can be
-                  read and, marked "(directory)", whether only the zone directory lists it, and
-                  the raw minidump table. --json prints one JSON object.
+                  read and, marked "(directory)", whether only the zone directory lists it, the
+                  raw minidump table, and the kinfo record (DIR/kinfo): whether its magic and
+                  checksums hold, its release, build info and thread size, and whether each
+                  zone it points at (log ring, ELF, VMCOREINFO, bundle table) lies in the arena.
+                  --json prints one JSON object.
 
               log DIR [-n N] [--follow] [--debug]
                   Prints the last N (default 50) records of the runtime's log ring, oldest first,
@@ -63,8 +66,9 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
                  printed, the ring found through kinfo or, with no kinfo file, the zone directory)
               1  done, but some regions were lost or refused, a corrupt smem was ignored (the
                  arena's zone directory used instead), or zone directory entries were not used
-                 (see the notes); log: the kinfo record is invalid or names no usable log ring
-                 (said on stderr), and the zone directory's zone 7 stood in
+                 (see the notes); inspect: also a kinfo record that is invalid or points outside
+                 the arena; log: the kinfo record is invalid or names no usable log ring (said
+                 on stderr), and the zone directory's zone 7 stood in
               2  usage error
               3  input invalid: the arena missing or corrupt, or nothing to collect (no dumpable
                  minidump table and no usable zone directory, or the owner shut down cleanly);

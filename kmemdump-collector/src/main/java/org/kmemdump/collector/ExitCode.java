@@ -10,9 +10,10 @@ final class ExitCode {
     /**
      * The command finished, but some regions were lost or refused (each is reported), or the smem
      * file was corrupt and ignored (the arena's zone directory stood in, and what only the table
-     * held is gone), or entries of the zone directory were not used (each is noted). {@code log}:
-     * the kinfo record is not valid or names no usable log ring (said on stderr), and zone 7 of the
-     * zone directory stood in.
+     * held is gone), or entries of the zone directory were not used (each is noted). {@code inspect}:
+     * also a kinfo record that is not valid or points outside the arena. {@code log}: the kinfo
+     * record is not valid or names no usable log ring (said on stderr), and zone 7 of the zone
+     * directory stood in.
      */
     static final int INCOMPLETE = 1;
     /** The command line is wrong. */
