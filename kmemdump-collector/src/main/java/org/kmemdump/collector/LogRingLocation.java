@@ -15,7 +15,7 @@ import org.kmemdump.format.LogRing;
  * arena file's read-only mapping, never copied: the owner's appends show through it.
  *
  * @param ring      the ring
- * @param where     which zone it is, for messages
+ * @param where     the ring and where its pointer came from, for messages
  * @param note      the one line that says the zone directory stood in for kinfo, and why; {@code null}
  *                  when kinfo named the ring
  * @param kinfoDefect whether a kinfo record was there but could not be used (a defect, unlike no file)
@@ -36,7 +36,7 @@ record LogRingLocation(LogRing ring, String where, String note, boolean kinfoDef
             Attempt attempt = KinfoFile.none(log) ? Attempt.failed(pointer + " is 0: the runtime registered no log ring")
                     : open(input, log, pointer + " " + KinfoFile.describe(log), "named by " + kinfo.path());
             if (attempt.ring() != null) {
-                return new LogRingLocation(attempt.ring(), "the log ring at " + KinfoFile.describe(log) + " (kinfo)", null, false);
+                return new LogRingLocation(attempt.ring(), ringAt(log.address(), "named by " + kinfo.path()), null, false);
             }
             kinfoProblem = attempt.problem();
         }
@@ -44,14 +44,19 @@ record LogRingLocation(LogRing ring, String where, String note, boolean kinfoDef
         if (directory.ring() == null) {
             throw Failure.input(kinfoProblem + "; " + directory.problem() + ": no log ring to read");
         }
-        return new LogRingLocation(directory.ring(), DIRECTORY_ZONE, kinfoProblem + ": the log ring is " + DIRECTORY_ZONE
+        return new LogRingLocation(directory.ring(), directory.where(), kinfoProblem + ": the log ring is " + DIRECTORY_ZONE
                 + (kinfo.found() ? " instead" : ""), kinfo.found());
     }
 
-    private record Attempt(LogRing ring, String problem) {
+    /** @param where the ring, for messages */
+    private record Attempt(LogRing ring, String where, String problem) {
         static Attempt failed(String problem) {
-            return new Attempt(null, problem);
+            return new Attempt(null, null, problem);
         }
+    }
+
+    private static String ringAt(long address, String named) {
+        return "the log ring at " + Sizes.hex(address) + " (" + named + ")";
     }
 
     private static Attempt fromDirectory(DumpInput input) {
@@ -80,9 +85,9 @@ record LogRingLocation(LogRing ring, String where, String note, boolean kinfoDef
         if (offset % Long.BYTES != 0) {
             return Attempt.failed(pointer + " is not 8-byte aligned: no log ring starts there");
         }
+        String where = ringAt(zone.address(), named);
         try {
-            MemorySegment ring = input.arenaFile().asSlice(offset, zone.size());
-            return new Attempt(LogRing.open(ring, "the log ring at " + Sizes.hex(zone.address()) + " (" + named + ")"), null);
+            return new Attempt(LogRing.open(input.arenaFile().asSlice(offset, zone.size()), where), where, null);
         } catch (IllegalArgumentException e) {
             return Attempt.failed(e.getMessage());
         } catch (InternalError | IndexOutOfBoundsException e) { // a shrunk mapping faults
