@@ -1,6 +1,5 @@
 package org.kmemdump.collector;
 
-import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 
 import org.kmemdump.api.ZoneIds;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -341,6 +342,27 @@ class LogCommandTest {
             }
             assertEquals(305, expected, run.toString());
             assertTrue(lostLines >= 1, run.toString());
+        }
+    }
+
+    /**
+     * Standard output closed (a pipe whose reader went away): exit 4 with one line, and a follow
+     * ends at once instead of polling for nobody.
+     */
+    @Test
+    void closedStandardOutput() throws Exception {
+        try (DumpFixture fixture = DumpFixture.arenaOnly(temp.resolve("dump"), DumpFixture.Owner.self())) {
+            appendThree(fixture.logRing(4096));
+            fixture.kinfo("kmemdump-test");
+            for (String[] args : List.of(new String[] {"log", fixture.directory().toString()},
+                    new String[] {"log", fixture.directory().toString(), "--follow"})) {
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                PrintStream closed = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+                closed.close(); // a closed PrintStream fails every write: checkError() is true, as after EPIPE
+                int code = assertTimeoutPreemptively(TIMEOUT, () -> Collector.run(args, closed, new PrintStream(err, true, StandardCharsets.UTF_8)));
+                assertEquals(ExitCode.OUTPUT_FAILED, code, String.join(" ", args) + ": " + err);
+                assertEquals("kmemdump-collector: standard output could not be written (closed?)\n", err.toString(StandardCharsets.UTF_8));
+            }
         }
     }
 
