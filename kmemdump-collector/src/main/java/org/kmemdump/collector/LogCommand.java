@@ -32,11 +32,16 @@ final class LogCommand {
         try (DumpInput input = DumpInput.open(line.directory())) {
             OwnerProcess owner = OwnerProcess.of(input.header());
             LogRingLocation location = LogRingLocation.find(input, KinfoFile.read(input.directory(), owner.memoryReadable()));
+            LogRing.Walk walk;
+            try {
+                walk = walk(location);
+            } catch (Failure failure) { // still one line: why the zone directory was used, then why it did not help
+                throw location.note() == null ? failure : Failure.input(location.note() + "; " + failure.getMessage());
+            }
             if (location.note() != null) {
                 err.println(Collector.NAME + ": " + oneLine(location.note()));
             }
             int code = location.kinfoDefect() ? ExitCode.INCOMPLETE : ExitCode.OK;
-            LogRing.Walk walk = walk(location);
             List<LogRing.Entry> entries = walk.entries();
             if (walk.lost() > 0 && line.records() > 0) {
                 out.println(lost(walk.lost()) + " (overwritten as the ring wrapped around, or unreadable)");

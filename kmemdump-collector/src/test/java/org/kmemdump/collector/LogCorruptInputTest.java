@@ -231,6 +231,13 @@ class LogCorruptInputTest {
             assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
             assertTrue(run.err().contains(": head " + head + " is impossible"), run.toString());
         }
+        // kinfo unusable too: still one line, saying both
+        CollectorRun both = withByte(fixture.kinfoArea(), 0, (byte) 0,
+                () -> withLong(zone, LogRing.HEAD, -8, () -> check(fixture.directory(), "kinfo magic and head -8")));
+        assertEquals(ExitCode.BAD_INPUT, both.exitCode(), both.toString());
+        assertTrue(both.err().contains(": magic_number is 0x") && both.err().contains(FALLBACK + "; the log ring at 0x")
+                && both.err().endsWith("(zone 7 of the arena's zone directory): head -8 is impossible (it must be 0 or more, a multiple of 8 and"
+                        + " leave room to count " + ring.capacity() + " more bytes)\n"), both.toString());
         for (long head : new long[] {0, 1L << 62, ring.head() + (1L << 40)}) { // possible, but no record is where they say
             CollectorRun run = withLong(zone, LogRing.HEAD, head, () -> check(fixture.directory(), "head " + head));
             assertEquals(ExitCode.OK, run.exitCode(), run.toString());
