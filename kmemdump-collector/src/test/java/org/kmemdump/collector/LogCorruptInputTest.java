@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kmemdump.collector.FileEdits.edit;
+import static org.kmemdump.collector.FileEdits.withByte;
+import static org.kmemdump.collector.FileEdits.withLong;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -25,8 +25,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +34,6 @@ import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.KinfoRecord;
 import org.kmemdump.format.LogRing;
 import org.kmemdump.format.LogRing.Level;
-import org.kmemdump.format.ZoneDirectory;
 
 /**
  * {@code log} and the kinfo part of {@code inspect} on untrusted input: a bit flipped in every byte
@@ -362,51 +359,14 @@ class LogCorruptInputTest {
         return shown;
     }
 
-    /** @return what {@code run} returns with byte {@code at} of the live file set to {@code value}; the byte is put back */
-    private static CollectorRun withByte(MemorySegment file, long at, byte value, Supplier<CollectorRun> run) {
-        byte original = file.get(ValueLayout.JAVA_BYTE, at);
-        file.set(ValueLayout.JAVA_BYTE, at, value);
-        try {
-            return run.get();
-        } finally {
-            file.set(ValueLayout.JAVA_BYTE, at, original);
-        }
-    }
-
-    private static CollectorRun withLong(MemorySegment file, long at, long value, Supplier<CollectorRun> run) {
-        long original = file.get(U64, at);
-        file.set(U64, at, value);
-        try {
-            return run.get();
-        } finally {
-            file.set(U64, at, original);
-        }
-    }
-
     /** @return a new directory holding copies of the directory's arena and kinfo files */
     private static Path copyOf(Path directory) throws IOException {
-        Path copy = Files.createDirectory(temp.resolve("copy" + copies++));
-        for (String name : new String[] {ArenaFile.FILE_NAME, KinfoFile.FILE_NAME}) {
-            Files.copy(directory.resolve(name), copy.resolve(name));
-        }
-        return copy;
+        return FileEdits.copy(directory, temp.resolve("copy" + copies++), ArenaFile.FILE_NAME, KinfoFile.FILE_NAME);
     }
 
     private static Path truncatedCopy(String name, long length) throws IOException {
         Path copy = copyOf(fixture.directory());
-        try (FileChannel channel = FileChannel.open(copy.resolve(name), StandardOpenOption.WRITE)) {
-            if (length > channel.size()) {
-                channel.write(java.nio.ByteBuffer.allocate(1), length - 1);
-            } else {
-                channel.truncate(length);
-            }
-        }
+        FileEdits.resize(copy.resolve(name), length);
         return copy;
-    }
-
-    private static void edit(Path file, Consumer<MemorySegment> change) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
-            change.accept(channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size(), arena));
-        }
     }
 }
