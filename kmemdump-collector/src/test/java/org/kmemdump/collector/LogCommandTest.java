@@ -169,29 +169,6 @@ class LogCommandTest {
     }
 
     @Test
-    void usageErrors() {
-        usage("-n needs a number of records", "log", "dir", "-n");
-        usage("-n '-1' is not a number of records", "log", "dir", "-n", "-1");
-        usage("-n 'ten' is not a number of records", "log", "dir", "-n", "ten");
-        usage("-n '99999999999' is not a number of records", "log", "dir", "-n", "99999999999");
-        usage("-n is given twice", "log", "dir", "-n", "1", "-n", "2");
-        usage("--follow is given twice", "log", "dir", "--follow", "--follow");
-        usage("option '-n' is for log, not inspect", "inspect", "dir", "-n", "1");
-        usage("option '--follow' is for log, not collect", "collect", "dir", "-o", "f", "--follow");
-        usage("option '--json' is for inspect, not log", "log", "dir", "--json");
-        usage("log: DIR is missing", "log", "-n", "3");
-        usage("unknown command 'logs': give collect, inspect or log", "logs", "dir");
-        CollectorRun help = CollectorRun.of("--help");
-        assertTrue(help.out().contains("log DIR [-n N] [--follow]") && help.out().contains("log: no log ring"), help.out());
-    }
-
-    private static void usage(String message, String... args) {
-        CollectorRun run = CollectorRun.of(args);
-        assertEquals(ExitCode.USAGE, run.exitCode(), run.toString());
-        assertTrue(run.err().contains(message) && run.err().contains("(see --help)"), run.toString());
-    }
-
-    @Test
     void wrapAroundIsCountedOnTheFirstLine() throws Exception {
         try (DumpFixture fixture = DumpFixture.arenaOnly(temp.resolve("dump"), DumpFixture.Owner.dead())) {
             LogRing ring = fixture.logRing(1024);
