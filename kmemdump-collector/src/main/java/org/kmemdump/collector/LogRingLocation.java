@@ -35,7 +35,7 @@ record LogRingLocation(LogRing ring, String where, String note, boolean kinfoDef
             Attempt attempt = KinfoFile.none(log) ? Attempt.failed(pointer + " is 0: the runtime registered no log ring")
                     : open(input, log, pointer + " " + KinfoFile.describe(log), "named by " + kinfo.path());
             if (attempt.ring() != null) {
-                return new LogRingLocation(attempt.ring(), ringAt(log.address(), "named by " + kinfo.path()), null, false);
+                return new LogRingLocation(attempt.ring(), attempt.where(), null, false);
             }
             kinfoProblem = attempt.problem();
         }
