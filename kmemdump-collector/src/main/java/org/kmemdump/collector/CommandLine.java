@@ -54,7 +54,9 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
                   records the ring overwrote as it wrapped around (or could not read). Records
                   torn by a crash are never shown. The ring is found through the kinfo record
                   (DIR/kinfo), else (said on stderr) through zone 7 of the arena's zone
-                  directory. --follow, while the owner process lives (same pid and start time),
+                  directory: when there is no kinfo file, or it points at no ring (the kinfo
+                  backend clears its pointers while another backend is active), or it is
+                  invalid. --follow, while the owner process lives (same pid and start time),
                   then prints new records as they come (checked every 200 ms), with a "... K
                   records lost" line where the ring wrapped past unread ones, until the owner
                   ends or Ctrl-C; for an owner that is gone it prints the last N and exits.
@@ -63,11 +65,12 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
 
             Exit codes:
               0  every region collected (inspect: every region readable; log: the records
-                 printed, the ring found through kinfo or, with no kinfo file, the zone directory)
+                 printed, the ring found through kinfo or, when kinfo names none (no file, one
+                 never written, a record pointing at no ring), the zone directory)
               1  done, but some regions were lost or refused, a corrupt smem was ignored (the
                  arena's zone directory used instead), or zone directory entries were not used
                  (see the notes); inspect: also a kinfo record that is invalid or points outside
-                 the arena; log: the kinfo record is invalid or names no usable log ring (said
+                 the arena; log: the kinfo record is invalid or its log pointer unusable (said
                  on stderr), and the zone directory's zone 7 stood in
               2  usage error
               3  input invalid: the arena missing or corrupt, or nothing to collect (no dumpable

@@ -4,7 +4,8 @@ package org.kmemdump.collector;
 final class ExitCode {
     /**
      * Every region was collected. {@code log}: the records were printed, the ring found through the
-     * kinfo record or, when there is no kinfo file, through the zone directory.
+     * kinfo record or, when it names none (no file, a file never written, a record that points at
+     * no ring), through the zone directory.
      */
     static final int OK = 0;
     /**
@@ -12,7 +13,7 @@ final class ExitCode {
      * file was corrupt and ignored (the arena's zone directory stood in, and what only the table
      * held is gone), or entries of the zone directory were not used (each is noted). {@code inspect}:
      * also a kinfo record that is not valid or points outside the arena. {@code log}: the kinfo
-     * record is not valid or names no usable log ring (said on stderr), and zone 7 of the zone
+     * record is not valid or its log pointer is unusable (said on stderr), and zone 7 of the zone
      * directory stood in.
      */
     static final int INCOMPLETE = 1;

@@ -133,7 +133,8 @@ final class InspectCommand {
             out.println("kinfo:     none (" + RegionTable.printable(kinfo.problem()) + ")");
             return;
         }
-        out.println("kinfo:     " + RegionTable.printable(kinfo.valid() ? kinfo.path() + ": valid" : "not valid: " + kinfo.problem()));
+        out.println("kinfo:     " + RegionTable.printable(kinfo.valid() ? kinfo.path() + ": valid"
+                : kinfo.neverWritten() ? kinfo.problem() : "not valid: " + kinfo.problem()));
         KinfoFile.Checks checks = kinfo.checks();
         if (checks != null) {
             out.println(INDENT + "magic_number " + hex32(checks.magic()) + (checks.magicHolds() ? " (holds)" : " (not " + hex32(KinfoRecord.MAGIC) + ")")
@@ -167,6 +168,7 @@ final class InspectCommand {
                 .name("path").value(kinfo.path().toString())
                 .name("found").value(kinfo.found())
                 .name("valid").value(kinfo.valid())
+                .name("neverWritten").value(kinfo.neverWritten())
                 .name("problem").value(kinfo.problem())
                 .name("checks");
         if (checks == null) {

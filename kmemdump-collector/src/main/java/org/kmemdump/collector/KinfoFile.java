@@ -25,7 +25,11 @@ import org.kmemdump.format.KinfoRecord;
  *
  * <p>The kinfo backend rewrites the record (fields, then both checksums) while its owner runs, so a
  * checksum that does not hold in a live owner's record is read again a few times before it is
- * called torn.
+ * called torn. A file that is empty or whose {@code magic_number} is 0 was created but never
+ * written (the backend's own test at activation; read again too while the owner lives): no
+ * record, but no defect either. Nor is a valid
+ * record whose pointers are 0: the backend clears them while another backend is active and when it
+ * stops.
  *
  * @param path     {@code DIR/kinfo}
  * @param found    whether the file exists
@@ -94,7 +98,7 @@ record KinfoFile(Path path, boolean found, byte[] bytes, KinfoRecord.Contents co
             return new KinfoFile(path, false, null, null, path + ": missing");
         }
         KinfoFile read = readOnce(path);
-        for (int attempt = 1; attempt < (ownerLive ? ATTEMPTS_WHILE_LIVE : 1) && read.torn(); attempt++) {
+        for (int attempt = 1; attempt < (ownerLive ? ATTEMPTS_WHILE_LIVE : 1) && (read.torn() || read.neverWritten()); attempt++) {
             try {
                 Thread.sleep(RETRY_MS);
             } catch (InterruptedException e) {
@@ -121,6 +125,10 @@ record KinfoFile(Path path, boolean found, byte[] bytes, KinfoRecord.Contents co
         }
         byte[] bytes = new byte[buffer.position()];
         buffer.flip().get(bytes);
+        if (blank(bytes)) {
+            return new KinfoFile(path, true, bytes, null, path + ": never written (" + (bytes.length == 0 ? "empty" : "magic_number 0")
+                    + "): the kinfo backend made the file but has not written a record");
+        }
         try {
             return new KinfoFile(path, true, bytes, KinfoRecord.read(MemorySegment.ofArray(bytes), path.toString()), null);
         } catch (IllegalArgumentException e) {
@@ -136,6 +144,15 @@ record KinfoFile(Path path, boolean found, byte[] bytes, KinfoRecord.Contents co
 
     boolean valid() {
         return contents != null;
+    }
+
+    /** @return whether the file is there but empty or its {@code magic_number} 0: made, never written */
+    boolean neverWritten() {
+        return found && bytes != null && blank(bytes);
+    }
+
+    private static boolean blank(byte[] bytes) {
+        return bytes.length == 0 || bytes.length >= Integer.BYTES && MemorySegment.ofArray(bytes).get(U32, KinfoRecord.MAGIC_NUMBER) == 0;
     }
 
     /** @return the magic and checksums with their values, or {@code null} when the file is missing or too short */
@@ -173,10 +190,10 @@ record KinfoFile(Path path, boolean found, byte[] bytes, KinfoRecord.Contents co
     /**
      * @return what makes the file a defect for inspect, one line naming the file and the field: a
      *         record that is not valid, or a pointer (other than none) outside the arena;
-     *         {@code null} when there is no file or nothing is wrong
+     *         {@code null} when there is no file, one never written, or nothing is wrong
      */
     String defect(ArenaFile.Header header) {
-        if (!found) {
+        if (!found || neverWritten()) {
             return null;
         }
         if (contents == null) {

@@ -17,7 +17,9 @@ import org.kmemdump.format.LogRing;
  * @param where     the ring and where its pointer came from, for messages
  * @param note      the one line that says the zone directory stood in for kinfo, and why; {@code null}
  *                  when kinfo named the ring
- * @param kinfoDefect whether a kinfo record was there but could not be used (a defect, unlike no file)
+ * @param kinfoDefect whether a kinfo record was there but could not be used: a defect, unlike no
+ *                  file, a file never written, or a valid record that points at no log ring (the
+ *                  kinfo backend clears its pointers while another backend is active)
  */
 record LogRingLocation(LogRing ring, String where, String note, boolean kinfoDefect) {
     private static final String DIRECTORY_ZONE = "zone " + ZoneIds.LOG + " of the arena's zone directory";
@@ -25,26 +27,31 @@ record LogRingLocation(LogRing ring, String where, String note, boolean kinfoDef
     /** @throws Failure (exit 3) when neither kinfo nor the zone directory names a valid log ring, saying why for each */
     static LogRingLocation find(DumpInput input, KinfoFile kinfo) throws Failure {
         String kinfoProblem;
+        boolean defect = false;
         if (!kinfo.found()) {
             kinfoProblem = "no kinfo record (" + kinfo.problem() + ")";
         } else if (!kinfo.valid()) {
             kinfoProblem = kinfo.problem();
+            defect = !kinfo.neverWritten();
+        } else if (KinfoFile.none(kinfo.contents().log())) {
+            kinfoProblem = kinfo.path() + ": the kinfo record points at no log ring (the kinfo backend is not the active one,"
+                    + " or no log ring is registered)";
         } else {
             KinfoRecord.Pointer log = kinfo.contents().log();
-            String pointer = kinfo.path() + ": the JVM extension's log ring pointer";
-            Attempt attempt = KinfoFile.none(log) ? Attempt.failed(pointer + " is 0: the runtime registered no log ring")
-                    : open(input, log, pointer + " " + KinfoFile.describe(log), "named by " + kinfo.path());
+            Attempt attempt = open(input, log, kinfo.path() + ": the JVM extension's log ring pointer " + KinfoFile.describe(log),
+                    "named by " + kinfo.path());
             if (attempt.ring() != null) {
                 return new LogRingLocation(attempt.ring(), attempt.where(), null, false);
             }
             kinfoProblem = attempt.problem();
+            defect = true;
         }
         Attempt directory = fromDirectory(input);
         if (directory.ring() == null) {
             throw Failure.input(kinfoProblem + "; " + directory.problem() + ": no log ring to read");
         }
         return new LogRingLocation(directory.ring(), directory.where(), kinfoProblem + ": the log ring is " + DIRECTORY_ZONE
-                + (kinfo.found() ? " instead" : ""), kinfo.found());
+                + (defect ? " instead" : ""), defect);
     }
 
     /** @param where the ring, for messages */

@@ -103,7 +103,6 @@ class LogCommandTest {
             area.set(ValueLayout.JAVA_INT_UNALIGNED, 0, 0x12345678);
             fallsBack(fixture, path + ": magic_number is 0x12345678, not 0xcceeddff");
             kinfo = KinfoRecord.create(area, "rebuilt", 1 << 20); // valid, but no log ring named
-            fallsBack(fixture, path + ": the JVM extension's log ring pointer is 0: the runtime registered no log ring");
             long arenaEnd = fixture.arena().address() + DumpFixture.ARENA_LENGTH;
             kinfo.log(new KinfoRecord.Pointer(arenaEnd - 1024, 4096));
             fallsBack(fixture, path + ": the JVM extension's log ring pointer 0x" + Long.toHexString(arenaEnd - 1024)
@@ -118,6 +117,38 @@ class LogCommandTest {
             Files.createDirectory(path);
             fallsBack(fixture, path + ": not a regular file");
         }
+    }
+
+    /**
+     * Not defects: a kinfo file made but never written (empty, or magic_number 0), and a valid
+     * record that points at no log ring, as the kinfo backend leaves it while another backend is
+     * active. The zone directory is used, said in one line, and the run is complete.
+     */
+    @Test
+    void kinfoWithoutALogRingIsNoDefect() throws Exception {
+        try (DumpFixture fixture = DumpFixture.arenaOnly(temp.resolve("dump"), DumpFixture.Owner.dead())) {
+            appendThree(fixture.logRing(4096));
+            fixture.kinfo("kmemdump-test").log(new KinfoRecord.Pointer(0, 0));
+            Path path = fixture.directory().resolve("kinfo");
+            String directory = ": the log ring is zone 7 of the arena's zone directory\n";
+            standsIn(fixture, path + ": the kinfo record points at no log ring (the kinfo backend is not the active one, or no log ring is"
+                    + " registered)" + directory);
+            fixture.kinfoArea().fill((byte) 0);
+            standsIn(fixture, path + ": never written (magic_number 0): the kinfo backend made the file but has not written a record" + directory);
+            FileEdits.resize(path, 0);
+            standsIn(fixture, path + ": never written (empty): the kinfo backend made the file but has not written a record" + directory);
+            CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
+            assertEquals(ExitCode.OK, inspect.exitCode(), inspect.toString());
+            assertTrue(inspect.out().contains("\nkinfo:     " + path + ": never written (empty): the kinfo backend made the file but has not"
+                    + " written a record\nzones:"), inspect.toString());
+        }
+    }
+
+    private static void standsIn(DumpFixture fixture, String note) {
+        CollectorRun run = log(fixture.directory());
+        assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+        assertEquals(THREE, run.out().lines().toList(), run.toString());
+        assertEquals("kmemdump-collector: " + note, run.err(), run.toString());
     }
 
     private static void fallsBack(DumpFixture fixture, String kinfoProblem) {
@@ -142,8 +173,8 @@ class LogCommandTest {
             fixture.kinfo("kmemdump-test"); // valid, no log ring: still none
             run = log(fixture.directory());
             assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
-            assertTrue(run.err().contains("log ring pointer is 0: the runtime registered no log ring; the arena's zone directory lists"
-                    + " no zone 7: no log ring to read"), run.toString());
+            assertTrue(run.err().contains("kinfo: the kinfo record points at no log ring (the kinfo backend is not the active one, or no log"
+                    + " ring is registered); the arena's zone directory lists no zone 7: no log ring to read"), run.toString());
 
             fixture.addArenaZone(7, "log", 4096); // a zone 7 that holds no ring: zeros
             run = log(fixture.directory());

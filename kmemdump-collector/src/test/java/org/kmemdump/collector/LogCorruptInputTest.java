@@ -194,7 +194,7 @@ class LogCorruptInputTest {
 
     @Test
     void truncatedKinfo() throws IOException {
-        for (long length : new long[] {0, 1, 4, 8, 100, KinfoRecord.EXT_OFFSET - 1, KinfoRecord.EXT_OFFSET, KinfoRecord.EXT_OFFSET + 1,
+        for (long length : new long[] {1, 4, 8, 100, KinfoRecord.EXT_OFFSET - 1, KinfoRecord.EXT_OFFSET, KinfoRecord.EXT_OFFSET + 1,
                 KinfoRecord.AREA_LENGTH - 1}) {
             Path copy = truncatedCopy(KinfoFile.FILE_NAME, length);
             CollectorRun run = check(copy, "kinfo cut to " + length);
@@ -203,6 +203,11 @@ class LogCorruptInputTest {
             assertTrue(run.err().contains(copy.resolve("kinfo") + ": truncated: " + length + " bytes, the kinfo records need "
                     + KinfoRecord.AREA_LENGTH), run.toString());
         }
+        // made, never written: no defect
+        CollectorRun empty = check(truncatedCopy(KinfoFile.FILE_NAME, 0), "kinfo cut to 0");
+        assertEquals(ExitCode.OK, empty.exitCode(), empty.toString());
+        assertEquals(intact, empty.out(), empty.toString());
+        assertTrue(empty.err().contains("kinfo: never written (empty)"), empty.toString());
         for (long length : new long[] {KinfoRecord.AREA_LENGTH, KinfoRecord.AREA_LENGTH + 1, 1L << 30}) { // sparse: nothing past the record is read
             CollectorRun run = check(truncatedCopy(KinfoFile.FILE_NAME, length), "kinfo of " + length + " bytes");
             assertEquals(ExitCode.OK, run.exitCode(), run.toString());
