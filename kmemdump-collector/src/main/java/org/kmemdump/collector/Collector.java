@@ -32,7 +32,11 @@ public final class Collector {
                 out.print(CommandLine.HELP);
                 return ExitCode.OK;
             }
-            return line.command().equals(CommandLine.COLLECT) ? CollectCommand.run(line, out, err) : InspectCommand.run(line, out, err);
+            return switch (line.command()) {
+                case CommandLine.COLLECT -> CollectCommand.run(line, out, err);
+                case CommandLine.LOG -> LogCommand.run(line, out, err);
+                default -> InspectCommand.run(line, out, err);
+            };
         } catch (Failure failure) {
             err.println(NAME + ": " + oneLine(failure.getMessage()) + (failure.exitCode() == ExitCode.USAGE ? " (see --help)" : ""));
             if (debug) {

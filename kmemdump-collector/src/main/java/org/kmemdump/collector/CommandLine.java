@@ -6,15 +6,19 @@ import java.nio.file.Path;
 /**
  * The parsed command line. Every mistake is a {@link Failure#usage} that names the argument.
  *
- * @param command   {@link #COLLECT} or {@link #INSPECT}; {@code null} with {@code help}
+ * @param command   {@link #COLLECT}, {@link #INSPECT} or {@link #LOG}; {@code null} with {@code help}
  * @param output    {@code -o FILE} (collect)
  * @param bins      {@code --bins BINDIR} or {@code null} (collect)
  * @param progress  {@code --progress}/{@code --no-progress}, else automatic (collect)
+ * @param records   {@code -n N}, else {@link #DEFAULT_RECORDS} (log)
+ * @param follow    {@code --follow} (log)
  */
 record CommandLine(String command, Path directory, Path output, Path bins, Progress.Mode progress, boolean json,
-        boolean debug, boolean help) {
+        boolean debug, boolean help, int records, boolean follow) {
     static final String COLLECT = "collect";
     static final String INSPECT = "inspect";
+    static final String LOG = "log";
+    static final int DEFAULT_RECORDS = 50;
 
     static final String HELP = """
             Usage: java -jar kmemdump-collector.jar <command> ...
@@ -37,26 +41,49 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
                   Shows the owner process (alive, stopped, dead, cleanly shut down), its heartbeat,
                   the active backend, the sources of the regions (the minidump table, the arena's
                   zone directory), every region with where its bytes are, whether they can be
-                  read and, marked "(directory)", whether only the zone directory lists it, and
-                  the raw minidump table. --json prints one JSON object.
+                  read and, marked "(directory)", whether only the zone directory lists it, the
+                  raw minidump table, and the kinfo record (DIR/kinfo): whether its magic and
+                  checksums hold, its release, build info and thread size, and whether each
+                  zone it points at (log ring, ELF, VMCOREINFO, bundle table) lies in the arena.
+                  --json prints one JSON object.
+
+              log DIR [-n N] [--follow] [--debug]
+                  Prints the last N (default 50) records of the runtime's log ring, oldest first,
+                  one line each: UTC time, level, bundle (name [id]), message; an exception on an
+                  indented line after its record. A first line "... K records lost" counts the
+                  records the ring overwrote as it wrapped around (or could not read). Records
+                  torn by a crash are never shown. The ring is found through the kinfo record
+                  (DIR/kinfo), else (said on stderr) through zone 7 of the arena's zone
+                  directory: when there is no kinfo file, or it points at no ring (the kinfo
+                  backend clears its pointers while another backend is active), or it is
+                  invalid. --follow, while the owner process lives (same pid and start time),
+                  then prints new records as they come (checked every 200 ms), with a "... K
+                  records lost" line where the ring wrapped past unread ones, until the owner
+                  ends or Ctrl-C; for an owner that is gone it prints the last N and exits.
 
               --help      this text; --debug prints the stack trace of an unexpected error
 
             Exit codes:
-              0  every region collected (inspect: every region readable)
+              0  every region collected (inspect: every region readable; log: the records
+                 printed, the ring found through kinfo or, when kinfo names none (no file, one
+                 never written, a record pointing at no ring), the zone directory)
               1  done, but some regions were lost or refused, a corrupt smem was ignored (the
                  arena's zone directory used instead), or zone directory entries were not used
-                 (see the notes)
+                 (see the notes); inspect: also a kinfo record that is invalid or points outside
+                 the arena; log: the kinfo record is invalid or its log pointer unusable (said
+                 on stderr), and the zone directory's zone 7 stood in
               2  usage error
               3  input invalid: the arena missing or corrupt, or nothing to collect (no dumpable
-                 minidump table and no usable zone directory, or the owner shut down cleanly)
-              4  an output file could not be written
+                 minidump table and no usable zone directory, or the owner shut down cleanly);
+                 log: no log ring (neither kinfo nor the zone directory names a valid one), or
+                 one whose head is impossible
+              4  an output file could not be written (log: standard output was closed)
             """;
 
     /** @throws Failure with exit code 2, naming the bad argument */
     static CommandLine parse(String[] args) throws Failure {
         if (args.length == 0) {
-            throw Failure.usage("no command: give collect or inspect (--help explains them)");
+            throw Failure.usage("no command: give collect, inspect or log (--help explains them)");
         }
         String command = args[0];
         boolean help = false;
@@ -66,11 +93,13 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
         Path output = null;
         Path bins = null;
         Progress.Mode progress = null;
+        Integer records = null;
+        boolean follow = false;
         if (command.equals("--help") || command.equals("-h")) {
-            return new CommandLine(null, null, null, null, Progress.Mode.AUTO, false, false, true);
+            return new CommandLine(null, null, null, null, Progress.Mode.AUTO, false, false, true, DEFAULT_RECORDS, false);
         }
-        if (!command.equals(COLLECT) && !command.equals(INSPECT)) {
-            throw Failure.usage("unknown command '" + command + "': give collect or inspect");
+        if (!command.equals(COLLECT) && !command.equals(INSPECT) && !command.equals(LOG)) {
+            throw Failure.usage("unknown command '" + command + "': give collect, inspect or log");
         }
         boolean collect = command.equals(COLLECT);
         for (int i = 1; i < args.length; i++) {
@@ -100,6 +129,14 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
                     }
                     progress = arg.equals("--progress") ? Progress.Mode.ON : Progress.Mode.OFF;
                 }
+                case "-n" -> {
+                    only(LOG, command, arg);
+                    if (records != null) {
+                        throw Failure.usage(arg + " is given twice");
+                    }
+                    records = count(arg, ++i < args.length ? args[i] : null);
+                }
+                case "--follow" -> follow = once(follow, arg, LOG, command);
                 default -> {
                     if (arg.startsWith("-") && arg.length() > 1) {
                         throw Failure.usage("unknown option '" + arg + "' for " + command);
@@ -111,8 +148,9 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
                 }
             }
         }
+        int shown = records == null ? DEFAULT_RECORDS : records;
         if (help) {
-            return new CommandLine(command, directory, output, bins, Progress.Mode.AUTO, json, debug, true);
+            return new CommandLine(command, directory, output, bins, Progress.Mode.AUTO, json, debug, true, shown, follow);
         }
         if (directory == null) {
             throw Failure.usage(command + ": DIR is missing (the kmemdump directory)");
@@ -121,7 +159,23 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
             throw Failure.usage("collect: -o FILE is missing (where to write the core)");
         }
         return new CommandLine(command, directory, output, bins, progress == null ? Progress.Mode.AUTO : progress, json,
-                debug, false);
+                debug, false, shown, follow);
+    }
+
+    /** @return {@code -n}'s value: a number of records, 0 or more */
+    private static int count(String option, String value) throws Failure {
+        if (value == null || value.isEmpty()) {
+            throw Failure.usage(option + " needs a number of records");
+        }
+        try {
+            int count = Integer.parseInt(value);
+            if (count >= 0) {
+                return count;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw Failure.usage(option + " '" + value + "' is not a number of records (0 to " + Integer.MAX_VALUE + ")");
     }
 
     private static boolean once(boolean already, String arg, String allowedFor, String command) throws Failure {

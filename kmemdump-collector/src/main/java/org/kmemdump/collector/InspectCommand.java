@@ -6,11 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.KinfoRecord;
 
 /**
  * {@code inspect DIR [--json]}: who owns the directory and in what state, which sources list the
  * regions (the minidump table, the arena's zone directory), and for every region where its bytes
- * are and whether they can be read now. Reads a byte or two per region, never a whole one.
+ * are and whether they can be read now; and the kinfo record: whether it holds, what it says, and
+ * whether the zones it points at lie in the arena. Reads a byte or two per region, never a whole
+ * one.
  */
 final class InspectCommand {
     private InspectCommand() {
@@ -41,17 +44,20 @@ final class InspectCommand {
                 }
             }
             Long heartbeatAge = header.heartbeat() > 0 ? System.currentTimeMillis() - header.heartbeat() : null;
-            Report report = new Report(input, owner, sources, nothingToCollect, heartbeatAge, results);
+            KinfoFile kinfo = KinfoFile.read(input.directory(), owner.memoryReadable());
+            Report report = new Report(input, owner, sources, nothingToCollect, heartbeatAge, results, kinfo);
             if (line.json()) {
                 out.println(json(report));
             } else {
                 text(report, out);
             }
+            String kinfoDefect = kinfo.defect(header);
             if (nothingToCollect != null) {
-                err.println(Collector.NAME + ": " + nothingToCollect);
+                err.println(Collector.NAME + ": " + nothingToCollect + (kinfoDefect == null ? "" : "; " + kinfoDefect));
                 return ExitCode.BAD_INPUT;
             }
-            String problems = sources.warning();
+            String problems = sources.warning() == null ? kinfoDefect
+                    : sources.warning() + (kinfoDefect == null ? "" : "; " + kinfoDefect);
             if (problems != null) {
                 err.println(Collector.NAME + ": " + problems);
             }
@@ -61,7 +67,7 @@ final class InspectCommand {
 
     /** @param sources {@code null} when there is nothing to collect, and {@code nothingToCollect} says why */
     private record Report(DumpInput input, OwnerProcess owner, RegionSources sources, String nothingToCollect, Long heartbeatAge,
-            List<RegionResult> results) {
+            List<RegionResult> results, KinfoFile kinfo) {
         String table() {
             return sources == null ? RegionSources.describeTable(input.smem(), 0) : sources.describeTable();
         }
@@ -102,6 +108,7 @@ final class InspectCommand {
                 + Sizes.hex(header.baseAddress()));
         out.println("coreimage: ELF zone at " + Sizes.hex(header.elfAddress()) + " (" + header.elfSize() + " bytes), VMCOREINFO zone at "
                 + Sizes.hex(header.vmcoreinfoAddress()) + " (" + header.vmcoreinfoSize() + " bytes)");
+        kinfoText(report.kinfo(), header, out);
         out.println("zones:     " + RegionTable.printable(report.zoneDirectory()));
         out.println("table:     " + RegionTable.printable(report.table()));
         out.println("sources:   " + RegionTable.printable(report.sourcesText()));
@@ -116,6 +123,95 @@ final class InspectCommand {
             out.println("minidump table as stored:");
             smem.table().describe().lines().map(RegionTable::printable).forEach(out::println);
         }
+    }
+
+    private static final String INDENT = "           ";
+
+    /** The kinfo record: found or not, its checks with their values, and when valid what it says and where its pointers lie. */
+    private static void kinfoText(KinfoFile kinfo, ArenaFile.Header header, PrintStream out) {
+        if (!kinfo.found()) {
+            out.println("kinfo:     none (" + RegionTable.printable(kinfo.problem()) + ")");
+            return;
+        }
+        out.println("kinfo:     " + RegionTable.printable(kinfo.valid() ? kinfo.path() + ": valid"
+                : kinfo.neverWritten() ? kinfo.problem() : "not valid: " + kinfo.problem()));
+        KinfoFile.Checks checks = kinfo.checks();
+        if (checks != null) {
+            out.println(INDENT + "magic_number " + hex32(checks.magic()) + (checks.magicHolds() ? " (holds)" : " (not " + hex32(KinfoRecord.MAGIC) + ")")
+                    + ", combined_checksum " + checksum(checks.checksum(), checks.computedChecksum()));
+            out.println(INDENT + "JVM extension: magic " + hex32(checks.extensionMagic()) + ", version " + checks.extensionVersion() + ", length "
+                    + checks.extensionLength() + (checks.extensionHolds() ? " (holds)" : " (not " + hex32(KinfoRecord.EXT_MAGIC) + ", "
+                    + KinfoRecord.EXT_VERSION + ", " + KinfoRecord.EXT_LENGTH + ")") + ", checksum "
+                    + checksum(checks.extensionChecksum(), checks.computedExtensionChecksum()));
+        }
+        if (!kinfo.valid()) {
+            return;
+        }
+        KinfoRecord.Contents contents = kinfo.contents();
+        out.println(INDENT + "last_uts_release '" + RegionTable.printable(contents.lastUtsRelease()) + "', build_info '"
+                + RegionTable.printable(contents.buildInfo()) + "', thread_size " + Integer.toUnsignedString(contents.threadSize()));
+        kinfo.pointers().forEach((target, pointer) -> out.println(INDENT + String.format("%-14s", target.text + ":")
+                + (KinfoFile.none(pointer) ? "none" : KinfoFile.describe(pointer) + ", " + KinfoFile.where(pointer, header))));
+    }
+
+    private static String checksum(int stored, int computed) {
+        return hex32(stored) + (stored == computed ? " (holds)" : " (does not hold: the record sums to " + hex32(computed) + ")");
+    }
+
+    private static String hex32(int value) {
+        return "0x" + Integer.toHexString(value);
+    }
+
+    private static void kinfoJson(KinfoFile kinfo, ArenaFile.Header header, JsonWriter json) {
+        KinfoFile.Checks checks = kinfo.checks();
+        json.name("kinfo").beginObject()
+                .name("path").value(kinfo.path().toString())
+                .name("found").value(kinfo.found())
+                .name("valid").value(kinfo.valid())
+                .name("neverWritten").value(kinfo.neverWritten())
+                .name("problem").value(kinfo.problem())
+                .name("checks");
+        if (checks == null) {
+            json.value((String) null);
+        } else {
+            json.beginObject()
+                    .name("magicNumber").value(hex32(checks.magic()))
+                    .name("magicHolds").value(checks.magicHolds())
+                    .name("combinedChecksum").value(hex32(checks.checksum()))
+                    .name("combinedChecksumComputed").value(hex32(checks.computedChecksum()))
+                    .name("combinedChecksumHolds").value(checks.checksumHolds())
+                    .name("extensionMagic").value(hex32(checks.extensionMagic()))
+                    .name("extensionVersion").unsignedValue(Integer.toUnsignedLong(checks.extensionVersion()))
+                    .name("extensionLength").unsignedValue(Integer.toUnsignedLong(checks.extensionLength()))
+                    .name("extensionHolds").value(checks.extensionHolds())
+                    .name("extensionChecksum").value(hex32(checks.extensionChecksum()))
+                    .name("extensionChecksumComputed").value(hex32(checks.computedExtensionChecksum()))
+                    .name("extensionChecksumHolds").value(checks.extensionChecksumHolds())
+                    .endObject();
+        }
+        KinfoRecord.Contents contents = kinfo.contents();
+        json.name("lastUtsRelease").value(contents == null ? null : contents.lastUtsRelease())
+                .name("buildInfo").value(contents == null ? null : contents.buildInfo())
+                .name("threadSize");
+        if (contents == null) {
+            json.value((String) null);
+        } else {
+            json.unsignedValue(Integer.toUnsignedLong(contents.threadSize()));
+        }
+        json.name("pointers");
+        if (contents == null) {
+            json.value((String) null);
+        } else {
+            json.beginObject();
+            kinfo.pointers().forEach((target, pointer) -> json.name(target.jsonName).beginObject()
+                    .name("address").value(Sizes.hex(pointer.address()))
+                    .name("size").unsignedValue(pointer.size())
+                    .name("where").value(KinfoFile.where(pointer, header))
+                    .name("inArena").value(header.holds(pointer.address(), pointer.size()))
+                    .endObject());
+            json.endObject();
+        }
+        json.endObject();
     }
 
     private static String json(Report report) {
@@ -158,8 +254,9 @@ final class InspectCommand {
                 .name("problem").value(listing.problem())
                 .name("zonesListed").value(listing.listed())
                 .name("ignoredEntries").value(listing.ignored().size())
-                .endObject()
-                .name("dumpable").value(smem.dumpable())
+                .endObject();
+        kinfoJson(report.kinfo(), header, json);
+        json.name("dumpable").value(smem.dumpable())
                 .name("notDumpable").value(smem.problem())
                 .name("sources").beginObject()
                 .name("summary").value(report.sourcesText())

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmemdump.format.LogRing;
 
 /** The packaged jar as users run it: {@code java -jar target/kmemdump-collector.jar}, its exit codes real. */
 class CollectorJarIT {
@@ -71,14 +72,30 @@ class CollectorJarIT {
         }
     }
 
+    /** The format classes the log command needs are in the jar; UTF-8 text comes out as UTF-8. */
+    @Test
+    void logOfADeadOwner() throws Exception {
+        try (DumpFixture fixture = DumpFixture.arenaOnly(temp.resolve("dump"), DumpFixture.Owner.dead())) {
+            LogRing ring = fixture.logRing(4096);
+            ring.append(1_704_164_645_006L, 12, LogRing.Level.WARN, "org.example.app", "caf\u00e9 \u2603", null);
+            ring.append(1_704_164_645_007L, 12, LogRing.Level.ERROR, "org.example.app", "failed", "java.lang.IllegalStateException: x");
+            fixture.kinfo("kmemdump-test");
+            Result run = java("-Dstdout.encoding=UTF-8", "log", fixture.directory().toString());
+            assertEquals(ExitCode.OK, run.exitCode(), run.output());
+            assertEquals("2024-01-02T03:04:05.006Z WARN  org.example.app [12] caf\u00e9 \u2603\n"
+                    + "2024-01-02T03:04:05.007Z ERROR org.example.app [12] failed\n"
+                    + "    java.lang.IllegalStateException: x\n", run.output());
+        }
+    }
+
     private record Result(int exitCode, String output) {
     }
 
-    /** @param args JVM options (starting with -X) first, then the collector's arguments */
+    /** @param args JVM options (starting with -X or -D) first, then the collector's arguments */
     private static Result java(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(JAVA));
         List<String> rest = new ArrayList<>(List.of(args));
-        while (!rest.isEmpty() && rest.getFirst().startsWith("-X")) {
+        while (!rest.isEmpty() && (rest.getFirst().startsWith("-X") || rest.getFirst().startsWith("-D"))) {
             command.add(rest.removeFirst());
         }
         command.addAll(List.of("-jar", JAR.toString()));

@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kmemdump.collector.FileEdits.edit;
+import static org.kmemdump.collector.FileEdits.withByte;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -390,17 +390,6 @@ class CorruptInputTest {
         return run.exitCode() + (run.err().contains(TABLE_IGNORED) ? " " + TABLE_IGNORED : "");
     }
 
-    /** @return what {@code run} returns with byte {@code at} of the live file set to {@code value}; the byte is put back */
-    private static CollectorRun withByte(MemorySegment file, long at, byte value, java.util.function.Supplier<CollectorRun> run) {
-        byte original = file.get(ValueLayout.JAVA_BYTE, at);
-        file.set(ValueLayout.JAVA_BYTE, at, value);
-        try {
-            return run.get();
-        } finally {
-            file.set(ValueLayout.JAVA_BYTE, at, original);
-        }
-    }
-
     private static MemorySegment vmcoreinfo(DumpFixture in) {
         return in.zone(ZoneIds.VMCOREINFO).memory();
     }
@@ -480,24 +469,12 @@ class CorruptInputTest {
 
     /** @return a new directory holding copies of the fixture's files (the fixture's own stay mapped and intact) */
     private static Path copyOf(Path directory) throws IOException {
-        Path copy = Files.createDirectory(temp.resolve("copy" + copies++));
-        for (String name : new String[] {SmemFile.FILE_NAME, ArenaFile.FILE_NAME}) {
-            if (Files.exists(directory.resolve(name))) {
-                Files.copy(directory.resolve(name), copy.resolve(name));
-            }
-        }
-        return copy;
+        return FileEdits.copy(directory, temp.resolve("copy" + copies++), SmemFile.FILE_NAME, ArenaFile.FILE_NAME);
     }
 
     private static Path truncatedCopy(String name, long length) throws IOException {
         Path copy = copyOf(fixture.directory());
-        try (FileChannel channel = FileChannel.open(copy.resolve(name), StandardOpenOption.WRITE)) {
-            if (length > channel.size()) {
-                channel.write(java.nio.ByteBuffer.allocate(1), length - 1);
-            } else {
-                channel.truncate(length);
-            }
-        }
+        FileEdits.resize(copy.resolve(name), length);
         return copy;
     }
 
@@ -514,11 +491,4 @@ class CorruptInputTest {
         set64(smem, descriptor + MinidumpTable.REGION_ADDRESS, address);
         set64(smem, descriptor + MinidumpTable.REGION_LENGTH, size);
     }
-
-    private static void edit(Path file, java.util.function.Consumer<MemorySegment> change) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
-            change.accept(channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size(), arena));
-        }
-    }
-
 }

@@ -21,6 +21,8 @@ import org.kmemdump.api.ZoneIds;
 import org.kmemdump.core.internal.RuntimeCoreimage;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.KinfoRecord;
+import org.kmemdump.format.LogRing;
 import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
 import org.kmemdump.format.ZoneDirectory;
@@ -40,6 +42,8 @@ final class DumpFixture implements AutoCloseable {
     static final String BACKEND = "minidump";
     /** The backend an arena-only directory names: the default one, which keeps no table. */
     static final String DEFAULT_BACKEND = "default";
+    /** The kinfo file's length: the kinfo backend's reserved area, larger than the records. */
+    static final long KINFO_LENGTH = 4096;
     /** Zone memory alignment, as the runtime allocates: the bytes after a short zone are zeros. */
     private static final long ZONE_ALIGNMENT = 8;
     private static final int ALPHABET = 26;
@@ -78,6 +82,7 @@ final class DumpFixture implements AutoCloseable {
     private final ZoneAllocator zoneMemory;
     private final RuntimeCoreimage coreimage;
     private final List<Zone> zones = new ArrayList<>();
+    private MemorySegment kinfo;
 
     private DumpFixture(Path directory, Owner owner, boolean withCoreimage, long arenaLength, boolean withSmem) throws IOException {
         this.directory = Files.createDirectories(directory);
@@ -187,6 +192,36 @@ final class DumpFixture implements AutoCloseable {
     DumpFixture removeFromTable(int id) {
         table.remove(table.find(id));
         return this;
+    }
+
+    /**
+     * The runtime's log ring: zone 7 'log' carved from the arena and registered as the runtime
+     * registers a zone (zone directory entry, PT_LOAD, table region), an empty ring written over it.
+     */
+    LogRing logRing(long size) {
+        return LogRing.create(addArenaZone(ZoneIds.LOG, "log", size).memory());
+    }
+
+    /**
+     * {@code DIR/kinfo} as the kinfo backend keeps it: a reserved area holding the record, with the
+     * release, and pointers at the coreimage zones and the log ring (zone 7) when there are ones.
+     */
+    KinfoRecord kinfo(String release) throws IOException {
+        kinfo = map(directory.resolve(KinfoFile.FILE_NAME), KINFO_LENGTH);
+        KinfoRecord record = KinfoRecord.create(kinfo, "collector test build", 1 << 20);
+        record.lastUtsRelease(release);
+        if (coreimage != null) {
+            record.elf(new KinfoRecord.Pointer(coreimage.elf().address(), coreimage.elf().byteSize()));
+            record.vmcoreinfo(new KinfoRecord.Pointer(coreimage.vmcoreinfo().address(), coreimage.vmcoreinfo().byteSize()));
+        }
+        zones.stream().filter(zone -> zone.id() == ZoneIds.LOG).findFirst()
+                .ifPresent(log -> record.log(new KinfoRecord.Pointer(log.address(), log.memory().byteSize())));
+        return record;
+    }
+
+    /** @return the kinfo file's mapping, which {@link #kinfo} made */
+    MemorySegment kinfoArea() {
+        return kinfo;
     }
 
     /** @return the VMCOREINFO zone's text, up to its NUL */

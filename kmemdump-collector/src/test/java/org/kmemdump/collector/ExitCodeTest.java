@@ -23,7 +23,9 @@ class ExitCodeTest {
         assertEquals(ExitCode.OK, run.exitCode());
         assertTrue(run.out().contains("collect DIR -o FILE") && run.out().contains("inspect DIR [--json]"), run.out());
         assertTrue(run.out().contains("4  an output file could not be written"), run.out());
+        assertTrue(run.out().contains("log DIR [-n N] [--follow]") && run.out().contains("log: no log ring"), run.out());
         assertEquals(ExitCode.OK, CollectorRun.of("collect", "--help").exitCode());
+        assertEquals(ExitCode.OK, CollectorRun.of("log", "--help").exitCode());
     }
 
     @Test
@@ -40,6 +42,17 @@ class ExitCodeTest {
         usage("option '-o' is for collect, not inspect", "inspect", "dir", "-o", "f");
         usage("--progress and --no-progress", "collect", "dir", "-o", "f", "--progress", "--no-progress");
         usage("-o is given twice", "collect", "dir", "-o", "f", "-o", "g");
+        usage("-n needs a number of records", "log", "dir", "-n");
+        usage("-n '-1' is not a number of records", "log", "dir", "-n", "-1");
+        usage("-n 'ten' is not a number of records", "log", "dir", "-n", "ten");
+        usage("-n '99999999999' is not a number of records", "log", "dir", "-n", "99999999999");
+        usage("-n is given twice", "log", "dir", "-n", "1", "-n", "2");
+        usage("--follow is given twice", "log", "dir", "--follow", "--follow");
+        usage("option '-n' is for log, not inspect", "inspect", "dir", "-n", "1");
+        usage("option '--follow' is for log, not collect", "collect", "dir", "-o", "f", "--follow");
+        usage("option '--json' is for inspect, not log", "log", "dir", "--json");
+        usage("log: DIR is missing", "log", "-n", "3");
+        usage("unknown command 'logs': give collect, inspect or log", "logs", "dir");
     }
 
     @Test

@@ -1,0 +1,186 @@
+package org.kmemdump.collector;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.LogRing;
+
+/**
+ * {@code log DIR [-n N] [--follow]}: the newest records of the runtime's log ring, from the arena
+ * file of a live, stopped or dead owner. Only records {@link LogRing#walk} vouches for are printed
+ * (whole, checksummed, at the position they claim): a record torn by a kill, or garbage, never.
+ *
+ * <p>{@code --follow} polls the ring every {@value #POLL_MS} ms while the owner (same pid and start
+ * time, no clean-shutdown marker) lives, and prints the records newer than the last one printed, by
+ * sequence number. Each poll walks the ring once (it is a slice of the file's mapping, so the
+ * walk's list is the only allocation, and it is dropped after the poll); nothing accumulates.
+ */
+final class LogCommand {
+    static final long POLL_MS = 200;
+    static final String LOST_PREFIX = "... ";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final String CONTINUATION = "    ";
+
+    private LogCommand() {
+    }
+
+    static int run(CommandLine line, PrintStream out, PrintStream err) throws Failure {
+        try (DumpInput input = DumpInput.open(line.directory())) {
+            OwnerProcess owner = OwnerProcess.of(input.header());
+            LogRingLocation location = LogRingLocation.find(input, KinfoFile.read(input.directory(), owner.memoryReadable()));
+            LogRing.Walk walk;
+            try {
+                walk = walk(location);
+            } catch (Failure failure) { // still one line: why the zone directory was used, then why it did not help
+                throw location.note() == null ? failure : Failure.input(location.note() + "; " + failure.getMessage());
+            }
+            if (location.note() != null) {
+                err.println(Collector.NAME + ": " + oneLine(location.note()));
+            }
+            int code = location.kinfoDefect() ? ExitCode.INCOMPLETE : ExitCode.OK;
+            List<LogRing.Entry> entries = walk.entries();
+            if (walk.lost() > 0 && line.records() > 0) {
+                out.println(lost(walk.lost()) + " (overwritten as the ring wrapped around, or unreadable)");
+            }
+            for (LogRing.Entry entry : entries.subList(Math.max(0, entries.size() - line.records()), entries.size())) {
+                print(entry, out);
+            }
+            if (line.follow()) {
+                if (owner.memoryReadable()) {
+                    follow(input, location, newest(entries), out, err);
+                } else {
+                    err.println(Collector.NAME + ": " + ended(owner) + ": nothing to follow");
+                }
+            }
+            out.flush();
+            if (out.checkError()) {
+                err.println(Collector.NAME + ": standard output could not be written (closed?)");
+                return ExitCode.OUTPUT_FAILED;
+            }
+            return code;
+        }
+    }
+
+    /**
+     * Polls until the owner ends, standard output fails or the thread is interrupted. The owner's
+     * state is taken before each walk: the records it appended before it ended are all printed.
+     */
+    private static void follow(DumpInput input, LogRingLocation location, long printed, PrintStream out, PrintStream err)
+            throws Failure {
+        long last = printed;
+        long walkedHead = Long.MIN_VALUE;
+        while (!Thread.currentThread().isInterrupted()) {
+            OwnerProcess owner = OwnerProcess.of(header(input));
+            long head = location.ring().head();
+            if (head != walkedHead) {
+                for (LogRing.Entry entry : walk(location).entries()) {
+                    if (entry.sequence() > last) {
+                        if (entry.sequence() - 1 > last) {
+                            out.println(lost(entry.sequence() - 1 - last) + " (the ring wrapped past them before they were read)");
+                        }
+                        print(entry, out);
+                        last = entry.sequence();
+                    }
+                }
+                walkedHead = head;
+            }
+            out.flush();
+            if (out.checkError() || !owner.memoryReadable()) {
+                if (!owner.memoryReadable()) {
+                    err.println(Collector.NAME + ": " + ended(owner) + ": no more records");
+                }
+                return;
+            }
+            try {
+                Thread.sleep(POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The header is read again on every poll: the clean-shutdown marker is in it. */
+    private static ArenaFile.Header header(DumpInput input) throws Failure {
+        try {
+            return ArenaFile.read(input.arenaFile(), input.arenaFile().byteSize(), input.arenaPath().toString());
+        } catch (IllegalArgumentException e) {
+            throw Failure.input(e.getMessage() + " (the arena header changed while the log was followed)");
+        } catch (InternalError | IndexOutOfBoundsException e) {
+            throw Failure.input(input.arenaPath() + ": the arena file shrank while the log was followed");
+        }
+    }
+
+    private static String ended(OwnerProcess owner) {
+        return "the owner, pid " + owner.pid() + ", " + (owner.state() == OwnerProcess.State.CLEAN ? "shut down cleanly" : "is gone")
+                + " (" + owner.detail() + ")";
+    }
+
+    /**
+     * @throws Failure (exit 3) when the ring's head is impossible (negative, not 8-aligned, so near
+     *                 2^63 that positions would overflow) or the file shrank under the walk
+     */
+    private static LogRing.Walk walk(LogRingLocation location) throws Failure {
+        LogRing ring = location.ring();
+        try {
+            long head = ring.head();
+            if (head < 0 || head % Long.BYTES != 0 || head > Long.MAX_VALUE - 2 * ring.capacity()) {
+                throw Failure.input(location.where() + ": head " + head + " is impossible (it must be 0 or more, a multiple of 8"
+                        + " and leave room to count " + ring.capacity() + " more bytes)");
+            }
+            return ring.walk();
+        } catch (InternalError | IndexOutOfBoundsException e) { // a shrunk mapping faults; a head changed under the walk
+            throw Failure.input(location.where() + ": the log ring changed or its file shrank while it was read");
+        }
+    }
+
+    private static long newest(List<LogRing.Entry> entries) {
+        long newest = 0;
+        for (LogRing.Entry entry : entries) {
+            newest = Math.max(newest, entry.sequence());
+        }
+        return newest;
+    }
+
+    static String lost(long records) {
+        return LOST_PREFIX + records + (records == 1 ? " record lost" : " records lost");
+    }
+
+    /** One line: time, level, bundle (name [id]), message; an exception summary on an indented line after it. */
+    static void print(LogRing.Entry entry, PrintStream out) {
+        out.println(TIME.format(Instant.ofEpochMilli(entry.time())) + " " + String.format("%-5s", entry.level()) + " "
+                + (entry.bundle().isEmpty() ? "-" : oneLine(entry.bundle())) + " [" + (entry.bundleId() < 0 ? "-" : entry.bundleId()) + "] "
+                + oneLine(entry.message()));
+        if (!entry.exception().isEmpty()) {
+            out.println(CONTINUATION + oneLine(entry.exception()));
+        }
+    }
+
+    /**
+     * @return the text on one line, safe for a terminal: line breaks and tabs as {@code \n},
+     *         {@code \r}, {@code \t}; other control and format characters (escape sequences,
+     *         bidirectional overrides) as {@code ?}. Any other Unicode stays: log messages are text
+     *         (decoded from UTF-8, so never a lone surrogate).
+     */
+    static String oneLine(String text) {
+        StringBuilder line = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\n' -> line.append("\\n");
+                case '\r' -> line.append("\\r");
+                case '\t' -> line.append("\\t");
+                default -> {
+                    int type = Character.getType(c);
+                    boolean unsafe = Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                            || type == Character.PARAGRAPH_SEPARATOR;
+                    line.append(unsafe ? '?' : c);
+                }
+            }
+        }
+        return line.toString();
+    }
+}
