@@ -123,6 +123,12 @@ class KmemdumpRuntimeIT {
 
             command(runtime, "uninstall " + bundleId);
 
+            // the Log Service logged the first uninstall; the shell shows it from the log ring
+            String log = command(runtime, "kmemdump:log");
+            assertTrue(Pattern.compile("(?m)^\\S+Z INFO  backend-default \\[\\d+\\] BundleEvent UNINSTALLED$").matcher(log).find(),
+                    "kmemdump:log should show the uninstall from the ring\n" + log + "\n" + runtime.describe());
+            assertTrue(Pattern.compile("(?m)^20 of \\d+ records in the ring; \\d+ older ones overwritten$").matcher(log).find(),
+                    "kmemdump:log shows 20 records by default\n" + log);
             String bundles = command(runtime, "lb");
             assertTrue(bundles.contains("kmemdump core") && !bundles.contains("kmemdump default backend"),
                     "lb should list the core and no default backend any more\n" + runtime.describe());
