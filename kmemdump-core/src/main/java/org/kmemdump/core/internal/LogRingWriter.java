@@ -17,7 +17,7 @@ import org.osgi.service.log.LogEntry;
  * Service's delivery thread ({@link LogFeed}), never on the thread that logged.
  */
 final class LogRingWriter {
-    /** The ring's default size: about 8000 records of 100 bytes of text. */
+    /** The ring's default size: about 7000 records with 100 bytes of text each. */
     static final long DEFAULT_SIZE = 1L << 20;
     /** Bounds on each text, in chars, so that one append copies at most a few KiB. */
     static final int BUNDLE_LIMIT = 256;
