@@ -1,5 +1,6 @@
 package org.kmemdump.core.internal;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.function.Consumer;
@@ -32,9 +33,11 @@ final class LogRingWriter {
     record Record(long time, long bundleId, LogRing.Level level, String bundle, String message, String exception) {
     }
 
+    private final MemorySegment zone;
     private LogRing ring;
 
     LogRingWriter(MemorySegment zone) {
+        this.zone = zone;
         ring = LogRing.create(zone);
     }
 
@@ -62,9 +65,19 @@ final class LogRingWriter {
         }
     }
 
-    /** @return the ring's records, oldest first, and how many were lost; empty once closed */
-    synchronized LogRing.Walk walk() {
-        return ring == null ? new LogRing.Walk(List.of(), 0, 0) : ring.walk();
+    /**
+     * @return the ring's records, oldest first, and how many were lost; empty once closed. Walked in
+     *         a copy, so appends wait only for the copy.
+     */
+    LogRing.Walk walk() {
+        MemorySegment copy = Arena.ofAuto().allocate(zone.byteSize(), 8);
+        synchronized (this) {
+            if (ring == null) {
+                return new LogRing.Walk(List.of(), 0, 0);
+            }
+            copy.copyFrom(zone);
+        }
+        return LogRing.open(copy, "the log ring's copy").walk();
     }
 
     /** Stops writing: once this returns, the zone's memory is never touched again and may be freed. */
