@@ -2,7 +2,8 @@
 # Builds, tests and runs kmemdump with a JDK 25 found on this machine (the default java may be older).
 #   ./build.sh run     build what the runtime needs and start it (Felix shell; 'stop 0' or Ctrl-D quits)
 #   ./build.sh test    build everything and run every test; prints "N passed, N failed"
-#   ./build.sh bench [JMH args]  run the JMH benchmarks (short runs; extra args go to JMH), then time the runtime's startup
+#   ./build.sh bench [JMH args]  run the JMH benchmarks (short runs; extra args go to JMH), then time the runtime's startup,
+#                                collect against cp, and logging with the log ring on against off
 #   ./build.sh collector ...    the collector (inspect DIR, collect DIR -o FILE), built if needed
 #   ./build.sh mvn ... any Maven command, run on the JDK 25
 set -euo pipefail
@@ -103,6 +104,15 @@ case "${1:-}" in
             collect="failed: see the harness output above"
         fi
 
+        # logging through the Log Service with the log ring on against off, Felix started in process
+        if java --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED \
+                -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" org.kmemdump.benchmarks.LogRingHarness \
+                benchmarks/target/log-bench-bundles | tee benchmarks/target/logring.txt; then
+            logring=$(sed -n 's/^logring: ratio on\/off per log call //p' benchmarks/target/logring.txt)
+        else
+            logring="failed: see the harness output above"
+        fi
+
         echo
         echo "== kmemdump bench summary (JMH: $results) =="
         # CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"; profilers add "name:metric" rows
@@ -135,6 +145,7 @@ case "${1:-}" in
         fi
         printf '%-34s %s\n' "startup to 'kmemdump:zones':" "$startup"
         printf '%-34s %s\n' "collect 1 GiB vs cp of the arena:" "$collect"
+        printf '%-34s %s\n' "log call, ring on vs off:" "$logring"
         ;;
     collector)
         shift
@@ -146,7 +157,7 @@ case "${1:-}" in
         exec "${MVN[@]}" "$@"
         ;;
     *)
-        sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
 esac

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * Times the exported runtime from process start until it has answered {@code kmemdump:zones}:
  * starts {@code java -jar kmemdump.jar} N times, each with
  * {@code -Dgosh.args=--nointeractive -c "kmemdump:zones"}, and stops the clock at the table's
- * closing line ({@code "6 zones"}). That line means the framework is up, SCR has activated the
+ * closing line ({@code "7 zones"}). That line means the framework is up, SCR has activated the
  * core and its commands, and the Gogo shell has run the command.
  *
  * <p>Gosh runs the {@code -c} command once the shell bundle starts (it has the highest start

@@ -233,7 +233,7 @@ class CrashIT {
             }
         }
         assertTrue(underway <= 1, "only one registration can be under way at the kill\n" + context);
-        for (String runtimeZone : List.of("ELF", "VMCOREINFO", "config", "release", "banner", "bundles")) {
+        for (String runtimeZone : List.of("ELF", "VMCOREINFO", "config", "release", "banner", "bundles", "log")) {
             assertEquals("ok", outcomes.get(runtimeZone), "the runtime's own zone " + runtimeZone + "\n" + context);
         }
     }

@@ -122,6 +122,13 @@ class KmemdumpRuntimeIT {
                     "zones should survive the backend going away\n" + runtime.describe());
 
             command(runtime, "uninstall " + bundleId);
+
+            // the Log Service logged the first uninstall; the shell shows it from the log ring
+            String log = command(runtime, "kmemdump:log");
+            assertTrue(Pattern.compile("(?m)^\\S+Z INFO  backend-default \\[\\d+\\] BundleEvent UNINSTALLED$").matcher(log).find(),
+                    "kmemdump:log should show the uninstall from the ring\n" + log + "\n" + runtime.describe());
+            assertTrue(Pattern.compile("(?m)^20 of \\d+ records in the ring; \\d+ older ones overwritten$").matcher(log).find(),
+                    "kmemdump:log shows 20 records by default\n" + log);
             String bundles = command(runtime, "lb");
             assertTrue(bundles.contains("kmemdump core") && !bundles.contains("kmemdump default backend"),
                     "lb should list the core and no default backend any more\n" + runtime.describe());
@@ -140,8 +147,8 @@ class KmemdumpRuntimeIT {
                 "-Dgosh.args=--nointeractive -c kmemdump:zones; kmemdump:dump \"" + core + "\"; stop 0")) {
             assertEquals(LAUNCHER_STOPPED, runtime.awaitExit(CHILD_TIMEOUT), runtime.describe());
             stdout = runtime.stdout();
-            assertTrue(stdout.contains("wrote " + core + ": 6 zones, 6 ok, 0 lost"),
-                    "kmemdump:dump should report 6 zones written\n" + runtime.describe());
+            assertTrue(stdout.contains("wrote " + core + ": 7 zones, 7 ok, 0 lost"),
+                    "kmemdump:dump should report 7 zones written\n" + runtime.describe());
             assertQuietStderr(runtime);
         }
         assertTrue(Files.isRegularFile(core), "no core file at " + core);
@@ -212,7 +219,7 @@ class KmemdumpRuntimeIT {
         Map<Integer, String[]> zones = zoneRows(text);
         Map<Integer, String> names = new LinkedHashMap<>();
         zones.forEach((id, row) -> names.put(id, row[0]));
-        assertEquals(Map.of(1, "ELF", 2, "VMCOREINFO", 3, "config", 4, "release", 5, "banner", 6, "bundles"), names,
+        assertEquals(Map.of(1, "ELF", 2, "VMCOREINFO", 3, "config", 4, "release", 5, "banner", 6, "bundles", 7, "log"), names,
                 "the runtime's own zones\n" + runtime.describe());
         zones.forEach((id, row) -> {
             assertEquals("kmemdump-core", row[3], "owner of zone " + id + "\n" + runtime.describe());
@@ -220,7 +227,7 @@ class KmemdumpRuntimeIT {
             assertTrue(Long.parseLong(row[1], 16) != 0 && Long.parseLong(row[2]) > 0,
                     "zone " + id + " needs an address and a size\n" + runtime.describe());
         });
-        assertTrue(text.contains("\n6 zones"), "zone count line\n" + runtime.describe());
+        assertTrue(text.contains("\n7 zones"), "zone count line\n" + runtime.describe());
         assertTrue(text.contains("\narena: " + Runtimes.kmemdumpDirectory(work).resolve("arena") + ": 67108864 bytes"),
                 "the persistent arena in the runtime's kmemdump directory\n" + runtime.describe());
     }

@@ -51,6 +51,11 @@ public final class LogRing {
     public static final int VERSION = 1;
     public static final int HEADER_LENGTH = 64;
     public static final int RECORD_HEADER = 48;
+    /**
+     * The smallest zone {@link #create} accepts: the header and room for four bare records. So small
+     * a ring keeps records without text, since text is cut to a quarter of the ring.
+     */
+    public static final int MIN_ZONE_SIZE = HEADER_LENGTH + 4 * RECORD_HEADER;
     public static final long MAGIC_FIELD = 0;
     public static final long VERSION_FIELD = 8;
     public static final long HEADER_LENGTH_FIELD = 12;
@@ -120,9 +125,9 @@ public final class LogRing {
      */
     public static LogRing create(MemorySegment zone) {
         long capacity = capacityOf(zone.byteSize());
-        if (capacity < 4 * RECORD_HEADER) {
+        if (zone.byteSize() < MIN_ZONE_SIZE) {
             throw new IllegalArgumentException("a log ring of " + zone.byteSize() + " bytes is too small: it needs at least "
-                    + (HEADER_LENGTH + 4 * RECORD_HEADER));
+                    + MIN_ZONE_SIZE);
         }
         U32_HANDLE.setRelease(zone, VERSION_FIELD, 0);
         zone.asSlice(0, HEADER_LENGTH).fill((byte) 0);

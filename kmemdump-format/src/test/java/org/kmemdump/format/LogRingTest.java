@@ -118,4 +118,16 @@ class LogRingTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LogRing.open(zone, "log")).getMessage().contains("magic"));
         assertThrows(IllegalArgumentException.class, () -> LogRing.create(zone(100)));
     }
+
+    /** Text is cut to a quarter of the ring, which at the minimum is a record header: the records are bare. */
+    @Test
+    void theSmallestRingKeepsBareRecords() {
+        assertThrows(IllegalArgumentException.class, () -> LogRing.create(zone(LogRing.MIN_ZONE_SIZE - 1)));
+        LogRing ring = LogRing.create(zone(LogRing.MIN_ZONE_SIZE));
+        for (int i = 1; i <= 10; i++) {
+            ring.append(i, 1, Level.INFO, "b", "m" + i, "");
+        }
+        List<Entry> entries = ring.walk().entries();
+        assertEquals(new Entry(10, 10, 1, Level.INFO, "", "", ""), entries.get(entries.size() - 1));
+    }
 }

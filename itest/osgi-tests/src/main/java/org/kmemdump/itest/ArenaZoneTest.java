@@ -9,13 +9,7 @@ import static org.kmemdump.itest.Fixture.await;
 import static org.kmemdump.itest.Fixture.ids;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileChannel.MapMode;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 
@@ -25,8 +19,6 @@ import org.kmemdump.api.ArenaZone;
 import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
-import org.kmemdump.format.ArenaFile;
-import org.kmemdump.format.DumpDirectory;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.test.common.annotation.InjectBundleContext;
@@ -39,16 +31,13 @@ class ArenaZoneTest {
     @InjectService
     ZoneRegistry registry;
 
-    /** @return {@code length} bytes of the arena file at the zone's address, read through a mapping of our own */
+    /** @return the zone's bytes in the arena file, read through a mapping of our own */
     private byte[] inArenaFile(Zone zone) throws IOException {
-        Path file = DumpDirectory.resolve(context.getProperty(DumpDirectory.PROPERTY)).resolve(ArenaFile.FILE_NAME);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
-            MemorySegment mapped = channel.map(MapMode.READ_ONLY, 0, channel.size(), arena);
-            ArenaFile.Header header = ArenaFile.read(mapped, channel.size(), file.toString());
+        return new Fixture(context).readArena((mapped, header) -> {
             assertTrue(header.holds(zone.address(), zone.size()), zone + " lies in the arena file");
             assertEquals(ProcessHandle.current().pid(), header.pid());
             return mapped.asSlice(header.offsetOf(zone.address()), zone.size()).toArray(ValueLayout.JAVA_BYTE);
-        }
+        });
     }
 
     @Test

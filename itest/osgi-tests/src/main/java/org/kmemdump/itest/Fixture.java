@@ -3,8 +3,13 @@ package org.kmemdump.itest;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileChannel.MapMode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -12,12 +17,15 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
+import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.DumpDirectory;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -49,6 +57,28 @@ final class Fixture {
             fail("framework property kmemdump.itest.bundles is not set: see osgi-tests.bndrun");
         }
         return context.installBundle("file:" + directory + "/" + artifactId + ".jar");
+    }
+
+    /**
+     * Maps the arena file read-only, as a collector does, and hands the mapping and its checked
+     * header to {@code reader}; the mapping is gone when this returns.
+     */
+    <T> T readArena(BiFunction<MemorySegment, ArenaFile.Header, T> reader) throws IOException {
+        Path file = DumpDirectory.resolve(context.getProperty(DumpDirectory.PROPERTY)).resolve(ArenaFile.FILE_NAME);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            MemorySegment mapped = channel.map(MapMode.READ_ONLY, 0, channel.size(), arena);
+            return reader.apply(mapped, ArenaFile.read(mapped, channel.size(), file.toString()));
+        }
+    }
+
+    /** @return the installed bundle of that symbolic name */
+    Bundle bundle(String symbolicName) {
+        for (Bundle bundle : context.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        return fail("no bundle " + symbolicName + " is installed");
     }
 
     ConfigurationAdmin configurationAdmin() {

@@ -3,22 +3,27 @@ package org.kmemdump.core.internal;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.kmemdump.backend.Backend;
+import org.kmemdump.format.LogRing;
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * Gogo shell commands, scope {@code kmemdump}: {@code zones}, {@code backends}, {@code dump FILE}.
+ * Gogo shell commands, scope {@code kmemdump}: {@code zones}, {@code backends}, {@code dump FILE},
+ * {@code log [-n N]}.
  * Plain command properties rather than {@code @GogoCommand}: that annotation would make the core
  * require a shell, and the registry must work without one.
  */
 @Component(service = KmemdumpCommands.class, property = {"osgi.command.scope=kmemdump",
-        "osgi.command.function=zones", "osgi.command.function=backends", "osgi.command.function=dump"})
+        "osgi.command.function=zones", "osgi.command.function=backends", "osgi.command.function=dump",
+        "osgi.command.function=log"})
 public class KmemdumpCommands {
     private final KmemdumpRuntime runtime;
 
@@ -85,5 +90,26 @@ public class KmemdumpCommands {
         }
         System.out.println("wrote " + path + ": " + outcomes.size() + " zones, " + (outcomes.size() - lost) + " ok, "
                 + lost + " lost");
+    }
+
+    @Descriptor("print the newest records of the log ring, oldest first")
+    public void log(@Descriptor("how many records (default 20)") @Parameter(names = "-n", absentValue = "20") int count) {
+        LogRingWriter ring = runtime.logRing();
+        if (ring == null) {
+            System.out.println(runtime.logRingProblem());
+            return;
+        }
+        LogRing.Walk walk = ring.walk();
+        List<LogRing.Entry> entries = walk.entries();
+        List<LogRing.Entry> newest = entries.subList(Math.max(0, entries.size() - Math.max(0, count)), entries.size());
+        for (LogRing.Entry entry : newest) {
+            System.out.printf("%s %-5s %s [%d] %s%n", Instant.ofEpochMilli(entry.time()), entry.level(), entry.bundle(),
+                    entry.bundleId(), entry.message());
+            if (!entry.exception().isEmpty()) {
+                System.out.println("    " + entry.exception());
+            }
+        }
+        System.out.println(newest.size() + " of " + entries.size() + " records in the ring; " + walk.lost()
+                + " older ones overwritten");
     }
 }

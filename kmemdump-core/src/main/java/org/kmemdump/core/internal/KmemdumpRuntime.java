@@ -4,6 +4,7 @@ import static org.kmemdump.api.ZoneIds.BANNER;
 import static org.kmemdump.api.ZoneIds.BUNDLES;
 import static org.kmemdump.api.ZoneIds.CONFIG;
 import static org.kmemdump.api.ZoneIds.ELF;
+import static org.kmemdump.api.ZoneIds.LOG;
 import static org.kmemdump.api.ZoneIds.RELEASE;
 import static org.kmemdump.api.ZoneIds.VMCOREINFO;
 
@@ -40,8 +41,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The registry at the heart of the runtime: one {@link ZoneTable}, every tracked {@link Backend}
- * service, the coreimage zones and the runtime's own text zones. Bundles reach it through
- * {@link BundleZoneRegistry}; operators through {@link KmemdumpCommands}.
+ * service, the coreimage zones, the runtime's own text zones and the log ring. Bundles reach it
+ * through {@link BundleZoneRegistry}; operators through {@link KmemdumpCommands}.
  */
 @Component(service = KmemdumpRuntime.class, immediate = true, configurationPid = KmemdumpRuntime.PID)
 @Designate(ocd = KmemdumpRuntime.Config.class)
@@ -50,7 +51,7 @@ public class KmemdumpRuntime {
     /** Room for the bundle table: about 100 bytes a bundle, for several hundred bundles. */
     static final int BUNDLE_TABLE_CAPACITY = 64 * 1024;
 
-    @ObjectClassDefinition(name = "kmemdump core", description = "The zone registry and its backend choice")
+    @ObjectClassDefinition(name = "kmemdump core", description = "The zone registry, its backend choice, the dump arena and the log ring")
     @interface Config {
         @AttributeDefinition(name = "Pinned backend",
                 description = "Name of the backend to keep active whatever the service rankings; empty to let "
@@ -61,6 +62,12 @@ public class KmemdumpRuntime {
                 description = "Bytes of the persistent dump arena file (sparse: pages cost memory once written). "
                         + "Read at start. The directory is the framework property kmemdump.directory.")
         long arena_size() default 64L << 20;
+
+        @AttributeDefinition(name = "Log ring size",
+                description = "Bytes of the log ring (zone 7, 'log'), its 64-byte header included: every OSGi Log Service "
+                        + "entry is appended to it, the oldest overwritten, and it lives in the dump arena, so it outlives "
+                        + "the JVM. 0 disables it; a size below 256 bytes is raised to 256, with a warning. Read at start.")
+        long log_ring_size() default LogRingWriter.DEFAULT_SIZE;
     }
 
     private final ZoneTable table = new ZoneTable(this::warn);
@@ -79,6 +86,10 @@ public class KmemdumpRuntime {
     private Arena volatileMemory;
     private MemorySegment bundleTable;
     private Owner runtimeOwner;
+    /** The log ring and what feeds it, or null when there is none (then {@link #logRingProblem} says why). */
+    private LogRingWriter logRing;
+    private LogFeed logFeed;
+    private String logRingProblem;
 
     @Activate
     void activate(BundleContext context, Config config) throws ZoneRegistrationException {
@@ -109,6 +120,7 @@ public class KmemdumpRuntime {
             table.register(RELEASE, "release", Text.allocate(memory, facts.release()), runtimeOwner);
             table.register(BANNER, "banner", Text.allocate(memory, facts.banner()), runtimeOwner);
             table.register(BUNDLES, "bundles", bundleTable, runtimeOwner);
+            startLogRing(memory, config.log_ring_size());
         } catch (ZoneRegistrationException | RuntimeException e) {
             release();
             throw e;
@@ -133,6 +145,30 @@ public class KmemdumpRuntime {
         }
     }
 
+    /**
+     * Allocates the log ring beside the runtime's other zones, registers it and starts feeding it.
+     * A ring that does not fit is a warning: the registry works without it.
+     */
+    private void startLogRing(SegmentAllocator memory, long configured) throws ZoneRegistrationException {
+        long size = LogRingWriter.zoneSize(configured, this::warn);
+        if (size == 0) {
+            logRingProblem = "the log ring is disabled: log.ring.size is 0 in PID " + PID;
+            return;
+        }
+        MemorySegment zone;
+        try {
+            zone = memory.allocate(size, 8);
+        } catch (RuntimeException e) {
+            logRingProblem = "no log ring: " + e.getMessage();
+            warn(logRingProblem + "; lower log.ring.size or raise arena.size");
+            return;
+        }
+        logRing = new LogRingWriter(zone);
+        table.register(LOG, "log", zone, runtimeOwner);
+        logFeed = new LogFeed(context, logRing);
+        logFeed.open();
+    }
+
     @Modified
     void modified(Config config) {
         table.changeBackends(() -> backends.pin(config.pinned_backend()), backends::choose);
@@ -144,8 +180,14 @@ public class KmemdumpRuntime {
         release();
     }
 
-    /** Unregisters the runtime's zones from the backend before their memory goes. */
+    /** Stops the log ring's writes and unregisters the runtime's zones from the backend before their memory goes. */
     private void release() {
+        if (logFeed != null) {
+            logFeed.close();
+        }
+        if (logRing != null) {
+            logRing.close();
+        }
         table.unregisterAll(runtimeOwner);
         table.listener((zones, backend) -> { });
         synchronized (bundleTableUpdater) {
@@ -167,6 +209,15 @@ public class KmemdumpRuntime {
     String arenaStatus() {
         DumpArena arena = dumpArena;
         return arena == null ? arenaProblem : arena.describe();
+    }
+
+    /** @return the log ring's writer, or null when there is none (then {@link #logRingProblem()} says why) */
+    LogRingWriter logRing() {
+        return logRing;
+    }
+
+    String logRingProblem() {
+        return logRingProblem;
     }
 
     /** Allocates a zone in the persistent arena and registers it; see {@link ZoneRegistry#allocate}. */

@@ -1,0 +1,134 @@
+package org.kmemdump.core.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.kmemdump.format.LogRing;
+import org.osgi.framework.Bundle;
+import org.osgi.service.log.LogEntry;
+
+/**
+ * Writes OSGi Log Service entries into the log ring zone ({@link LogRing} documents the bytes).
+ *
+ * <p>An append is a bounded memory copy into the zone under this writer's own short lock: every
+ * text is cut to a fixed length first, nothing here does file I/O (the zone is memory: mapped
+ * arena pages or ordinary memory) and the registry's lock is never taken. It runs on the Log
+ * Service's delivery thread ({@link LogFeed}), never on the thread that logged.
+ */
+final class LogRingWriter {
+    /** The ring's default size: about 7000 records with 100 bytes of text each. */
+    static final long DEFAULT_SIZE = 1L << 20;
+    /** Bounds on each text, in chars, so that one append copies at most a few KiB. */
+    static final int BUNDLE_LIMIT = 256;
+    static final int MESSAGE_LIMIT = 4096;
+    static final int EXCEPTION_LIMIT = 1024;
+    /** What a cut text ends with, so a reader knows there was more. */
+    static final String CUT = "...";
+    /** Felix Log hands out exceptions of other bundles' classes wrapped in this, with "class: message" as its message. */
+    static final String FELIX_WRAPPER = "org.apache.felix.log.LogException";
+
+    /** One entry as the ring stores it. */
+    record Record(long time, long bundleId, LogRing.Level level, String bundle, String message, String exception) {
+    }
+
+    private final MemorySegment zone;
+    private LogRing ring;
+
+    LogRingWriter(MemorySegment zone) {
+        this.zone = zone;
+        ring = LogRing.create(zone);
+    }
+
+    /**
+     * @return the zone size to allocate for a configured {@code log.ring.size}: 0 (no ring) stays
+     *         0, a size LogRing cannot use becomes its minimum, with a warning
+     */
+    static long zoneSize(long configured, Consumer<String> warn) {
+        if (configured == 0 || configured >= LogRing.MIN_ZONE_SIZE) {
+            return configured;
+        }
+        warn.accept("log.ring.size " + configured + " is too small for a log ring; using the minimum, " + LogRing.MIN_ZONE_SIZE
+                + " bytes, which keeps records without text (0 disables the ring)");
+        return LogRing.MIN_ZONE_SIZE;
+    }
+
+    /** Appends one entry; does nothing once closed. */
+    void append(LogEntry entry) {
+        Record record = record(entry);
+        synchronized (this) {
+            if (ring != null) {
+                ring.append(record.time(), record.bundleId(), record.level(), record.bundle(), record.message(),
+                        record.exception());
+            }
+        }
+    }
+
+    /**
+     * @return the ring's records, oldest first, and how many were lost; empty once closed. Walked in
+     *         a copy, so appends wait only for the copy.
+     */
+    LogRing.Walk walk() {
+        MemorySegment copy = Arena.ofAuto().allocate(zone.byteSize(), 8);
+        synchronized (this) {
+            if (ring == null) {
+                return new LogRing.Walk(List.of(), 0, 0);
+            }
+            copy.copyFrom(zone);
+        }
+        return LogRing.open(copy, "the log ring's copy").walk();
+    }
+
+    /** Stops writing: once this returns, the zone's memory is never touched again and may be freed. */
+    synchronized void close() {
+        ring = null;
+    }
+
+    /** The mapping from a Log Service entry to a ring record, every text bounded. */
+    static Record record(LogEntry entry) {
+        Bundle bundle = entry.getBundle();
+        return new Record(entry.getTime(), bundle == null ? -1 : bundle.getBundleId(),
+                LogRing.Level.valueOf(entry.getLogLevel().name()), cut(bundle == null ? null : bundle.getSymbolicName(), BUNDLE_LIMIT),
+                cut(entry.getMessage(), MESSAGE_LIMIT), exceptionSummary(entry.getException()));
+    }
+
+    /**
+     * @return {@code class: message at first frame}, at most {@value #EXCEPTION_LIMIT} chars, or
+     *         {@code ""} for none: enough to recognize a failure, bounded however deep its stack
+     */
+    static String exceptionSummary(Throwable exception) {
+        if (exception == null) {
+            return "";
+        }
+        String message = exception.getMessage();
+        String summary;
+        if (exception.getClass().getName().equals(FELIX_WRAPPER) && message != null) {
+            // already "class: message", and "class: null" when the original had no message
+            summary = cut(message.endsWith(": null") ? message.substring(0, message.length() - ": null".length()) : message,
+                    EXCEPTION_LIMIT);
+        } else {
+            summary = exception.getClass().getName() + (message == null ? "" : ": " + cut(message, EXCEPTION_LIMIT));
+        }
+        StackTraceElement[] frames = exception.getStackTrace();
+        if (frames.length > 0) {
+            summary += " at " + frames[0];
+        }
+        return cut(summary, EXCEPTION_LIMIT);
+    }
+
+    /** @return {@code text} ({@code ""} for null) cut to {@code limit} chars, never inside a surrogate pair */
+    static String cut(String text, int limit) {
+        if (text == null) {
+            return "";
+        }
+        if (text.length() <= limit) {
+            return text;
+        }
+        int end = limit - CUT.length();
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end) + CUT;
+    }
+}
