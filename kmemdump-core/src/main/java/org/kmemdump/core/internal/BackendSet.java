@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import org.kmemdump.backend.Backend;
 import org.osgi.framework.ServiceReference;
@@ -31,14 +33,25 @@ final class BackendSet {
     }
 
     private final Map<ServiceReference<Backend>, Tracked> tracked = new HashMap<>();
+    /**
+     * Backends unbound before their bind got the table lock. SCR calls bind and unbind on the
+     * threads that register and unregister the service, so when a backend goes away right after
+     * it came, the unbind can overtake the bind; without this the late bind would make a departed
+     * backend active (the stress test caught it). One entry per such race, never more.
+     */
+    private final Set<ServiceReference<Backend>> departed = new HashSet<>();
     private String pinned = "";
 
     void add(ServiceReference<Backend> reference, Backend backend) {
-        tracked.put(reference, new Tracked(reference, backend, nameOf(backend)));
+        if (!departed.remove(reference)) {
+            tracked.put(reference, new Tracked(reference, backend, nameOf(backend)));
+        }
     }
 
     void remove(ServiceReference<Backend> reference) {
-        tracked.remove(reference);
+        if (tracked.remove(reference) == null) {
+            departed.add(reference);
+        }
     }
 
     void pin(String name) {
