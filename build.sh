@@ -113,6 +113,14 @@ case "${1:-}" in
             logring="failed: see the harness output above"
         fi
 
+        # the collector's log on a full 64 MiB ring: the last 1000 records
+        if java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" org.kmemdump.benchmarks.LogTailHarness \
+                "$collector" | tee benchmarks/target/logtail.txt; then
+            logtail=$(sed -n 's/^log: //p' benchmarks/target/logtail.txt)
+        else
+            logtail="failed: see the harness output above"
+        fi
+
         echo
         echo "== kmemdump bench summary (JMH: $results) =="
         # CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"; profilers add "name:metric" rows
@@ -145,6 +153,7 @@ case "${1:-}" in
         fi
         printf '%-34s %s\n' "startup to 'kmemdump:zones':" "$startup"
         printf '%-34s %s\n' "collect 1 GiB vs cp of the arena:" "$collect"
+        printf '%-34s %s\n' "log -n 1000 on a 64 MiB ring:" "$logtail"
         printf '%-34s %s\n' "log call, ring on vs off:" "$logring"
         ;;
     collector)

@@ -32,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Path RUNTIME = property("kmemdump.minidump.jar");
-    private static final Path COLLECTOR = property("kmemdump.collector.jar");
     private static final Path TEST_BUNDLES = property("kmemdump.test.bundles");
     /** A row of the collector's region table: id, name, address, size, source (maybe "arena (directory)"), outcome. */
     private static final Pattern REGION_ROW = Pattern.compile(
@@ -67,12 +66,8 @@ class CrashIT {
     }
 
     private Collected collector(String... arguments) {
-        List<String> command = new ArrayList<>(List.of(Runtimes.JAVA, "-jar", COLLECTOR.toString()));
-        command.addAll(List.of(arguments));
-        try (Child collector = Child.start("collector", command, work)) {
-            int exit = collector.awaitExit(TIMEOUT);
-            return new Collected(exit, collector.stdout() + collector.stderr());
-        }
+        CollectorJar.Result result = CollectorJar.run(work, arguments);
+        return new Collected(result.exit(), result.output());
     }
 
     private Collected collect(Path core, Path bins) {

@@ -40,7 +40,6 @@ import org.kmemdump.format.KinfoRecord;
  *                 checksum that does not hold), naming the file and the field; {@code null} when valid
  */
 record KinfoFile(Path path, boolean found, byte[] bytes, KinfoRecord.Contents contents, String problem) {
-    static final String FILE_NAME = "kinfo";
     private static final int ATTEMPTS_WHILE_LIVE = 3;
     private static final long RETRY_MS = 20;
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -93,7 +92,7 @@ record KinfoFile(Path path, boolean found, byte[] bytes, KinfoRecord.Contents co
 
     /** @param ownerLive whether the owner may be rewriting the record: a checksum that does not hold is read again */
     static KinfoFile read(Path directory, boolean ownerLive) {
-        Path path = directory.resolve(FILE_NAME);
+        Path path = directory.resolve(KinfoRecord.FILE_NAME);
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return new KinfoFile(path, false, null, null, path + ": missing");
         }

@@ -207,7 +207,7 @@ final class DumpFixture implements AutoCloseable {
      * release, and pointers at the coreimage zones and the log ring (zone 7) when there are ones.
      */
     KinfoRecord kinfo(String release) throws IOException {
-        kinfo = map(directory.resolve(KinfoFile.FILE_NAME), KINFO_LENGTH);
+        kinfo = map(directory.resolve(KinfoRecord.FILE_NAME), KINFO_LENGTH);
         KinfoRecord record = KinfoRecord.create(kinfo, "collector test build", 1 << 20);
         record.lastUtsRelease(release);
         if (coreimage != null) {

@@ -196,7 +196,7 @@ class LogCorruptInputTest {
     void truncatedKinfo() throws IOException {
         for (long length : new long[] {1, 4, 8, 100, KinfoRecord.EXT_OFFSET - 1, KinfoRecord.EXT_OFFSET, KinfoRecord.EXT_OFFSET + 1,
                 KinfoRecord.AREA_LENGTH - 1}) {
-            Path copy = truncatedCopy(KinfoFile.FILE_NAME, length);
+            Path copy = truncatedCopy(KinfoRecord.FILE_NAME, length);
             CollectorRun run = check(copy, "kinfo cut to " + length);
             assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
             assertEquals(intact, run.out(), run.toString());
@@ -204,12 +204,12 @@ class LogCorruptInputTest {
                     + KinfoRecord.AREA_LENGTH), run.toString());
         }
         // made, never written: no defect
-        CollectorRun empty = check(truncatedCopy(KinfoFile.FILE_NAME, 0), "kinfo cut to 0");
+        CollectorRun empty = check(truncatedCopy(KinfoRecord.FILE_NAME, 0), "kinfo cut to 0");
         assertEquals(ExitCode.OK, empty.exitCode(), empty.toString());
         assertEquals(intact, empty.out(), empty.toString());
         assertTrue(empty.err().contains("kinfo: never written (empty)"), empty.toString());
         for (long length : new long[] {KinfoRecord.AREA_LENGTH, KinfoRecord.AREA_LENGTH + 1, 1L << 30}) { // sparse: nothing past the record is read
-            CollectorRun run = check(truncatedCopy(KinfoFile.FILE_NAME, length), "kinfo of " + length + " bytes");
+            CollectorRun run = check(truncatedCopy(KinfoRecord.FILE_NAME, length), "kinfo of " + length + " bytes");
             assertEquals(ExitCode.OK, run.exitCode(), run.toString());
             assertEquals(intact, run.out(), run.toString());
         }
@@ -303,14 +303,14 @@ class LogCorruptInputTest {
         long[][] entries = {{zone.address(), Long.MAX_VALUE}, {base, RING_SIZE}, {zone.address() + 4, RING_SIZE}, {zone.address() + 8, RING_SIZE - 8}};
         for (long[] entry : entries) {
             Path copy = copyOf(fixture.directory());
-            Files.delete(copy.resolve(KinfoFile.FILE_NAME));
+            Files.delete(copy.resolve(KinfoRecord.FILE_NAME));
             edit(copy.resolve(ArenaFile.FILE_NAME), arena -> ArenaFile.directory(arena).set(7, "log", entry[0], entry[1]));
             CollectorRun run = check(copy, "zone 7 at " + Long.toHexString(entry[0]) + ", " + entry[1] + " bytes");
             assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
             assertTrue(run.err().contains("no kinfo record (") && run.err().endsWith(": no log ring to read\n"), run.toString());
         }
         Path copy = copyOf(fixture.directory());
-        Files.delete(copy.resolve(KinfoFile.FILE_NAME));
+        Files.delete(copy.resolve(KinfoRecord.FILE_NAME));
         edit(copy.resolve(ArenaFile.FILE_NAME), arena -> ArenaFile.directory(arena).clear(7));
         CollectorRun run = check(copy, "no zone 7");
         assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
@@ -366,7 +366,7 @@ class LogCorruptInputTest {
 
     /** @return a new directory holding copies of the directory's arena and kinfo files */
     private static Path copyOf(Path directory) throws IOException {
-        return FileEdits.copy(directory, temp.resolve("copy" + copies++), ArenaFile.FILE_NAME, KinfoFile.FILE_NAME);
+        return FileEdits.copy(directory, temp.resolve("copy" + copies++), ArenaFile.FILE_NAME, KinfoRecord.FILE_NAME);
     }
 
     private static Path truncatedCopy(String name, long length) throws IOException {

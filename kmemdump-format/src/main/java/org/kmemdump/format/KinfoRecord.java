@@ -43,6 +43,8 @@ import java.nio.charset.StandardCharsets;
  * address field is 0: the JVM has no kallsyms, no kernel text and no page tables to point at.
  */
 public final class KinfoRecord {
+    /** The reserved area's file in the kmemdump directory. */
+    public static final String FILE_NAME = "kinfo";
     public static final int MAGIC = 0xCCEEDDFF;
     public static final int ALL_INFO_LENGTH = 472;
     public static final int INFO_OFFSET = 8;

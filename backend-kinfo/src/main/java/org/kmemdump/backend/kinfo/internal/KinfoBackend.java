@@ -32,8 +32,6 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 @Designate(ocd = KinfoBackend.Config.class)
 public class KinfoBackend implements Backend {
     static final String PID = "org.kmemdump.backend.kinfo";
-    /** The reserved area's file name in the kmemdump directory. */
-    static final String FILE_NAME = "kinfo";
 
     @ObjectClassDefinition(name = "kmemdump kinfo backend",
             description = "Keeps a Google kinfo record (release string, where the ELF, VMCOREINFO, bundle table and log zones lie) "
@@ -65,7 +63,7 @@ public class KinfoBackend implements Backend {
         KinfoArea.checkSize(size);
         String buildInfo = config.build_info().isBlank() ? "kmemdump " + context.getBundle().getVersion() : config.build_info();
         int threadSize = threadStackSize();
-        area = DumpDirectory.keep(context.getProperty(DumpDirectory.PROPERTY), config.area_file(), FILE_NAME,
+        area = DumpDirectory.keep(context.getProperty(DumpDirectory.PROPERTY), config.area_file(), KinfoRecord.FILE_NAME,
                 file -> KinfoArea.open(file, size, buildInfo, threadSize));
     }
 

@@ -50,7 +50,7 @@ class KinfoAreaTest {
     }
 
     private Path file() {
-        return directory.resolve(KinfoBackend.FILE_NAME);
+        return directory.resolve(KinfoRecord.FILE_NAME);
     }
 
     private KinfoArea open() throws IOException {

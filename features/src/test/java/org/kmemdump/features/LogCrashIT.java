@@ -1,0 +1,130 @@
+package org.kmemdump.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The last words of a dead JVM: a child runs the real distribution with the kinfo backend, logs
+ * known messages through the OSGi Log Service, and is killed with SIGKILL, also in the middle of a
+ * burst of appends; the collector's {@code log} finds the ring through the kinfo record and prints
+ * the messages in order, nothing torn.
+ */
+class LogCrashIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Path RUNTIME = Path.of(System.getProperty("kmemdump.kinfo.jar", "missing-kmemdump.kinfo.jar")).toAbsolutePath();
+    private static final Path TEST_BUNDLES = Path.of(System.getProperty("kmemdump.test.bundles", "missing-kmemdump.test.bundles"))
+            .toAbsolutePath();
+    /** A record as the collector prints it: time, level, bundle [id], message. */
+    private static final Pattern RECORD = Pattern.compile(
+            "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (AUDIT|ERROR|WARN |INFO |DEBUG|TRACE) (\\S+) \\[(-|\\d+)\\] (.*)$");
+    private static final Pattern BURST = Pattern.compile("burst (\\d+)");
+
+    @TempDir
+    Path work;
+
+    private Child start(boolean burst) {
+        Child runtime = Runtimes.start("runtime", RUNTIME, work, "-Dorg.osgi.service.log.admin.loglevel=INFO",
+                "-Dkmemdump.burst=" + burst,
+                "-Dgosh.args=--nointeractive -c start file:" + TEST_BUNDLES.resolve("log-burst.jar") + "; kmemdump:zones");
+        runtime.awaitStdout(0, Pattern.compile("(?m)^arena: "), TIMEOUT);
+        return runtime;
+    }
+
+    private CollectorJar.Result log(String... options) {
+        List<String> arguments = new ArrayList<>(List.of("log", Runtimes.kmemdumpDirectory(work).toString()));
+        arguments.addAll(List.of(options));
+        return CollectorJar.run(work, arguments.toArray(String[]::new));
+    }
+
+    @Test
+    void theKnownMessagesOfAKilledRuntimeAreReadBackInOrder() {
+        try (Child runtime = start(false)) {
+            CollectorJar.Result live = awaitLog("hello 3");
+            assertTrue(live.stdout().contains("a known failure"), live.output());
+            runtime.kill();
+        }
+        CollectorJar.Result dead = log("-n", "20");
+        assertEquals(0, dead.exit(), "found through the kinfo record\n" + dead.output());
+        assertEquals("", dead.stderr(), "no fallback, no complaint");
+        List<String> messages = messages(dead.stdout(), "log-burst");
+        assertEquals(List.of("BundleEvent INSTALLED", "BundleEvent RESOLVED", "hello 1", "hello 2", "hello 3", "BundleEvent STARTED"),
+                messages.stream().filter(m -> m.startsWith("hello") || m.startsWith("BundleEvent")).toList(), dead.stdout());
+        assertTrue(dead.stdout().contains("ERROR log-burst") && dead.stdout().contains("    java.lang.IllegalStateException: a known failure"),
+                dead.stdout());
+    }
+
+    /** Killed while a thread logs as fast as it can, several times: what is printed is whole and consecutive. */
+    @Test
+    void killedInTheMiddleOfABurstNothingTornAndInOrder() {
+        Random random = new Random();
+        for (int round = 0; round < 5; round++) {
+            try (Child runtime = start(true)) {
+                awaitLog("burst");
+                sleep(random.nextInt(50, 500));
+                runtime.kill();
+            }
+            CollectorJar.Result dead = log("-n", "1000000");
+            String context = "round " + round + "\n" + dead.stderr();
+            assertEquals(0, dead.exit(), context);
+            long previous = -1;
+            int bursts = 0;
+            for (String line : dead.stdout().lines().toList()) {
+                if (line.startsWith("... ") || line.startsWith("    ")) {
+                    continue; // the lost-records line, an exception summary
+                }
+                Matcher record = RECORD.matcher(line);
+                assertTrue(record.matches(), "every line is a whole record: '" + line + "'\n" + context);
+                Matcher burst = BURST.matcher(record.group(4));
+                if (record.group(2).equals("log-burst") && burst.matches()) {
+                    long n = Long.parseLong(burst.group(1));
+                    assertTrue(previous < 0 || n == previous + 1, "burst " + n + " after " + previous + "\n" + context);
+                    previous = n;
+                    bursts++;
+                }
+            }
+            assertTrue(bursts > 100, "the burst filled the ring: " + bursts + " records\n" + context);
+        }
+    }
+
+    private CollectorJar.Result awaitLog(String text) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            CollectorJar.Result result = log("-n", "50");
+            if (result.stdout().contains(text)) {
+                return result;
+            }
+            assertTrue(System.nanoTime() < deadline, "the log never showed '" + text + "'\n" + result.output());
+            sleep(100);
+        }
+    }
+
+    private static List<String> messages(String output, String bundle) {
+        List<String> messages = new ArrayList<>();
+        for (String line : output.lines().toList()) {
+            Matcher record = RECORD.matcher(line);
+            if (record.matches() && record.group(2).equals(bundle)) {
+                messages.add(record.group(4));
+            }
+        }
+        return messages;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
