@@ -10,10 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.MinidumpTable;
@@ -41,10 +39,9 @@ public final class CollectHarness {
             System.exit(2);
         }
         Path collector = Path.of(args[0]).toAbsolutePath();
-        Path parent = args.length > 1 ? Path.of(args[1]) : Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm")
-                : Path.of(System.getProperty("java.io.tmpdir"));
+        Path parent = args.length > 1 ? Path.of(args[1]) : null;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        Path work = Files.createTempDirectory(parent, "kmemdump-collect-bench");
+        Path work = parent == null ? Scratch.directory("kmemdump-collect-bench") : Files.createTempDirectory(parent, "kmemdump-collect-bench");
         try {
             Path directory = Files.createDirectory(work.resolve("kmemdump"));
             long bytes = makeDirectory(directory);
@@ -60,16 +57,12 @@ public final class CollectHarness {
             }
             long cp = median(copy);
             long col = median(collect);
-            System.out.printf("collect: %d MiB of zones in %s, %d runs%n", bytes >> 20, parent, runs);
+            System.out.printf("collect: %d MiB of zones in %s, %d runs%n", bytes >> 20, work.getParent(), runs);
             System.out.printf("collect: cp of the arena median %d ms %s, collect median %d ms %s%n", cp, copy, col, collect);
             System.out.printf("collect: ratio collect/cp %.2f x (%.0f MiB/s collected)%n", (double) col / cp,
                     (bytes >> 20) * 1000.0 / col);
         } finally {
-            try (Stream<Path> files = Files.walk(work)) {
-                for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
+            Scratch.delete(work);
         }
     }
 

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
@@ -111,8 +110,7 @@ public final class LogRingHarness {
 
     private static List<Round> run(List<Path> jars, Mode mode, int messages, int rounds) throws Throwable {
         boolean ring = mode == Mode.ON;
-        Path parent = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
-        Path work = Files.createTempDirectory(parent, "kmemdump-logring-bench");
+        Path work = Scratch.directory("kmemdump-logring-bench");
         Path directory = work.resolve("kmemdump");
         Map<String, String> properties = new HashMap<>();
         properties.put("org.osgi.framework.storage", work.resolve("framework").toString());
@@ -165,7 +163,7 @@ public final class LogRingHarness {
         } finally {
             framework.stop();
             framework.waitForStop(30_000);
-            deleteTree(work);
+            Scratch.delete(work);
         }
     }
 
@@ -283,11 +281,4 @@ public final class LogRingHarness {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 }

@@ -9,10 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.LogRing;
@@ -37,8 +35,7 @@ public final class LogTailHarness {
         }
         Path collector = Path.of(args[0]).toAbsolutePath();
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        Path parent = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
-        Path work = Files.createTempDirectory(parent, "kmemdump-log-bench");
+        Path work = Scratch.directory("kmemdump-log-bench");
         try {
             Path directory = Files.createDirectory(work.resolve("kmemdump"));
             long records = makeDirectory(directory);
@@ -57,11 +54,7 @@ public final class LogTailHarness {
             System.out.printf("log: the last 1000 of %d records in a full %d MiB ring: median %d ms %s (whole process)%n",
                     records, RING >> 20, times.stream().sorted().toList().get(times.size() / 2), times);
         } finally {
-            try (Stream<Path> files = Files.walk(work)) {
-                for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
+            Scratch.delete(work);
         }
     }
 
