@@ -20,7 +20,7 @@ package org.kmemdump.api;
  * <tr><td>49&ndash;200</td><td>{@link #NO_ID} and up</td><td>handed out by "any free id" registration</td></tr>
  * </table>
  *
- * <p>Ids 1 to 7 are registered by the runtime itself; a bundle that asks for one of them gets
+ * <p>Ids 1 to 7 are registered by the runtime itself (7 unless its log ring is off); a bundle that asks for one of them gets
  * {@link ZoneIdInUseException} while the runtime holds it.
  */
 public final class ZoneIds {

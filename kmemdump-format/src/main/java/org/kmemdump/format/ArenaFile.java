@@ -132,11 +132,7 @@ public final class ArenaFile {
 
     /** Records the active backend's name, truncated to 31 bytes. */
     public static void backend(MemorySegment file, String name) {
-        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-        int length = Math.min(bytes.length, BACKEND_NAME_LENGTH - 1);
-        MemorySegment field = file.asSlice(BACKEND, BACKEND_NAME_LENGTH);
-        field.fill((byte) 0);
-        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, field, 0, length);
+        CString.write(file, BACKEND, BACKEND_NAME_LENGTH, name.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -177,15 +173,10 @@ public final class ArenaFile {
         if (base == 0 || base + length < base) {
             throw new IllegalArgumentException(where + ": base_address 0x" + Long.toHexString(base) + " is impossible");
         }
-        byte[] name = file.asSlice(BACKEND, BACKEND_NAME_LENGTH).toArray(ValueLayout.JAVA_BYTE);
-        int nameLength = 0;
-        while (nameLength < name.length && name[nameLength] != 0) {
-            nameLength++;
-        }
         return new Header(file.get(U64, PID), file.get(U64, START_TIME), base, length,
                 (long) U64_HANDLE.getAcquire(file, HEARTBEAT), (int) U32_HANDLE.getAcquire(file, SHUTDOWN) == CLEAN_SHUTDOWN,
                 (long) U64_HANDLE.getAcquire(file, ELF_ADDRESS), (long) U64_HANDLE.getAcquire(file, ELF_SIZE),
                 (long) U64_HANDLE.getAcquire(file, VMCOREINFO_ADDRESS), (long) U64_HANDLE.getAcquire(file, VMCOREINFO_SIZE),
-                new String(name, 0, nameLength, StandardCharsets.UTF_8));
+                CString.read(file, BACKEND, BACKEND_NAME_LENGTH, StandardCharsets.UTF_8));
     }
 }

@@ -125,9 +125,7 @@ public final class KinfoRecord {
     }
 
     private static void text(MemorySegment area, long field, int length, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        area.asSlice(field, length).fill((byte) 0);
-        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, area, field, Math.min(bytes.length, length - 1));
+        CString.write(area, field, length, text.getBytes(StandardCharsets.UTF_8));
     }
 
     public void lastUtsRelease(String release) {
@@ -227,11 +225,6 @@ public final class KinfoRecord {
     }
 
     private static String string(MemorySegment area, long field, int length) {
-        byte[] bytes = area.asSlice(field, length).toArray(ValueLayout.JAVA_BYTE);
-        int end = 0;
-        while (end < bytes.length && bytes[end] != 0) {
-            end++;
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+        return CString.read(area, field, length, StandardCharsets.UTF_8);
     }
 }

@@ -229,8 +229,7 @@ public final class MinidumpTable {
         if (bytes.length >= MAX_NAME_LENGTH) {
             throw new IllegalArgumentException("region name '" + name + "' is longer than " + (MAX_NAME_LENGTH - 1) + " bytes");
         }
-        descriptor.asSlice(REGION_NAME, MAX_NAME_LENGTH).fill((byte) 0);
-        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, descriptor, REGION_NAME, bytes.length);
+        CString.write(descriptor, REGION_NAME, MAX_NAME_LENGTH, bytes);
         descriptor.set(U32, REGION_SEQ_NUM, seqNum);
         descriptor.set(U64, REGION_ADDRESS, address);
         descriptor.set(U64, REGION_LENGTH, size);
@@ -242,12 +241,7 @@ public final class MinidumpTable {
     public Region region(int index) {
         MemorySegment descriptor = regions.asSlice(region(index, 0), REGION_SIZE);
         int valid = (int) U32_HANDLE.getAcquire(regions, region(index, REGION_VALID_FIELD));
-        byte[] name = descriptor.asSlice(REGION_NAME, MAX_NAME_LENGTH).toArray(ValueLayout.JAVA_BYTE);
-        int length = 0;
-        while (length < name.length && name[length] != 0) {
-            length++;
-        }
-        return new Region(index, new String(name, 0, length, StandardCharsets.ISO_8859_1),
+        return new Region(index, CString.read(descriptor, REGION_NAME, MAX_NAME_LENGTH, StandardCharsets.ISO_8859_1),
                 descriptor.get(U32, REGION_SEQ_NUM), valid, descriptor.get(U64, REGION_ADDRESS),
                 descriptor.get(U64, REGION_LENGTH));
     }

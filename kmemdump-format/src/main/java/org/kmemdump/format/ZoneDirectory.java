@@ -69,8 +69,7 @@ public final class ZoneDirectory {
             throw new IllegalArgumentException("zone name '" + name + "' is longer than " + (NAME_LENGTH - 1) + " bytes");
         }
         U32_HANDLE.setRelease(entries, at + VALID_FIELD, 0);
-        entries.asSlice(at + NAME, NAME_LENGTH).fill((byte) 0);
-        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, entries, at + NAME, bytes.length);
+        CString.write(entries, at + NAME, NAME_LENGTH, bytes);
         entries.set(U32, at + ID, id);
         entries.set(U64, at + ADDRESS, address);
         entries.set(U64, at + SIZE, size);
