@@ -17,19 +17,19 @@ final class CollectCommand {
     static int run(CommandLine line, PrintStream out, PrintStream err) throws Failure {
         try (DumpInput input = DumpInput.open(line.directory())) {
             OwnerProcess owner = OwnerProcess.of(input.header());
-            RegionSources sources = RegionSources.of(input, owner);
+            ZoneSources sources = ZoneSources.of(input, owner);
             refuseOverwriting(line.output(), input);
             ArenaSource arena = new ArenaSource(input.arenaFile(), input.header());
             try (ProcessMemory process = ProcessMemory.open(owner)) {
-                List<PlannedRegion> plan = PlannedRegion.plan(sources.regions(), arena, process);
+                List<PlannedZone> plan = PlannedZone.plan(sources.zones(), arena, process);
                 Coreimage image = Coreimage.find(plan, input.header(), arena);
                 Elf64.Machine machine = image.usable() ? null : hostMachine();
                 BinFiles bins = line.bins() == null ? null : BinFiles.create(line.bins());
                 Progress progress = Progress.create(line.progress(), readableBytes(plan), err);
-                List<RegionResult> results;
+                List<ZoneResult> results;
                 long size;
                 try (OutputFile core = OutputFile.create(line.output())) {
-                    RegionCopier copier = new RegionCopier(core, bins, progress);
+                    ZoneCopier copier = new ZoneCopier(core, bins, progress);
                     results = image.usable() ? CoreimageWriter.write(core, image, plan, copier)
                             : SynthesizedCore.write(core, plan, copier, input.header(), machine);
                     size = core.size();
@@ -38,11 +38,11 @@ final class CollectCommand {
                     progress.finish();
                 }
                 out.println("owner:   pid " + owner.pid() + ", " + owner.state().text + " (" + owner.detail() + ")");
-                out.println("sources: " + RegionTable.printable(sources.describeSources()));
+                out.println("sources: " + ZoneTable.printable(sources.describeSources()));
                 out.println("headers: " + (image.usable() ? "the runtime's coreimage" : "synthesized (" + image.problem() + ")"));
-                RegionTable.print(results, out);
-                RegionTable.printNotes(sources.notes(), out);
-                long incomplete = RegionTable.incomplete(results);
+                ZoneTable.print(results, out);
+                ZoneTable.printNotes(sources.notes(), out);
+                long incomplete = ZoneTable.incomplete(results);
                 out.println("wrote " + line.output() + ": " + size + " bytes, " + results.size() + " regions, "
                         + (results.size() - incomplete) + " ok" + (line.bins() == null ? "" : ", md_*.BIN in " + line.bins()));
                 String problems = problems(sources, incomplete, results.size());
@@ -59,7 +59,7 @@ final class CollectCommand {
      * @return the one line that says why a finished run is incomplete: a corrupt table that was
      *         ignored, regions lost or refused; {@code null} when nothing was
      */
-    static String problems(RegionSources sources, long incomplete, int regions) {
+    static String problems(ZoneSources sources, long incomplete, int regions) {
         String lost = incomplete == 0 ? null : incomplete + " of " + regions + " regions lost or refused (see the table)";
         if (sources.warning() == null) {
             return lost;
@@ -89,11 +89,11 @@ final class CollectCommand {
         }
     }
 
-    private static long readableBytes(List<PlannedRegion> plan) {
+    private static long readableBytes(List<PlannedZone> plan) {
         long total = 0;
-        for (PlannedRegion planned : plan) {
+        for (PlannedZone planned : plan) {
             if (planned.source() != null) {
-                total = Long.MAX_VALUE - total < planned.region().size() ? Long.MAX_VALUE : total + planned.region().size();
+                total = Long.MAX_VALUE - total < planned.zone().size() ? Long.MAX_VALUE : total + planned.zone().size();
             }
         }
         return total;

@@ -8,12 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 
 import org.kmemdump.format.ArenaFile;
-import org.kmemdump.format.MinidumpTable.Region;
 import org.kmemdump.format.SmemFile;
 
 /**
@@ -107,20 +103,6 @@ final class DumpInput implements AutoCloseable {
     /** @return what the arena's zone directory lists */
     DirectoryListing zoneDirectory() {
         return zoneDirectory;
-    }
-
-    /**
-     * @return what the firmware would collect from the table: the valid regions (one per
-     *         {@code seq_num}), in ascending id order, the coreimage order; none when the table is
-     *         not dumpable
-     */
-    List<Region> tableRegions() {
-        if (!smem.dumpable()) {
-            return List.of();
-        }
-        List<Region> regions = new ArrayList<>(smem.table().validRegions());
-        regions.sort(Comparator.comparing(Region::seqNum, Integer::compareUnsigned));
-        return regions;
     }
 
     @Override

@@ -24,22 +24,20 @@ final class InspectCommand {
             ArenaFile.Header header = input.header();
             OwnerProcess owner = OwnerProcess.of(header);
             ArenaSource arena = new ArenaSource(input.arenaFile(), header);
-            RegionSources sources;
+            ZoneSources sources;
             String nothingToCollect = null;
             try {
-                sources = RegionSources.of(input, owner);
+                sources = ZoneSources.of(input, owner);
             } catch (Failure failure) { // still worth showing what is there, then exit as collect would
                 sources = null;
                 nothingToCollect = failure.getMessage();
             }
-            List<RegionResult> results = new ArrayList<>();
+            List<ZoneResult> results = new ArrayList<>();
             if (sources != null) {
                 try (ProcessMemory process = ProcessMemory.open(owner)) {
-                    for (PlannedRegion planned : PlannedRegion.plan(sources.regions(), arena, process)) {
-                        String problem = planned.source() == null ? null : planned.source().probe(planned.region());
-                        Outcome outcome = planned.source() == null ? planned.unavailable()
-                                : problem == null ? Outcome.OK : Outcome.lost(problem);
-                        results.add(RegionResult.of(planned, outcome));
+                    for (PlannedZone planned : PlannedZone.plan(sources.zones(), arena, process)) {
+                        Outcome outcome = planned.source() == null ? planned.unavailable() : planned.source().probe(planned.zone());
+                        results.add(ZoneResult.of(planned, outcome));
                     }
                 }
             }
@@ -61,15 +59,15 @@ final class InspectCommand {
             if (problems != null) {
                 err.println(Collector.NAME + ": " + problems);
             }
-            return problems != null || RegionTable.incomplete(results) > 0 ? ExitCode.INCOMPLETE : ExitCode.OK;
+            return problems != null || ZoneTable.incomplete(results) > 0 ? ExitCode.INCOMPLETE : ExitCode.OK;
         }
     }
 
     /** @param sources {@code null} when there is nothing to collect, and {@code nothingToCollect} says why */
-    private record Report(DumpInput input, OwnerProcess owner, RegionSources sources, String nothingToCollect, Long heartbeatAge,
-            List<RegionResult> results, KinfoFile kinfo) {
+    private record Report(DumpInput input, OwnerProcess owner, ZoneSources sources, String nothingToCollect, Long heartbeatAge,
+            List<ZoneResult> results, KinfoFile kinfo) {
         String table() {
-            return sources == null ? RegionSources.describeTable(input.smem(), 0) : sources.describeTable();
+            return sources == null ? ZoneSources.describeTable(input.smem(), 0) : sources.describeTable();
         }
 
         String sourcesText() {
@@ -103,25 +101,25 @@ final class InspectCommand {
         out.println("started:   " + Instant.ofEpochMilli(header.startTime()));
         out.println("heartbeat: " + (heartbeatAge == null ? "never written" : heartbeatAge < 0
                 ? "in the future by " + -heartbeatAge + " ms (clock changed?)" : heartbeatAge + " ms ago"));
-        out.println("backend:   " + RegionTable.printable(header.backend()));
+        out.println("backend:   " + ZoneTable.printable(header.backend()));
         out.println("arena:     " + input.arenaPath() + ", " + Sizes.human(header.length()) + ", mapped by the owner at "
                 + Sizes.hex(header.baseAddress()));
         out.println("coreimage: ELF zone at " + Sizes.hex(header.elfAddress()) + " (" + header.elfSize() + " bytes), VMCOREINFO zone at "
                 + Sizes.hex(header.vmcoreinfoAddress()) + " (" + header.vmcoreinfoSize() + " bytes)");
         kinfoText(report.kinfo(), header, out);
-        out.println("zones:     " + RegionTable.printable(report.zoneDirectory()));
-        out.println("table:     " + RegionTable.printable(report.table()));
-        out.println("sources:   " + RegionTable.printable(report.sourcesText()));
+        out.println("zones:     " + ZoneTable.printable(report.zoneDirectory()));
+        out.println("table:     " + ZoneTable.printable(report.table()));
+        out.println("sources:   " + ZoneTable.printable(report.sourcesText()));
         out.println();
-        RegionTable.print(report.results(), out);
-        RegionTable.printNotes(report.notes(), out);
+        ZoneTable.print(report.results(), out);
+        ZoneTable.printNotes(report.notes(), out);
         out.println();
         SmemTable smem = input.smem();
         if (smem.table() == null) {
-            out.println("minidump table: none (" + RegionTable.printable(smem.problem()) + ")");
+            out.println("minidump table: none (" + ZoneTable.printable(smem.problem()) + ")");
         } else {
             out.println("minidump table as stored:");
-            smem.table().describe().lines().map(RegionTable::printable).forEach(out::println);
+            smem.table().describe().lines().map(ZoneTable::printable).forEach(out::println);
         }
     }
 
@@ -130,10 +128,10 @@ final class InspectCommand {
     /** The kinfo record: found or not, its checks with their values, and when valid what it says and where its pointers lie. */
     private static void kinfoText(KinfoFile kinfo, ArenaFile.Header header, PrintStream out) {
         if (!kinfo.found()) {
-            out.println("kinfo:     none (" + RegionTable.printable(kinfo.problem()) + ")");
+            out.println("kinfo:     none (" + ZoneTable.printable(kinfo.problem()) + ")");
             return;
         }
-        out.println("kinfo:     " + RegionTable.printable(kinfo.valid() ? kinfo.path() + ": valid"
+        out.println("kinfo:     " + ZoneTable.printable(kinfo.valid() ? kinfo.path() + ": valid"
                 : kinfo.neverWritten() ? kinfo.problem() : "not valid: " + kinfo.problem()));
         KinfoFile.Checks checks = kinfo.checks();
         if (checks != null) {
@@ -148,8 +146,8 @@ final class InspectCommand {
             return;
         }
         KinfoRecord.Contents contents = kinfo.contents();
-        out.println(INDENT + "last_uts_release '" + RegionTable.printable(contents.lastUtsRelease()) + "', build_info '"
-                + RegionTable.printable(contents.buildInfo()) + "', thread_size " + Integer.toUnsignedString(contents.threadSize()));
+        out.println(INDENT + "last_uts_release '" + ZoneTable.printable(contents.lastUtsRelease()) + "', build_info '"
+                + ZoneTable.printable(contents.buildInfo()) + "', thread_size " + Integer.toUnsignedString(contents.threadSize()));
         kinfo.pointers().forEach((target, pointer) -> out.println(INDENT + String.format("%-14s", target.text + ":")
                 + (KinfoFile.none(pointer) ? "none" : KinfoFile.describe(pointer) + ", " + KinfoFile.where(pointer, header))));
     }
@@ -220,7 +218,7 @@ final class InspectCommand {
         OwnerProcess owner = report.owner();
         SmemTable smem = input.smem();
         DirectoryListing listing = input.zoneDirectory();
-        RegionSources sources = report.sources();
+        ZoneSources sources = report.sources();
         JsonWriter json = new JsonWriter().beginObject()
                 .name("directory").value(input.directory().toString())
                 .name("owner").beginObject()
@@ -271,14 +269,14 @@ final class InspectCommand {
             json.value(note);
         }
         json.endArray().name("regions").beginArray();
-        for (RegionResult result : report.results()) {
+        for (ZoneResult result : report.results()) {
             json.beginObject()
-                    .name("id").unsignedValue(Integer.toUnsignedLong(result.region().seqNum()))
-                    .name("name").value(result.region().name())
-                    .name("address").value(Sizes.hex(result.region().address()))
-                    .name("size").unsignedValue(result.region().size())
+                    .name("id").unsignedValue(Integer.toUnsignedLong(result.zone().id()))
+                    .name("name").value(result.zone().name())
+                    .name("address").value(Sizes.hex(result.zone().address()))
+                    .name("size").unsignedValue(result.zone().size())
                     .name("source").value(result.source())
-                    .name("listedBy").value(result.listedBy().text)
+                    .name("listedBy").value(result.zone().listedBy().text())
                     .name("outcome").value(result.outcome().status().text)
                     .name("reason").value(result.outcome().reason())
                     .endObject();

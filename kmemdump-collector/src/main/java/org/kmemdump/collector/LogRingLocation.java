@@ -70,7 +70,7 @@ record LogRingLocation(LogRing ring, String where, String note, boolean kinfoDef
         if (!listing.usable()) {
             return Attempt.failed(listing.problem());
         }
-        Optional<DirectoryListing.Zone> zone = listing.zones().stream().filter(each -> each.id() == ZoneIds.LOG).findFirst();
+        Optional<DirectoryListing.Listed> zone = listing.zones().stream().filter(each -> each.id() == ZoneIds.LOG).findFirst();
         if (zone.isEmpty()) {
             return Attempt.failed("the arena's zone directory lists no zone " + ZoneIds.LOG);
         }

@@ -32,20 +32,20 @@ final class SynthesizedCore {
     private SynthesizedCore() {
     }
 
-    static List<RegionResult> write(OutputFile core, List<PlannedRegion> plan, RegionCopier copier, ArenaFile.Header header,
+    static List<ZoneResult> write(OutputFile core, List<PlannedZone> plan, ZoneCopier copier, ArenaFile.Header header,
             Elf64.Machine machine) throws Failure {
         long readable = plan.stream().filter(planned -> planned.source() != null).count();
         long offset = Elf64.align4(Elf64.EHDR_SIZE + (1 + readable) * Elf64.PHDR_SIZE);
         List<Load> loads = new ArrayList<>();
-        List<RegionResult> results = new ArrayList<>(plan.size());
-        for (PlannedRegion planned : plan) {
+        List<ZoneResult> results = new ArrayList<>(plan.size());
+        for (PlannedZone planned : plan) {
             core.position(offset);
-            RegionCopier.Copied copied = copier.copy(planned);
+            ZoneCopier.Copied copied = copier.copy(planned);
             if (copied.bytes() > 0) {
-                loads.add(new Load(offset, planned.region().address(), copied.bytes()));
+                loads.add(new Load(offset, planned.zone().address(), copied.bytes()));
                 offset += Elf64.align4(copied.bytes());
             }
-            results.add(RegionResult.of(planned, copied.outcome()));
+            results.add(ZoneResult.of(planned, copied.outcome()));
         }
         byte[] text = vmcoreinfo(results, header).getBytes(StandardCharsets.US_ASCII);
         try (Arena arena = Arena.ofConfined()) {
@@ -70,19 +70,19 @@ final class SynthesizedCore {
     }
 
     /** The note's text: key=value lines like the runtime's, plus why each missing region is missing. */
-    private static String vmcoreinfo(List<RegionResult> results, ArenaFile.Header header) {
+    private static String vmcoreinfo(List<ZoneResult> results, ArenaFile.Header header) {
         StringBuilder text = new StringBuilder()
                 .append("KMEMDUMP_HEADERS=synthesized by kmemdump-collector\n")
                 .append("PID=").append(header.pid()).append('\n')
-                .append("KMEMDUMP_BACKEND=").append(RegionTable.printable(header.backend())).append('\n')
+                .append("KMEMDUMP_BACKEND=").append(ZoneTable.printable(header.backend())).append('\n')
                 .append("KMEMDUMP_ZONES=").append(results.size()).append('\n');
-        for (RegionResult result : results) {
-            String id = Integer.toUnsignedString(result.region().seqNum());
-            text.append("ZONE(").append(id).append(")=").append(RegionTable.printable(result.region().name()))
-                    .append(',').append(Sizes.hex(result.region().address())).append(',')
-                    .append(Long.toUnsignedString(result.region().size())).append('\n');
+        for (ZoneResult result : results) {
+            String id = Integer.toUnsignedString(result.zone().id());
+            text.append("ZONE(").append(id).append(")=").append(ZoneTable.printable(result.zone().name()))
+                    .append(',').append(Sizes.hex(result.zone().address())).append(',')
+                    .append(Long.toUnsignedString(result.zone().size())).append('\n');
             if (!result.outcome().ok()) {
-                text.append("OUTCOME(").append(id).append(")=").append(RegionTable.printable(result.outcome().text())).append('\n');
+                text.append("OUTCOME(").append(id).append(")=").append(ZoneTable.printable(result.outcome().text())).append('\n');
             }
         }
         return text.toString();

@@ -8,7 +8,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.kmemdump.format.Elf64;
-import org.kmemdump.format.MinidumpTable.Region;
 
 /**
  * The VMCOREINFO zone's text, checked before the runtime's coreimage zones become the core's
@@ -35,16 +34,16 @@ final class VmcoreinfoText {
     }
 
     /**
-     * @param zone the VMCOREINFO zone's bytes; the text ends at the first NUL
+     * @param bytes the VMCOREINFO zone's bytes; the text ends at the first NUL
      * @param plan every region, in ascending id order
      * @return why the text does not list exactly the regions that name memory, or {@code null}
      */
-    static String mismatch(byte[] zone, List<PlannedRegion> plan) {
+    static String mismatch(byte[] bytes, List<PlannedZone> plan) {
         int length = 0;
-        while (length < zone.length && zone[length] != 0) {
+        while (length < bytes.length && bytes[length] != 0) {
             length++;
         }
-        String text = new String(zone, 0, length, StandardCharsets.ISO_8859_1);
+        String text = new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
         if (text.isEmpty()) {
             return "it is empty";
         }
@@ -74,18 +73,18 @@ final class VmcoreinfoText {
         if (declared >= 0 && declared != listed.size()) {
             return "it has " + listed.size() + " ZONE lines but says KMEMDUMP_ZONES=" + declared + " (torn by a kill in the middle of a rewrite?)";
         }
-        for (PlannedRegion planned : plan) {
+        for (PlannedZone planned : plan) {
             if (!planned.describesMemory()) {
                 continue;
             }
-            Region region = planned.region();
-            Line line = listed.remove(region.seqNum());
+            Zone zone = planned.zone();
+            Line line = listed.remove(zone.id());
             if (line == null) {
-                return "it does not list region " + Integer.toUnsignedString(region.seqNum());
+                return "it does not list region " + Integer.toUnsignedString(zone.id());
             }
-            if (!line.name().equals(region.name()) || line.address() != region.address() || Elf64.align4(line.size()) != region.size()) {
-                return "it lists " + describe(line) + ", region " + line.id() + " is '" + RegionTable.printable(region.name()) + "' at "
-                        + Sizes.hex(region.address()) + " (" + Long.toUnsignedString(region.size()) + " bytes)";
+            if (!line.name().equals(zone.name()) || line.address() != zone.address() || Elf64.align4(line.size()) != zone.size()) {
+                return "it lists " + describe(line) + ", region " + line.id() + " is '" + ZoneTable.printable(zone.name()) + "' at "
+                        + Sizes.hex(zone.address()) + " (" + Long.toUnsignedString(zone.size()) + " bytes)";
             }
         }
         return listed.isEmpty() ? null : "it lists " + describe(listed.values().iterator().next()) + ", which is not collected";
@@ -105,6 +104,6 @@ final class VmcoreinfoText {
     }
 
     private static String excerpt(String line) {
-        return RegionTable.printable(line.length() > EXCERPT ? line.substring(0, EXCERPT) + "..." : line);
+        return ZoneTable.printable(line.length() > EXCERPT ? line.substring(0, EXCERPT) + "..." : line);
     }
 }

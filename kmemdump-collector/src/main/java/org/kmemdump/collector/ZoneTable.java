@@ -4,16 +4,16 @@ import java.io.PrintStream;
 import java.util.List;
 
 /** The region table that collect and inspect print: one row per region, in ascending id order. */
-final class RegionTable {
+final class ZoneTable {
     /** The source column is as wide as its widest entry, at least {@value #SOURCE_WIDTH}: {@code arena (directory)} is wider. */
     private static final String FORMAT = "%%5s  %%-16s %%-18s %%14s  %%-%ds  %%s%%n";
     private static final int SOURCE_WIDTH = 7;
     private static final char UNPRINTABLE = '?';
 
-    private RegionTable() {
+    private ZoneTable() {
     }
 
-    static void print(List<RegionResult> results, PrintStream out) {
+    static void print(List<ZoneResult> results, PrintStream out) {
         if (results.isEmpty()) {
             out.println("  (no valid regions)");
             return;
@@ -21,9 +21,9 @@ final class RegionTable {
         int width = Math.max(SOURCE_WIDTH, results.stream().mapToInt(result -> result.source().length()).max().orElse(0));
         String format = String.format(FORMAT, width);
         out.printf(format, "id", "name", "address", "size", "source", "outcome");
-        for (RegionResult result : results) {
-            out.printf(format, Integer.toUnsignedString(result.region().seqNum()), printable(result.region().name()),
-                    String.format("0x%016x", result.region().address()), Long.toUnsignedString(result.region().size()),
+        for (ZoneResult result : results) {
+            out.printf(format, Integer.toUnsignedString(result.zone().id()), printable(result.zone().name()),
+                    String.format("0x%016x", result.zone().address()), Long.toUnsignedString(result.zone().size()),
                     result.source(), printable(result.outcome().text()));
         }
     }
@@ -46,7 +46,7 @@ final class RegionTable {
     }
 
     /** @return how many results are not ok */
-    static long incomplete(List<RegionResult> results) {
+    static long incomplete(List<ZoneResult> results) {
         return results.stream().filter(result -> !result.outcome().ok()).count();
     }
 }
