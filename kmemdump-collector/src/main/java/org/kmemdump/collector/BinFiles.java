@@ -82,7 +82,7 @@ final class BinFiles {
 
     Bin open(Zone zone) throws Failure {
         if (!SAFE_NAME.matcher(zone.name()).matches()) {
-            return new Bin(null, "name '" + ZoneTable.printable(zone.name())
+            return new Bin(null, "name '" + TerminalText.clean(zone.name())
                     + "' is not a safe file name ([A-Za-z0-9_.+-]): no " + PREFIX + "<name>" + SUFFIX + " written");
         }
         String fileName = PREFIX + zone.name() + SUFFIX;

@@ -17,7 +17,7 @@ import org.kmemdump.format.SmemFile;
  * the heap; the files may be GiB) and its header checked, the smem file's minidump table if there
  * is one, and the zones the arena's zone directory lists. Closing unmaps them.
  */
-final class DumpInput implements AutoCloseable {
+public final class DumpInput implements AutoCloseable {
     private final Arena mappings;
     private final Path directory;
     private final SmemTable smem;
@@ -43,7 +43,7 @@ final class DumpInput implements AutoCloseable {
      *
      * @throws Failure (exit 3) naming the file and the field when the arena is missing or not valid
      */
-    static DumpInput open(Path directory) throws Failure {
+    public static DumpInput open(Path directory) throws Failure {
         if (!Files.isDirectory(directory)) {
             throw Failure.input(directory + (Files.exists(directory) ? ": not a directory" : ": no such directory"));
         }
@@ -80,7 +80,7 @@ final class DumpInput implements AutoCloseable {
         }
     }
 
-    Path directory() {
+    public Path directory() {
         return directory;
     }
 
@@ -88,15 +88,15 @@ final class DumpInput implements AutoCloseable {
         return smem;
     }
 
-    Path arenaPath() {
+    public Path arenaPath() {
         return arenaPath;
     }
 
-    MemorySegment arenaFile() {
+    public MemorySegment arenaFile() {
         return arenaFile;
     }
 
-    ArenaFile.Header header() {
+    public ArenaFile.Header header() {
         return header;
     }
 

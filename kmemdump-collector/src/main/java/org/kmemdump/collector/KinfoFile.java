@@ -39,7 +39,7 @@ import org.kmemdump.format.KinfoRecord;
  * @param problem  why there is no record (the file missing, unreadable, truncated, a magic or
  *                 checksum that does not hold), naming the file and the field; {@code null} when valid
  */
-record KinfoFile(Path path, boolean found, byte[] bytes, KinfoRecord.Contents contents, String problem) {
+public record KinfoFile(Path path, boolean found, byte[] bytes, KinfoRecord.Contents contents, String problem) {
     private static final int ATTEMPTS_WHILE_LIVE = 3;
     private static final long RETRY_MS = 20;
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -91,7 +91,7 @@ record KinfoFile(Path path, boolean found, byte[] bytes, KinfoRecord.Contents co
     }
 
     /** @param ownerLive whether the owner may be rewriting the record: a checksum that does not hold is read again */
-    static KinfoFile read(Path directory, boolean ownerLive) {
+    public static KinfoFile read(Path directory, boolean ownerLive) {
         Path path = directory.resolve(KinfoRecord.FILE_NAME);
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return new KinfoFile(path, false, null, null, path + ": missing");

@@ -21,11 +21,11 @@ import org.kmemdump.format.LogRing;
  *                  file, a file never written, or a valid record that points at no log ring (the
  *                  kinfo backend clears its pointers while another backend is active)
  */
-record LogRingLocation(LogRing ring, String where, String note, boolean kinfoDefect) {
+public record LogRingLocation(LogRing ring, String where, String note, boolean kinfoDefect) {
     private static final String DIRECTORY_ZONE = "zone " + ZoneIds.LOG + " of the arena's zone directory";
 
     /** @throws Failure (exit 3) when neither kinfo nor the zone directory names a valid log ring, saying why for each */
-    static LogRingLocation find(DumpInput input, KinfoFile kinfo) throws Failure {
+    public static LogRingLocation find(DumpInput input, KinfoFile kinfo) throws Failure {
         String kinfoProblem;
         boolean defect = false;
         if (!kinfo.found()) {

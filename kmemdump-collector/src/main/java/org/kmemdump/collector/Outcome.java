@@ -6,33 +6,37 @@ package org.kmemdump.collector;
  *
  * @param reason why, for lost and refused; {@code null} for ok
  */
-record Outcome(Status status, String reason) {
-    enum Status {
+public record Outcome(Status status, String reason) {
+    public enum Status {
         OK("ok"), LOST("lost"), REFUSED("refused");
 
-        final String text;
+        private final String text;
 
         Status(String text) {
             this.text = text;
         }
+
+        public String text() {
+            return text;
+        }
     }
 
-    static final Outcome OK = new Outcome(Status.OK, null);
+    public static final Outcome OK = new Outcome(Status.OK, null);
 
-    static Outcome lost(String reason) {
+    public static Outcome lost(String reason) {
         return new Outcome(Status.LOST, reason);
     }
 
-    static Outcome refused(String reason) {
+    public static Outcome refused(String reason) {
         return new Outcome(Status.REFUSED, reason);
     }
 
-    boolean ok() {
+    public boolean ok() {
         return status == Status.OK;
     }
 
     /** @return {@code ok}, or {@code lost: why}, {@code refused: why} */
-    String text() {
-        return reason == null ? status.text : status.text + ": " + reason;
+    public String text() {
+        return reason == null ? status.text() : status.text() + ": " + reason;
     }
 }

@@ -74,15 +74,15 @@ final class SynthesizedCore {
         StringBuilder text = new StringBuilder()
                 .append("KMEMDUMP_HEADERS=synthesized by kmemdump-collector\n")
                 .append("PID=").append(header.pid()).append('\n')
-                .append("KMEMDUMP_BACKEND=").append(ZoneTable.printable(header.backend())).append('\n')
+                .append("KMEMDUMP_BACKEND=").append(TerminalText.clean(header.backend())).append('\n')
                 .append("KMEMDUMP_ZONES=").append(results.size()).append('\n');
         for (ZoneResult result : results) {
             String id = Integer.toUnsignedString(result.zone().id());
-            text.append("ZONE(").append(id).append(")=").append(ZoneTable.printable(result.zone().name()))
+            text.append("ZONE(").append(id).append(")=").append(TerminalText.clean(result.zone().name()))
                     .append(',').append(Sizes.hex(result.zone().address())).append(',')
                     .append(Long.toUnsignedString(result.zone().size())).append('\n');
             if (!result.outcome().ok()) {
-                text.append("OUTCOME(").append(id).append(")=").append(ZoneTable.printable(result.outcome().text())).append('\n');
+                text.append("OUTCOME(").append(id).append(")=").append(TerminalText.clean(result.outcome().text())).append('\n');
             }
         }
         return text.toString();

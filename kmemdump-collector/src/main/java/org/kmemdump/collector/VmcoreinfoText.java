@@ -83,7 +83,7 @@ final class VmcoreinfoText {
                 return "it does not list region " + Integer.toUnsignedString(zone.id());
             }
             if (!line.name().equals(zone.name()) || line.address() != zone.address() || Elf64.align4(line.size()) != zone.size()) {
-                return "it lists " + describe(line) + ", region " + line.id() + " is '" + ZoneTable.printable(zone.name()) + "' at "
+                return "it lists " + describe(line) + ", region " + line.id() + " is '" + TerminalText.clean(zone.name()) + "' at "
                         + Sizes.hex(zone.address()) + " (" + Long.toUnsignedString(zone.size()) + " bytes)";
             }
         }
@@ -104,6 +104,6 @@ final class VmcoreinfoText {
     }
 
     private static String excerpt(String line) {
-        return ZoneTable.printable(line.length() > EXCERPT ? line.substring(0, EXCERPT) + "..." : line);
+        return TerminalText.clean(line.length() > EXCERPT ? line.substring(0, EXCERPT) + "..." : line);
     }
 }

@@ -71,7 +71,7 @@ final class ZoneSources {
                     && Elf64.align4(zone.size()) == region.size();
             if (zone != null && !agrees) {
                 entriesNotUsed++;
-                notes.add("the zone directory lists " + zone.describe() + ", the table has '" + ZoneTable.printable(region.name())
+                notes.add("the zone directory lists " + zone.describe() + ", the table has '" + TerminalText.clean(region.name())
                         + "' at " + Sizes.hex(region.address()) + " (" + Long.toUnsignedString(region.size())
                         + " bytes): the table's region is collected");
             }

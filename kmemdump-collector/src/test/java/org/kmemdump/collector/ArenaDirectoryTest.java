@@ -20,6 +20,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.api.ZoneIds;
+import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
 import org.kmemdump.format.SmemFile;
@@ -62,7 +63,7 @@ class ArenaDirectoryTest {
             Path bins = temp.resolve("bins");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString(), "--bins", bins.toString());
 
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertEquals("", run.err(), run.toString());
             assertTrue(run.out().contains("sources: no minidump table found (" + smem + ": missing): the arena's zone directory was used ("
                     + ZONES + " zones)"), run.toString());
@@ -76,7 +77,7 @@ class ArenaDirectoryTest {
             }
 
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
-            assertEquals(ExitCode.OK, inspect.exitCode(), inspect.toString());
+            assertEquals(ExitCode.OK.code(), inspect.exitCode(), inspect.toString());
             assertTrue(inspect.out().contains("backend:   " + DumpFixture.DEFAULT_BACKEND), inspect.toString());
             assertTrue(inspect.out().contains("table:     not found (" + smem + ": missing)"), inspect.toString());
             assertTrue(inspect.out().contains("sources:   no minidump table found"), inspect.toString());
@@ -114,7 +115,7 @@ class ArenaDirectoryTest {
                 Path core = temp.resolve((disable ? "disabled" : "emptied") + ".elf");
                 CollectorRun run = CollectorRun.of("collect", directory.toString(), "-o", core.toString());
 
-                assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+                assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
                 assertTrue(run.out().contains(disable
                         ? "sources: the minidump table is not dumpable: the arena's zone directory was used (7 zones)"
                         : "sources: the minidump table (0 regions) and the arena's zone directory (7 zones only it lists)"), run.toString());
@@ -132,7 +133,7 @@ class ArenaDirectoryTest {
             Path core = temp.resolve("core.elf");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("sources: the minidump table (5 regions) and the arena's zone directory (2 zones only it lists)"),
                     run.toString());
             assertTrue(run.out().matches("(?s).*\n +5  banner .* arena \\(directory\\)  ok\n.*"), run.toString());
@@ -161,7 +162,7 @@ class ArenaDirectoryTest {
             Path core = temp.resolve("core.elf");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertEquals(1, run.err().lines().count(), run.toString());
             assertTrue(run.err().contains("smem: magic is 0x1122334455667788, not a kmemdump SMEM file: the minidump table was ignored,"
                     + " the arena's zone directory used instead"), run.toString());
@@ -172,7 +173,7 @@ class ArenaDirectoryTest {
             Tools.readelf(core);
 
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
-            assertEquals(ExitCode.INCOMPLETE, inspect.exitCode(), inspect.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), inspect.exitCode(), inspect.toString());
             assertTrue(inspect.out().contains("table:     corrupt, ignored: ") && inspect.out().contains("minidump table: none ("),
                     inspect.toString());
             assertEquals(ZONES, ReportRows.count(inspect.out(), ONLY_IN_DIRECTORY, "ok"), inspect.toString());
@@ -189,7 +190,7 @@ class ArenaDirectoryTest {
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
 
             for (CollectorRun run : List.of(collect, inspect)) {
-                assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+                assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
                 assertEquals(1, run.err().lines().count(), run.toString());
                 assertTrue(run.err().contains(expected), run.toString());
             }
@@ -203,7 +204,7 @@ class ArenaDirectoryTest {
             ArenaFile.cleanShutdown(fixture.arena());
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
 
-            assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+            assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
             assertTrue(run.err().contains("smem: missing: no minidump table (its owner shut down cleanly: there is no crash to collect)"),
                     run.toString());
         }
@@ -223,11 +224,11 @@ class ArenaDirectoryTest {
             CollectorRun read = CollectorRun.of("collect", alive.directory().toString(), "-o", core.toString());
             CollectorRun lost = CollectorRun.of("collect", dead.directory().toString(), "-o", temp.resolve("dead.elf").toString());
 
-            assertEquals(ExitCode.OK, read.exitCode(), read.toString());
+            assertEquals(ExitCode.OK.code(), read.exitCode(), read.toString());
             assertTrue(read.out().matches("(?s).*\n +48  native .* process \\(directory\\)  ok\n.*"), read.toString());
             assertArrayEquals(alive.concatenation(), Files.readAllBytes(core));
             assertTrue(Tools.gdbString(core, memory.address()).contains("\"native zone, default backend\""));
-            assertEquals(ExitCode.INCOMPLETE, lost.exitCode(), lost.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), lost.exitCode(), lost.toString());
             assertTrue(lost.out().matches("(?s).*\n +48  native .* - \\(directory\\) +lost: not in the arena file, and process gone.*"),
                     lost.toString());
             assertTrue(lost.err().contains("1 of 8 regions lost or refused"), lost.toString());
@@ -245,7 +246,7 @@ class ArenaDirectoryTest {
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
 
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertEquals(ZONES, ReportRows.count(run.out(), ONLY_IN_DIRECTORY, "ok"), run.toString());
             assertFalse(run.out().matches("(?s).*\n +48  native .*"), run.toString());
             assertTrue(run.out().contains("note: the zone directory lists zone 48 'native' at " + Sizes.hex(native16.address())
@@ -282,7 +283,7 @@ class ArenaDirectoryTest {
             Path core = temp.resolve("core.elf");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertEquals(1, run.err().lines().count(), run.toString());
             assertTrue(run.err().contains("4 zone directory entries not used (see the notes)"), run.toString());
             assertEquals(fixture.zones().stream().map(DumpFixture.Zone::name).toList(),
@@ -302,7 +303,7 @@ class ArenaDirectoryTest {
             Tools.readelf(core);
 
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
-            assertEquals(ExitCode.INCOMPLETE, inspect.exitCode(), inspect.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), inspect.exitCode(), inspect.toString());
             assertTrue(inspect.out().contains("\nzones:     10 listed in the arena's zone directory, 1 entry ignored\n"), inspect.toString());
         }
     }
@@ -316,7 +317,7 @@ class ArenaDirectoryTest {
             Path core = temp.resolve("core.elf");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertTrue(run.out().matches("(?s).*\n +49  mystate .* arena +ok\n.*"), run.toString());
             assertFalse(run.out().matches("(?s).*\n +[0-9]+  impostor .*"), run.toString());
             assertTrue(run.out().contains("note: the zone directory lists zone 49 'impostor' at " + Sizes.hex(state.address()) + " ("
@@ -367,7 +368,7 @@ class ArenaDirectoryTest {
             String what = "cut at " + cut + ":\n" + text;
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
-            assertEquals(ExitCode.OK, run.exitCode(), what + "\n" + run);
+            assertEquals(ExitCode.OK.code(), run.exitCode(), what + "\n" + run);
             assertEquals("", run.err(), what + "\n" + run);
             assertTrue(run.out().contains("headers: synthesized ("), what + "\n" + run);
             List<ReportRows.Row> expected = listed.stream().map(zone -> new ReportRows.Row(zone.id(), zone.name(), zone.address(),

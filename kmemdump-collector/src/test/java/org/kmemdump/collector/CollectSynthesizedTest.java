@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.api.ZoneIds;
+import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.Elf64;
 
 /** collect without usable coreimage zones: the collector writes the headers, and stock tools still read the core. */
@@ -20,7 +21,7 @@ class CollectSynthesizedTest {
     @Test
     void withoutCoreimageZones() throws Exception {
         try (DumpFixture fixture = DumpFixture.withoutCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones()) {
-            Path core = collect(fixture, ExitCode.OK, "no coreimage zones (ids 1 and 2) among the regions");
+            Path core = collect(fixture, ExitCode.OK.code(), "no coreimage zones (ids 1 and 2) among the regions");
 
             assertEveryZoneIsInItsLoad(fixture, core);
             String readelf = Tools.readelf(core);
@@ -36,7 +37,7 @@ class CollectSynthesizedTest {
             var memory = fixture.arena().asSlice(DumpFixture.ARENA_LENGTH - 64, text.length);
             memory.copyFrom(java.lang.foreign.MemorySegment.ofArray(text));
             fixture.append(70, "late", memory);
-            Path core = collect(fixture, ExitCode.OK, "the ELF zone does not match the regions: 5 PT_LOADs for 6 regions");
+            Path core = collect(fixture, ExitCode.OK.code(), "the ELF zone does not match the regions: 5 PT_LOADs for 6 regions");
 
             assertEveryZoneIsInItsLoad(fixture, core);
             Tools.readelf(core);
@@ -48,7 +49,7 @@ class CollectSynthesizedTest {
     void corruptElfZone() throws Exception {
         try (DumpFixture fixture = DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones()) {
             fixture.zone(ZoneIds.ELF).memory().set(Elf64.U16, Elf64.E_PHNUM, (short) 999);
-            Path core = collect(fixture, ExitCode.OK, "e_phnum is 999");
+            Path core = collect(fixture, ExitCode.OK.code(), "e_phnum is 999");
 
             assertEveryZoneIsInItsLoad(fixture, core);
             Tools.readelf(core);
@@ -62,7 +63,7 @@ class CollectSynthesizedTest {
                 var elsewhere = java.lang.foreign.Arena.ofShared()) {
             var memory = elsewhere.allocate(16);
             fixture.addProcessZone(60, "native", memory);
-            Path core = collect(fixture, ExitCode.INCOMPLETE, "no coreimage zones (ids 1 and 2) among the regions");
+            Path core = collect(fixture, ExitCode.INCOMPLETE.code(), "no coreimage zones (ids 1 and 2) among the regions");
 
             CoreSegments segments = CoreSegments.of(Files.readAllBytes(core));
             assertEquals(fixture.zones().size() - 1, segments.loads().size());

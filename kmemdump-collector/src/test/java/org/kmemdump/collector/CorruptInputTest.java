@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.api.ZoneIds;
+import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
 import org.kmemdump.format.MinidumpTable;
@@ -43,7 +44,7 @@ import org.kmemdump.format.ZoneDirectory;
  */
 class CorruptInputTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final Set<Integer> ALLOWED = Set.of(ExitCode.OK, ExitCode.INCOMPLETE, ExitCode.BAD_INPUT);
+    private static final Set<Integer> ALLOWED = Set.of(ExitCode.OK.code(), ExitCode.INCOMPLETE.code(), ExitCode.BAD_INPUT.code());
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Ehdr, 202 program headers, the notes with a VMCOREINFO text of 201 regions: well under this. */
@@ -85,7 +86,7 @@ class CorruptInputTest {
     void intactDirectoryIsTheBaseline() {
         for (DumpFixture each : List.of(fixture, arenaOnly)) {
             CollectorRun run = collect(each.directory());
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("headers: the runtime's coreimage"), run.toString());
             assertTrue(run.err().contains("1 of " + regions + " regions lost or refused"), run.toString());
         }
@@ -119,7 +120,7 @@ class CorruptInputTest {
         lengths.add(DumpFixture.ARENA_LENGTH + 1);
         for (long length : lengths) {
             CollectorRun run = check(truncatedCopy(ArenaFile.FILE_NAME, length), "arena cut to " + length);
-            assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+            assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
             assertTrue(run.err().contains("/arena: "), run.toString());
         }
     }
@@ -223,7 +224,7 @@ class CorruptInputTest {
     /** @param ids the ids of the rows the arena-only directory must give now, and no others */
     private static void assertRows(List<Integer> ids, String what) {
         CollectorRun run = check(arenaOnly.directory(), what);
-        assertEquals(ExitCode.INCOMPLETE, run.exitCode(), what + "\n" + run); // zone 60 is lost
+        assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), what + "\n" + run); // zone 60 is lost
         assertEquals(ids, ReportRows.of(run.out()).stream().map(ReportRows.Row::id).toList(), what + "\n" + run);
         assertFalse(run.out().contains(" moved "), what + "\n" + run);
     }
@@ -257,7 +258,7 @@ class CorruptInputTest {
                 String what = "VMCOREINFO byte " + at + " bit " + at % 8;
                 CollectorRun run = withByte(text, at, (byte) (text.get(ValueLayout.JAVA_BYTE, at) ^ (1 << (at % 8))),
                         () -> check(each.directory(), what));
-                assertEquals(ExitCode.INCOMPLETE, run.exitCode(), what + "\n" + run); // zone 60 is lost, nothing else
+                assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), what + "\n" + run); // zone 60 is lost, nothing else
                 assertEquals(rows, ReportRows.of(run.out()), what + "\n" + run);
                 headers.merge(run.out().contains("headers: the runtime's coreimage") ? "the runtime's" : "synthesized", 1, Integer::sum);
             }
@@ -289,7 +290,7 @@ class CorruptInputTest {
         Path noSmem = copyOf(fixture.directory());
         Files.delete(noSmem.resolve(SmemFile.FILE_NAME));
         CollectorRun run = check(noSmem, "no smem");
-        assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString()); // the lost zone 60, nothing else
+        assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString()); // the lost zone 60, nothing else
         assertTrue(run.out().contains("sources: no minidump table found (" + noSmem.resolve(SmemFile.FILE_NAME) + ": missing)"
                 + ": the arena's zone directory was used (" + regions + " zones)"), run.toString());
         assertFails(withoutDirectory(noSmem), "smem: missing: no minidump table, and the arena's zone directory cannot stand in: "
@@ -326,7 +327,7 @@ class CorruptInputTest {
         for (int count : new int[] {100_000, 0x8000_0000, -1}) {
             set32(copy.resolve(SmemFile.FILE_NAME), apssCount, count);
             CollectorRun run = check(copy, "region_count " + Integer.toUnsignedString(count));
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("sources: the minidump table (" + regions + " regions)"), run.toString());
         }
     }
@@ -342,7 +343,7 @@ class CorruptInputTest {
         setRegion(smem, 3, 0, 8);                       // no address
         setRegion(smem, 4, fixture.arena().address() + 8192, 0); // no size
         CollectorRun run = check(copy, "absurd descriptors");
-        assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+        assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
         assertTrue(run.out().contains("lost: not in the arena file, and process gone"), run.toString());
         assertTrue(run.out().contains("runs past the end of the address space"), run.toString());
         assertTrue(run.out().contains("refused: address is 0") && run.out().contains("refused: size is 0"), run.toString());
@@ -424,7 +425,7 @@ class CorruptInputTest {
             assertTrue(run.err().lines().count() <= 1, what + ": " + run);
         }
         Path core = temp.resolve("core.elf");
-        if (collect.exitCode() != ExitCode.BAD_INPUT) {
+        if (collect.exitCode() != ExitCode.BAD_INPUT.code()) {
             try {
                 assertTrue(Files.size(core) <= MAX_OUTPUT, what + ": output of " + Files.size(core) + " bytes");
                 Files.delete(core);
@@ -443,7 +444,7 @@ class CorruptInputTest {
     /** A broken smem beside a good arena: the zone directory stands in, the run is incomplete, the one error line names the table. */
     private static void assertTableIgnored(Path directory, String message) {
         CollectorRun run = check(directory, message);
-        assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+        assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
         assertTrue(run.err().contains(message) && run.err().contains(TABLE_IGNORED), run.toString());
         assertTrue(run.out().contains("sources: the minidump table is corrupt and was ignored: the arena's zone directory was used (" + regions
                 + " zones)"), run.toString());
@@ -461,7 +462,7 @@ class CorruptInputTest {
 
     private static void assertFails(Path directory, String message) {
         CollectorRun run = check(directory, message);
-        assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+        assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
         assertTrue(run.err().contains(message), run.toString());
     }
 
