@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.LittleEndian;
 
 /** collect without usable coreimage zones: the collector writes the headers, and stock tools still read the core. */
 class CollectSynthesizedTest {
@@ -47,7 +48,7 @@ class CollectSynthesizedTest {
     @Test
     void corruptElfZone() throws Exception {
         try (DumpFixture fixture = DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones()) {
-            fixture.zone(ZoneIds.ELF).memory().set(Elf64.U16, Elf64.E_PHNUM, (short) 999);
+            fixture.zone(ZoneIds.ELF).memory().set(LittleEndian.U16, Elf64.E_PHNUM, (short) 999);
             Path core = collect(fixture, ExitCode.OK, "e_phnum is 999");
 
             assertEveryZoneIsInItsLoad(fixture, core);
