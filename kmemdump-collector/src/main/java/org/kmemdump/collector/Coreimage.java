@@ -5,9 +5,10 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
 
-import org.kmemdump.api.ZoneIds;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.KnownZones;
+import org.kmemdump.format.LittleEndian;
 import org.kmemdump.format.MinidumpTable;
 
 /**
@@ -34,8 +35,8 @@ record Coreimage(PlannedZone elfZone, byte[] elf, PlannedZone vmcoreinfoZone, by
 
     /** @param plan every region, in ascending id order */
     static Coreimage find(List<PlannedZone> plan, ArenaFile.Header header, ArenaSource arena) {
-        if (plan.size() < 2 || plan.get(0).zone().id() != ZoneIds.ELF || plan.get(1).zone().id() != ZoneIds.VMCOREINFO) {
-            return unusable("no coreimage zones (ids " + ZoneIds.ELF + " and " + ZoneIds.VMCOREINFO + ") among the regions");
+        if (plan.size() < 2 || plan.get(0).zone().id() != KnownZones.ELF || plan.get(1).zone().id() != KnownZones.VMCOREINFO) {
+            return unusable("no coreimage zones (ids " + KnownZones.ELF + " and " + KnownZones.VMCOREINFO + ") among the regions");
         }
         PlannedZone elfZone = plan.get(0);
         PlannedZone vmcoreinfoZone = plan.get(1);
@@ -91,12 +92,12 @@ record Coreimage(PlannedZone elfZone, byte[] elf, PlannedZone vmcoreinfoZone, by
                     || elf.get(ValueLayout.JAVA_BYTE, Elf64.EI_DATA) != Elf64.ELFDATA2LSB) {
                 return bad(elf, "no little-endian ELF64 magic");
             }
-            if (elf.get(Elf64.U16, Elf64.E_TYPE) != Elf64.ET_CORE) {
-                return bad(elf, "e_type is " + elf.get(Elf64.U16, Elf64.E_TYPE) + ", not ET_CORE");
+            if (elf.get(LittleEndian.U16, Elf64.E_TYPE) != Elf64.ET_CORE) {
+                return bad(elf, "e_type is " + elf.get(LittleEndian.U16, Elf64.E_TYPE) + ", not ET_CORE");
             }
-            long phoff = elf.get(Elf64.U64, Elf64.E_PHOFF);
-            int phentsize = Short.toUnsignedInt(elf.get(Elf64.U16, Elf64.E_PHENTSIZE));
-            int phnum = Short.toUnsignedInt(elf.get(Elf64.U16, Elf64.E_PHNUM));
+            long phoff = elf.get(LittleEndian.U64, Elf64.E_PHOFF);
+            int phentsize = Short.toUnsignedInt(elf.get(LittleEndian.U16, Elf64.E_PHENTSIZE));
+            int phnum = Short.toUnsignedInt(elf.get(LittleEndian.U16, Elf64.E_PHNUM));
             if (phentsize != Elf64.PHDR_SIZE) {
                 return bad(elf, "e_phentsize is " + phentsize + ", not " + Elf64.PHDR_SIZE);
             }
@@ -122,8 +123,8 @@ record Coreimage(PlannedZone elfZone, byte[] elf, PlannedZone vmcoreinfoZone, by
         boolean hasLoad(long address, long size) {
             for (int i = 0; i < phnum; i++) {
                 MemorySegment load = entry(i);
-                if (load.get(Elf64.U32, Elf64.P_TYPE) == Elf64.PT_LOAD && load.get(Elf64.U64, Elf64.P_VADDR) == address
-                        && load.get(Elf64.U64, Elf64.P_FILESZ) == size) {
+                if (load.get(LittleEndian.U32, Elf64.P_TYPE) == Elf64.PT_LOAD && load.get(LittleEndian.U64, Elf64.P_VADDR) == address
+                        && load.get(LittleEndian.U64, Elf64.P_FILESZ) == size) {
                     return true;
                 }
             }
@@ -144,9 +145,9 @@ record Coreimage(PlannedZone elfZone, byte[] elf, PlannedZone vmcoreinfoZone, by
         int phnum = headers.phnum();
         long coreimageEnd = Elf64.align4(elf.byteSize()) + vmcoreinfoSize;
         MemorySegment note = headers.entry(0);
-        long noteOffset = note.get(Elf64.U64, Elf64.P_OFFSET);
-        long noteSize = note.get(Elf64.U64, Elf64.P_FILESZ);
-        if (note.get(Elf64.U32, Elf64.P_TYPE) != Elf64.PT_NOTE) {
+        long noteOffset = note.get(LittleEndian.U64, Elf64.P_OFFSET);
+        long noteSize = note.get(LittleEndian.U64, Elf64.P_FILESZ);
+        if (note.get(LittleEndian.U32, Elf64.P_TYPE) != Elf64.PT_NOTE) {
             return "the first program header is not PT_NOTE";
         }
         if (noteOffset < 0 || noteOffset > coreimageEnd || noteSize < 0 || noteSize > coreimageEnd - noteOffset) {
@@ -160,9 +161,9 @@ record Coreimage(PlannedZone elfZone, byte[] elf, PlannedZone vmcoreinfoZone, by
             Zone zone = others.get(i).zone();
             MemorySegment load = headers.entry(i + 1);
             long size = Elf64.align4(zone.size());
-            if (load.get(Elf64.U32, Elf64.P_TYPE) != Elf64.PT_LOAD || load.get(Elf64.U64, Elf64.P_VADDR) != zone.address()
-                    || load.get(Elf64.U64, Elf64.P_FILESZ) != size || load.get(Elf64.U64, Elf64.P_MEMSZ) != size
-                    || load.get(Elf64.U64, Elf64.P_OFFSET) != offset) {
+            if (load.get(LittleEndian.U32, Elf64.P_TYPE) != Elf64.PT_LOAD || load.get(LittleEndian.U64, Elf64.P_VADDR) != zone.address()
+                    || load.get(LittleEndian.U64, Elf64.P_FILESZ) != size || load.get(LittleEndian.U64, Elf64.P_MEMSZ) != size
+                    || load.get(LittleEndian.U64, Elf64.P_OFFSET) != offset) {
                 return "program header " + (i + 1) + " is not PT_LOAD at offset " + offset + " for region "
                         + Integer.toUnsignedString(zone.id()) + " (" + Sizes.hex(zone.address()) + ", " + size + " bytes)";
             }

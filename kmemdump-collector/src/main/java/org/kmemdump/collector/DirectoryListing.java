@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.kmemdump.api.ZoneIds;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.KnownZones;
 import org.kmemdump.format.ZoneDirectory;
 
 /**
@@ -32,8 +32,6 @@ import org.kmemdump.format.ZoneDirectory;
  * @param problem why the directory lists nothing usable, or {@code null}
  */
 record DirectoryListing(List<Listed> zones, int listed, List<String> ignored, Coreimage.ProgramHeaders elf, String problem) {
-    private static final String ELF_NAME = "ELF";
-    private static final String VMCOREINFO_NAME = "VMCOREINFO";
 
     /**
      * A zone as listed.
@@ -80,7 +78,7 @@ record DirectoryListing(List<Listed> zones, int listed, List<String> ignored, Co
         Map<Integer, Listed> byId = new TreeMap<>();
         List<String> ignored = new ArrayList<>();
         for (ZoneDirectory.Entry entry : entries) {
-            boolean coreimageZone = entry.id() == ZoneIds.ELF || entry.id() == ZoneIds.VMCOREINFO;
+            boolean coreimageZone = entry.id() == KnownZones.ELF || entry.id() == KnownZones.VMCOREINFO;
             Listed zone = new Listed(entry.id(), entry.name(), entry.address(), entry.size(),
                     coreimageZone || elf.problem() == null && elf.hasLoad(entry.address(), Elf64.align4(entry.size())));
             String disagreement = coreimageZoneProblem(zone, header);
@@ -90,19 +88,19 @@ record DirectoryListing(List<Listed> zones, int listed, List<String> ignored, Co
                 byId.put(zone.id(), zone);
             }
         }
-        headerZone(byId, ZoneIds.ELF, ELF_NAME, header.elfAddress(), header.elfSize(), header);
-        headerZone(byId, ZoneIds.VMCOREINFO, VMCOREINFO_NAME, header.vmcoreinfoAddress(), header.vmcoreinfoSize(), header);
+        headerZone(byId, KnownZones.ELF, KnownZones.ELF_NAME, header.elfAddress(), header.elfSize(), header);
+        headerZone(byId, KnownZones.VMCOREINFO, KnownZones.VMCOREINFO_NAME, header.vmcoreinfoAddress(), header.vmcoreinfoSize(), header);
         return new DirectoryListing(List.copyOf(byId.values()), entries.size(), List.copyOf(ignored), elf, null);
     }
 
     /** @return why an entry for a coreimage zone disagrees with the arena header, or {@code null} */
     private static String coreimageZoneProblem(Listed zone, ArenaFile.Header header) {
-        if (zone.id() == ZoneIds.ELF && (!zone.name().equals(ELF_NAME) || zone.address() != header.elfAddress()
+        if (zone.id() == KnownZones.ELF && (!zone.name().equals(KnownZones.ELF_NAME) || zone.address() != header.elfAddress()
                 || zone.size() != header.elfSize())) {
             return "disagrees with the arena header's ELF zone (" + Sizes.hex(header.elfAddress()) + ", "
                     + Long.toUnsignedString(header.elfSize()) + " bytes)";
         }
-        if (zone.id() == ZoneIds.VMCOREINFO && (!zone.name().equals(VMCOREINFO_NAME) || zone.address() != header.vmcoreinfoAddress()
+        if (zone.id() == KnownZones.VMCOREINFO && (!zone.name().equals(KnownZones.VMCOREINFO_NAME) || zone.address() != header.vmcoreinfoAddress()
                 || zone.size() != header.vmcoreinfoSize())) {
             return "disagrees with the arena header's VMCOREINFO zone (" + Sizes.hex(header.vmcoreinfoAddress()) + ", "
                     + Long.toUnsignedString(header.vmcoreinfoSize()) + " bytes)";

@@ -19,10 +19,10 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kmemdump.api.ZoneIds;
 import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.KnownZones;
 import org.kmemdump.format.SmemFile;
 import org.kmemdump.format.ZoneDirectory;
 
@@ -39,7 +39,7 @@ class ArenaDirectoryTest {
     private static final String STATE = "last known state of a bundle";
     /** The runtime's zones and one bundle zone: ids 1 to 6 and 49. */
     private static final int ZONES = 7;
-    private static final int BUNDLE_ZONE = ZoneIds.NO_ID;
+    private static final int BUNDLE_ZONE = KnownZones.NO_ID;
     private static final String ONLY_IN_DIRECTORY = "arena (directory)";
 
     @TempDir
@@ -47,10 +47,10 @@ class ArenaDirectoryTest {
 
     /** The zones the runtime registers itself, then a bundle's {@code registry.allocate("mystate", ...)}. */
     private static DumpFixture runtimeZones(DumpFixture fixture) {
-        fixture.addArenaZone(ZoneIds.CONFIG, "config", DumpFixture.cString("java.vm.name=test\nos.arch=amd64\n"));
-        fixture.addArenaZone(ZoneIds.RELEASE, "release", DumpFixture.cString("kmemdump-0.1.0 java-25-test"));
-        fixture.addArenaZone(ZoneIds.BANNER, "banner", DumpFixture.cString(BANNER));
-        fixture.addArenaZone(ZoneIds.BUNDLES, "bundles", DumpFixture.cString("0 ACTIVE org.apache.felix.framework 7.0.5\n"));
+        fixture.addArenaZone(KnownZones.CONFIG, "config", DumpFixture.cString("java.vm.name=test\nos.arch=amd64\n"));
+        fixture.addArenaZone(KnownZones.RELEASE, "release", DumpFixture.cString("kmemdump-0.1.0 java-25-test"));
+        fixture.addArenaZone(KnownZones.BANNER, "banner", DumpFixture.cString(BANNER));
+        fixture.addArenaZone(KnownZones.BUNDLES, "bundles", DumpFixture.cString("0 ACTIVE org.apache.felix.framework 7.0.5\n"));
         fixture.addArenaZone(BUNDLE_ZONE, "mystate", DumpFixture.cString(STATE));
         return fixture;
     }
@@ -129,7 +129,7 @@ class ArenaDirectoryTest {
     @Test
     void tableWithASubsetIsCompletedFromTheDirectory() throws Exception {
         try (DumpFixture fixture = runtimeZones(DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()))) {
-            fixture.removeFromTable(BUNDLE_ZONE).removeFromTable(ZoneIds.BANNER);
+            fixture.removeFromTable(BUNDLE_ZONE).removeFromTable(KnownZones.BANNER);
             Path core = temp.resolve("core.elf");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
@@ -148,7 +148,7 @@ class ArenaDirectoryTest {
             assertEquals(ZONES, regions.size());
             for (Object each : regions) {
                 Map<?, ?> region = (Map<?, ?>) each;
-                boolean onlyInDirectory = Set.of((long) BUNDLE_ZONE, (long) ZoneIds.BANNER).contains(region.get("id"));
+                boolean onlyInDirectory = Set.of((long) BUNDLE_ZONE, (long) KnownZones.BANNER).contains(region.get("id"));
                 assertEquals(onlyInDirectory ? "directory" : "both", region.get("listedBy"), region.toString());
             }
         }
@@ -218,8 +218,8 @@ class ArenaDirectoryTest {
                 DumpFixture alive = runtimeZones(DumpFixture.arenaOnly(temp.resolve("alive"), DumpFixture.Owner.self()));
                 DumpFixture dead = runtimeZones(DumpFixture.arenaOnly(temp.resolve("dead"), DumpFixture.Owner.dead()))) {
             MemorySegment memory = elsewhere.allocate(32).copyFrom(MemorySegment.ofArray(text));
-            alive.addProcessZone(ZoneIds.USER_END, "native", memory);
-            dead.addProcessZone(ZoneIds.USER_END, "native", memory);
+            alive.addProcessZone(KnownZones.USER_END, "native", memory);
+            dead.addProcessZone(KnownZones.USER_END, "native", memory);
             Path core = temp.resolve("alive.elf");
             CollectorRun read = CollectorRun.of("collect", alive.directory().toString(), "-o", core.toString());
             CollectorRun lost = CollectorRun.of("collect", dead.directory().toString(), "-o", temp.resolve("dead.elf").toString());
@@ -241,8 +241,8 @@ class ArenaDirectoryTest {
         try (Arena elsewhere = Arena.ofShared();
                 DumpFixture fixture = runtimeZones(DumpFixture.arenaOnly(temp.resolve("dump"), DumpFixture.Owner.dead()))) {
             MemorySegment native16 = elsewhere.allocate(16);
-            fixture.addProcessZone(ZoneIds.USER_END, "native", native16);
-            fixture.zone(ZoneIds.ELF).memory().set(ValueLayout.JAVA_BYTE, 0, (byte) 0);
+            fixture.addProcessZone(KnownZones.USER_END, "native", native16);
+            fixture.zone(KnownZones.ELF).memory().set(ValueLayout.JAVA_BYTE, 0, (byte) 0);
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
 
@@ -267,7 +267,7 @@ class ArenaDirectoryTest {
     @Test
     void entriesNoRuntimeWritesAreInvisibleOrIgnored() throws Exception {
         try (DumpFixture fixture = runtimeZones(DumpFixture.arenaOnly(temp.resolve("dump"), DumpFixture.Owner.dead()))) {
-            long inArena = fixture.zone(ZoneIds.CONFIG).address();
+            long inArena = fixture.zone(KnownZones.CONFIG).address();
             rawEntry(fixture, 52, "wrongid", 53, ZoneDirectory.VALID, inArena, 8);
             rawEntry(fixture, 53, "bad name", 53, ZoneDirectory.VALID, inArena, 8);
             rawEntry(fixture, 54, "sixteen-letters!", 54, ZoneDirectory.VALID, inArena, 8);
@@ -278,8 +278,8 @@ class ArenaDirectoryTest {
             fixture.zoneDirectory().set(60, "noaddress", 0, 8);
             fixture.zoneDirectory().set(61, "wraps", 0xfffffffffffffff0L, 64);
             fixture.zoneDirectory().set(62, "outside", 0x1000, 64);
-            DumpFixture.Zone elf = fixture.zone(ZoneIds.ELF);
-            fixture.zoneDirectory().set(ZoneIds.ELF, "ELF", elf.address() + 8, elf.memory().byteSize());
+            DumpFixture.Zone elf = fixture.zone(KnownZones.ELF);
+            fixture.zoneDirectory().set(KnownZones.ELF, "ELF", elf.address() + 8, elf.memory().byteSize());
             Path core = temp.resolve("core.elf");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
@@ -393,7 +393,7 @@ class ArenaDirectoryTest {
         String readelf = Tools.readelf(core);
         assertTrue(readelf.contains("VMCOREINFO") && readelf.contains("NT_PRSTATUS"), readelf);
         assertEquals(fixture.zones().size() - 2, readelf.lines().filter(line -> line.strip().startsWith("LOAD")).count(), readelf);
-        assertTrue(Tools.gdbString(core, fixture.zone(ZoneIds.BANNER).address()).contains('"' + BANNER + '"'));
+        assertTrue(Tools.gdbString(core, fixture.zone(KnownZones.BANNER).address()).contains('"' + BANNER + '"'));
         assertTrue(Tools.gdbString(core, fixture.zone(BUNDLE_ZONE).address()).contains('"' + STATE + '"'));
     }
 }

@@ -12,9 +12,9 @@ import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kmemdump.api.ZoneIds;
 import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.DumpDirectory;
+import org.kmemdump.format.KnownZones;
 
 /** collect on a directory whose coreimage zones match the table: the output is the zones, concatenated. */
 class CollectCoreimageTest {
@@ -47,7 +47,7 @@ class CollectCoreimageTest {
             assertTrue(readelf.contains("VMCOREINFO"), readelf);
             assertTrue(readelf.contains("NT_PRSTATUS"), readelf);
             assertEquals(fixture.zones().size() - 2, readelf.lines().filter(line -> line.strip().startsWith("LOAD")).count(), readelf);
-            String gdb = Tools.gdbString(core, fixture.zone(ZoneIds.BANNER).address());
+            String gdb = Tools.gdbString(core, fixture.zone(KnownZones.BANNER).address());
             assertTrue(gdb.contains("\"kmemdump collector test banner\""), gdb);
         }
     }

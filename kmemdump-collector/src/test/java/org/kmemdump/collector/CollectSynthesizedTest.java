@@ -9,9 +9,10 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kmemdump.api.ZoneIds;
 import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.KnownZones;
+import org.kmemdump.format.LittleEndian;
 
 /** collect without usable coreimage zones: the collector writes the headers, and stock tools still read the core. */
 class CollectSynthesizedTest {
@@ -26,7 +27,7 @@ class CollectSynthesizedTest {
             assertEveryZoneIsInItsLoad(fixture, core);
             String readelf = Tools.readelf(core);
             assertTrue(readelf.contains("VMCOREINFO") && readelf.contains("NT_PRSTATUS"), readelf);
-            assertTrue(Tools.gdbString(core, fixture.zone(ZoneIds.BANNER).address()).contains("\"kmemdump collector test banner\""));
+            assertTrue(Tools.gdbString(core, fixture.zone(KnownZones.BANNER).address()).contains("\"kmemdump collector test banner\""));
         }
     }
 
@@ -48,12 +49,12 @@ class CollectSynthesizedTest {
     @Test
     void corruptElfZone() throws Exception {
         try (DumpFixture fixture = DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones()) {
-            fixture.zone(ZoneIds.ELF).memory().set(Elf64.U16, Elf64.E_PHNUM, (short) 999);
+            fixture.zone(KnownZones.ELF).memory().set(LittleEndian.U16, Elf64.E_PHNUM, (short) 999);
             Path core = collect(fixture, ExitCode.OK.code(), "e_phnum is 999");
 
             assertEveryZoneIsInItsLoad(fixture, core);
             Tools.readelf(core);
-            assertTrue(Tools.gdbString(core, fixture.zone(ZoneIds.BANNER).address()).contains("\"kmemdump collector test banner\""));
+            assertTrue(Tools.gdbString(core, fixture.zone(KnownZones.BANNER).address()).contains("\"kmemdump collector test banner\""));
         }
     }
 

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,10 +24,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kmemdump.api.ZoneIds;
 import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.KnownZones;
+import org.kmemdump.format.LittleEndian;
 import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
 import org.kmemdump.format.ZoneDirectory;
@@ -45,8 +45,6 @@ import org.kmemdump.format.ZoneDirectory;
 class CorruptInputTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final Set<Integer> ALLOWED = Set.of(ExitCode.OK.code(), ExitCode.INCOMPLETE.code(), ExitCode.BAD_INPUT.code());
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Ehdr, 202 program headers, the notes with a VMCOREINFO text of 201 regions: well under this. */
     private static final long HEADER_ALLOWANCE = 32 * 1024;
     /**
@@ -155,7 +153,7 @@ class CorruptInputTest {
     void bitFlipsInTheZoneDirectory() {
         for (DumpFixture each : List.of(fixture, arenaOnly)) {
             CollectorRun baseline = check(each.directory(), "the intact directory");
-            Set<Integer> unused = Set.of(0, ZoneIds.RELEASE, 100, ZoneDirectory.ENTRIES - 1);
+            Set<Integer> unused = Set.of(0, KnownZones.RELEASE, 100, ZoneDirectory.ENTRIES - 1);
             Set<Integer> ids = new TreeSet<>(unused);
             each.zones().forEach(zone -> ids.add(zone.id()));
             Map<String, Integer> outcomes = new TreeMap<>();
@@ -201,7 +199,7 @@ class CorruptInputTest {
                 .toArray(ValueLayout.JAVA_BYTE);
         List<Integer> others = arenaOnly.zones().stream().map(DumpFixture.Zone::id).filter(each -> each != id).toList();
         try {
-            entry.set(U32, ZoneDirectory.VALID_FIELD, 0);
+            entry.set(LittleEndian.U32, ZoneDirectory.VALID_FIELD, 0);
             assertRows(others, "the entry invalidated");
             for (int at = 0; at < ZoneDirectory.ENTRY_SIZE; at++) {
                 if (at < ZoneDirectory.VALID_FIELD || at >= ZoneDirectory.VALID_FIELD + Integer.BYTES) {
@@ -209,10 +207,10 @@ class CorruptInputTest {
                     assertRows(others, "the entry rewritten up to byte " + at);
                 }
             }
-            entry.set(U32, ZoneDirectory.ID, id - 1);
-            entry.set(U32, ZoneDirectory.VALID_FIELD, ZoneDirectory.VALID);
+            entry.set(LittleEndian.U32, ZoneDirectory.ID, id - 1);
+            entry.set(LittleEndian.U32, ZoneDirectory.VALID_FIELD, ZoneDirectory.VALID);
             assertRows(others, "the entry valid with id field " + (id - 1));
-            entry.set(U32, ZoneDirectory.ID, id);
+            entry.set(LittleEndian.U32, ZoneDirectory.ID, id);
             CollectorRun run = check(arenaOnly.directory(), "the entry complete");
             assertTrue(run.out().matches("(?s).*\n +49  moved +" + String.format("0x%016x", page.address()) + " +16  arena \\(directory\\)  ok\n.*"),
                     run.toString());
@@ -392,7 +390,7 @@ class CorruptInputTest {
     }
 
     private static MemorySegment vmcoreinfo(DumpFixture in) {
-        return in.zone(ZoneIds.VMCOREINFO).memory();
+        return in.zone(KnownZones.VMCOREINFO).memory();
     }
 
     /**
@@ -480,11 +478,11 @@ class CorruptInputTest {
     }
 
     private static void set32(Path file, long at, int value) throws IOException {
-        edit(file, segment -> segment.set(U32, at, value));
+        edit(file, segment -> segment.set(LittleEndian.U32, at, value));
     }
 
     private static void set64(Path file, long at, long value) throws IOException {
-        edit(file, segment -> segment.set(U64, at, value));
+        edit(file, segment -> segment.set(LittleEndian.U64, at, value));
     }
 
     private static void setRegion(Path smem, int index, long address, long size) throws IOException {

@@ -5,7 +5,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +12,13 @@ import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import org.kmemdump.format.LittleEndian;
+
 /**
  * How the corruption tests change a kmemdump directory's files: a byte or a u64 of a live mapping
  * for the length of one run, or copies that are edited, cut short or extended.
  */
 final class FileEdits {
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private FileEdits() {
     }
@@ -36,12 +36,12 @@ final class FileEdits {
 
     /** @return what {@code run} returns with the little-endian u64 at {@code at} of the live file set to {@code value}; it is put back */
     static <T> T withLong(MemorySegment file, long at, long value, Supplier<T> run) {
-        long original = file.get(U64, at);
-        file.set(U64, at, value);
+        long original = file.get(LittleEndian.U64, at);
+        file.set(LittleEndian.U64, at, value);
         try {
             return run.get();
         } finally {
-            file.set(U64, at, original);
+            file.set(LittleEndian.U64, at, original);
         }
     }
 

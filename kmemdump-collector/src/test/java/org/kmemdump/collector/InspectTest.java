@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.KinfoRecord;
+import org.kmemdump.format.LittleEndian;
 
 /** inspect: the owner, the arena header and every region with its source and outcome, as text and as JSON. */
 class InspectTest {
@@ -123,8 +124,8 @@ class InspectTest {
             CollectorRun run = CollectorRun.of("inspect", fixture.directory().toString());
 
             assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
-            int checksum = fixture.kinfoArea().get(U32, KinfoRecord.COMBINED_CHECKSUM);
-            int extension = fixture.kinfoArea().get(U32, KinfoRecord.EXT_CHECKSUM);
+            int checksum = fixture.kinfoArea().get(LittleEndian.U32, KinfoRecord.COMBINED_CHECKSUM);
+            int extension = fixture.kinfoArea().get(LittleEndian.U32, KinfoRecord.EXT_CHECKSUM);
             assertTrue(run.out().contains("\nkinfo:     " + path + ": valid\n"
                     + "           magic_number 0xcceeddff (holds), combined_checksum 0x" + Integer.toHexString(checksum) + " (holds)\n"
                     + "           JVM extension: magic 0x4d564a4b, version 1, length 80 (holds), checksum 0x" + Integer.toHexString(extension)
@@ -209,7 +210,7 @@ class InspectTest {
             assertEquals(false, bundles.get("inArena"));
             assertEquals("none", bundles.get("where"));
 
-            fixture.kinfoArea().set(U32, KinfoRecord.EXT_CHECKSUM, 0x12345678);
+            fixture.kinfoArea().set(LittleEndian.U32, KinfoRecord.EXT_CHECKSUM, 0x12345678);
             run = CollectorRun.of("inspect", fixture.directory().toString(), "--json");
             assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             kinfo = (Map<?, ?>) ((Map<?, ?>) MiniJson.parse(run.out())).get("kinfo");
@@ -224,5 +225,4 @@ class InspectTest {
         }
     }
 
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 }

@@ -11,7 +11,6 @@ import static org.kmemdump.collector.FileEdits.withLong;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.KinfoRecord;
+import org.kmemdump.format.LittleEndian;
 import org.kmemdump.format.LogRing;
 import org.kmemdump.format.LogRing.Level;
 
@@ -47,7 +47,6 @@ import org.kmemdump.format.LogRing.Level;
 class LogCorruptInputTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final Set<Integer> ALLOWED = Set.of(ExitCode.OK.code(), ExitCode.INCOMPLETE.code(), ExitCode.BAD_INPUT.code());
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final long T0 = 1_704_164_645_006L;
     private static final int RECORDS = 60;
@@ -186,7 +185,7 @@ class LogCorruptInputTest {
         for (long at = offset - LogRing.RECORD_HEADER; at >= 0; at -= 8) {
             long start = LogRing.HEADER_LENGTH + at;
             if (zone.get(ValueLayout.JAVA_INT_UNALIGNED, start) == offset - at
-                    && zone.get(U64, start + LogRing.R_POSITION) == head - (offset - at)) {
+                    && zone.get(LittleEndian.U64, start + LogRing.R_POSITION) == head - (offset - at)) {
                 return at;
             }
         }
