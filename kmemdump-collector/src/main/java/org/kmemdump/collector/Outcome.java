@@ -1,5 +1,7 @@
 package org.kmemdump.collector;
 
+import java.util.Locale;
+
 /**
  * What became of one region: its bytes collected ({@code ok}), not found or not readable
  * ({@code lost}), or its descriptor or name unusable ({@code refused}).
@@ -8,16 +10,11 @@ package org.kmemdump.collector;
  */
 public record Outcome(Status status, String reason) {
     public enum Status {
-        OK("ok"), LOST("lost"), REFUSED("refused");
+        OK, LOST, REFUSED;
 
-        private final String text;
-
-        Status(String text) {
-            this.text = text;
-        }
-
+        /** @return {@code ok}, {@code lost} or {@code refused}, for reports */
         public String text() {
-            return text;
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.kmemdump.collector;
 
+import java.util.Map;
+
 /**
  * The one rule for text from untrusted files (zone names, log messages, paths and values quoted in
  * messages) on its way to a terminal or a text report: it stays on one line and cannot drive the
@@ -11,6 +13,7 @@ package org.kmemdump.collector;
  */
 public final class TerminalText {
     static final char UNSAFE = '?';
+    private static final Map<Integer, String> SHOWN_ESCAPED = Map.of((int) '\n', "\\n", (int) '\r', "\\r", (int) '\t', "\\t");
 
     private TerminalText() {
     }
@@ -21,23 +24,16 @@ public final class TerminalText {
             return "";
         }
         StringBuilder clean = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '\n' -> clean.append("\\n");
-                case '\r' -> clean.append("\\r");
-                case '\t' -> clean.append("\\t");
-                default -> {
-                    if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                        int codePoint = text.codePointAt(i);
-                        clean.append(safe(codePoint) ? text.substring(i, i + 2) : String.valueOf(UNSAFE));
-                        i++;
-                    } else {
-                        clean.append(safe(c) ? c : UNSAFE);
-                    }
-                }
+        text.codePoints().forEach(codePoint -> { // a lone surrogate comes as itself, and is not safe
+            String shown = SHOWN_ESCAPED.get(codePoint);
+            if (shown != null) {
+                clean.append(shown);
+            } else if (safe(codePoint)) {
+                clean.appendCodePoint(codePoint);
+            } else {
+                clean.append(UNSAFE);
             }
-        }
+        });
         return clean.toString();
     }
 

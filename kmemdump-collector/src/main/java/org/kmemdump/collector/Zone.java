@@ -1,5 +1,7 @@
 package org.kmemdump.collector;
 
+import java.util.Locale;
+
 /**
  * A zone to collect, in the collector's own terms whichever source listed it: the minidump table
  * (a region descriptor, converted where the table is read) or the arena's zone directory.
@@ -13,17 +15,11 @@ package org.kmemdump.collector;
 public record Zone(int id, String name, long address, long size, ListedBy listedBy) {
     /** Which sources list a zone. */
     public enum ListedBy {
-        TABLE("table"), DIRECTORY("directory"), BOTH("both");
-
-        private final String text;
-
-        ListedBy(String text) {
-            this.text = text;
-        }
+        TABLE, DIRECTORY, BOTH;
 
         /** @return {@code table}, {@code directory} or {@code both}, for reports */
         public String text() {
-            return text;
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -28,27 +28,14 @@ import org.kmemdump.format.Elf64;
  * <li>The directory of an owner that shut down cleanly is not used: the runtime let go of its
  * zones, so there is no crash to collect.
  * </ul>
+ *
+ * @param directoryUnused why the zone directory's listing added nothing, or {@code null} when it was used
+ * @param zones           every zone, in ascending id order
+ * @param entriesNotUsed  directory entries that were ignored, lost or disagree with the table
+ * @param notes           one for each of those, for the report
  */
-final class ZoneSources {
-    private final SmemTable table;
-    private final String directoryUnused;
-    private final List<Zone> zones;
-    private final int tableRegions;
-    private final int onlyInDirectory;
-    private final int entriesNotUsed;
-    private final List<String> notes;
-
-    private ZoneSources(SmemTable table, String directoryUnused, List<Zone> zones, int tableRegions, int onlyInDirectory,
-            int entriesNotUsed, List<String> notes) {
-        this.table = table;
-        this.directoryUnused = directoryUnused;
-        this.zones = zones;
-        this.tableRegions = tableRegions;
-        this.onlyInDirectory = onlyInDirectory;
-        this.entriesNotUsed = entriesNotUsed;
-        this.notes = notes;
-    }
-
+record ZoneSources(SmemTable table, String directoryUnused, List<Zone> zones, int tableRegions, int onlyInDirectory,
+        int entriesNotUsed, List<String> notes) {
     /** @throws Failure (exit 3) when neither the table nor the zone directory lists anything to collect */
     static ZoneSources of(DumpInput input, OwnerProcess owner) throws Failure {
         SmemTable table = input.smem();
@@ -111,29 +98,6 @@ final class ZoneSources {
             return why + " (its owner shut down cleanly: there is no crash to collect)";
         }
         return why + ", and the arena's zone directory cannot stand in: " + directoryUnused;
-    }
-
-    /** @return every zone, in ascending id order */
-    List<Zone> zones() {
-        return zones;
-    }
-
-    /** @return why the zone directory's listing added nothing, or {@code null} when it was used */
-    String directoryUnused() {
-        return directoryUnused;
-    }
-
-    int onlyInDirectory() {
-        return onlyInDirectory;
-    }
-
-    int tableRegions() {
-        return tableRegions;
-    }
-
-    /** @return directory entries that were ignored, lost or disagree with the table, for the report */
-    List<String> notes() {
-        return notes;
     }
 
     /**

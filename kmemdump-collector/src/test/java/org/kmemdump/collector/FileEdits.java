@@ -25,23 +25,24 @@ final class FileEdits {
 
     /** @return what {@code run} returns with byte {@code at} of the live file set to {@code value}; the byte is put back */
     static <T> T withByte(MemorySegment file, long at, byte value, Supplier<T> run) {
-        byte original = file.get(ValueLayout.JAVA_BYTE, at);
-        file.set(ValueLayout.JAVA_BYTE, at, value);
-        try {
-            return run.get();
-        } finally {
-            file.set(ValueLayout.JAVA_BYTE, at, original);
-        }
+        return withBytes(file, at, MemorySegment.ofArray(new byte[] {value}), run);
     }
 
     /** @return what {@code run} returns with the little-endian u64 at {@code at} of the live file set to {@code value}; it is put back */
     static <T> T withLong(MemorySegment file, long at, long value, Supplier<T> run) {
-        long original = file.get(LittleEndian.U64, at);
-        file.set(LittleEndian.U64, at, value);
+        MemorySegment bytes = MemorySegment.ofArray(new byte[Long.BYTES]);
+        bytes.set(LittleEndian.U64, 0, value);
+        return withBytes(file, at, bytes, run);
+    }
+
+    private static <T> T withBytes(MemorySegment file, long at, MemorySegment value, Supplier<T> run) {
+        MemorySegment target = file.asSlice(at, value.byteSize());
+        byte[] original = target.toArray(ValueLayout.JAVA_BYTE);
+        target.copyFrom(value);
         try {
             return run.get();
         } finally {
-            file.set(LittleEndian.U64, at, original);
+            target.copyFrom(MemorySegment.ofArray(original));
         }
     }
 
