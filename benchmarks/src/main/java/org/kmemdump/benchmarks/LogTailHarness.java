@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.KnownZones;
 import org.kmemdump.format.LogRing;
 
 /**
@@ -74,7 +75,7 @@ public final class LogTailHarness {
                         "request " + records + " served in " + (records % 97) + " ms", records % 50 == 0 ? "java.io.IOException: peer reset" : "");
                 records++;
             }
-            ArenaFile.directory(mapped).set(7, "log", zone.address(), zone.byteSize());
+            ArenaFile.directory(mapped).set(KnownZones.LOG, KnownZones.LOG_NAME, zone.address(), zone.byteSize());
             mapped.force();
             return records;
         }

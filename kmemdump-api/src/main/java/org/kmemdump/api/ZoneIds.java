@@ -1,8 +1,11 @@
 package org.kmemdump.api;
 
+import org.kmemdump.format.KnownZones;
+
 /**
  * Zone ids, laid out as in the kernel's kmemdump (v3): a fixed table of {@value #MAX_ZONES} slots
- * indexed by id.
+ * indexed by id. The values are defined once, in {@code org.kmemdump.format.KnownZones}, and inlined
+ * here by the compiler, so this package imports nothing at run time.
  *
  * <table>
  * <caption>The id space</caption>
@@ -25,40 +28,40 @@ package org.kmemdump.api;
  */
 public final class ZoneIds {
     /** Never a zone. */
-    public static final int START = 0;
+    public static final int START = KnownZones.START;
     /** The coreimage ELF header zone. */
-    public static final int ELF = 1;
+    public static final int ELF = KnownZones.ELF;
     /** The coreimage {@code VMCOREINFO} note payload. */
-    public static final int VMCOREINFO = 2;
+    public static final int VMCOREINFO = KnownZones.VMCOREINFO;
     /** The runtime's configuration text. */
-    public static final int CONFIG = 3;
+    public static final int CONFIG = KnownZones.CONFIG;
     /** The runtime release string. */
-    public static final int RELEASE = 4;
+    public static final int RELEASE = KnownZones.RELEASE;
     /** The one-line banner. */
-    public static final int BANNER = 5;
+    public static final int BANNER = KnownZones.BANNER;
     /** The bundle table. */
-    public static final int BUNDLES = 6;
+    public static final int BUNDLES = KnownZones.BUNDLES;
     /**
      * The log ring.
      *
      * @since 1.2
      */
-    public static final int LOG = 7;
+    public static final int LOG = KnownZones.LOG;
     /** First id applications may use by agreement. */
-    public static final int USER_START = 47;
+    public static final int USER_START = KnownZones.USER_START;
     /** Second id applications may use by agreement. */
-    public static final int USER_END = 48;
+    public static final int USER_END = KnownZones.USER_END;
     /**
      * Pass this to {@link ZoneRegistry#register(int, String, java.lang.foreign.MemorySegment)} for
      * "any free id": the registry takes the lowest free slot from this id upward.
      */
-    public static final int NO_ID = 49;
+    public static final int NO_ID = KnownZones.NO_ID;
     /**
      * Number of slots, slot 0 included, so ids run from 1 to 200. The kernel chose a fixed array
      * of 201 so that registration never allocates; the Qualcomm minidump table has room for 201
      * regions, and this limit keeps every zone representable there.
      */
-    public static final int MAX_ZONES = 201;
+    public static final int MAX_ZONES = KnownZones.MAX_ZONES;
 
     private ZoneIds() {
     }

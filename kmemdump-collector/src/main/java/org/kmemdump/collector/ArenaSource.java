@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import org.kmemdump.format.ArenaFile;
-import org.kmemdump.format.MinidumpTable.Region;
 
 /** Regions that lie in the arena file, read from its read-only mapping at {@code address - base_address}. */
 final class ArenaSource implements Source {
@@ -21,8 +20,8 @@ final class ArenaSource implements Source {
     }
 
     /** @return whether the region's whole range lies in the arena file's zone part */
-    boolean holds(Region region) {
-        return header.holds(region.address(), region.size());
+    boolean holds(Zone zone) {
+        return header.holds(zone.address(), zone.size());
     }
 
     @Override
@@ -31,31 +30,31 @@ final class ArenaSource implements Source {
     }
 
     @Override
-    public String copy(Region region, Sink sink) throws Failure {
-        long offset = header.offsetOf(region.address());
-        for (long at = 0; at < region.size(); ) {
-            int length = (int) Math.min(CHUNK, region.size() - at);
+    public Outcome copy(Zone zone, Sink sink) throws Failure {
+        long offset = header.offsetOf(zone.address());
+        for (long at = 0; at < zone.size(); ) {
+            int length = (int) Math.min(CHUNK, zone.size() - at);
             try {
                 // through our own buffer: a fault on a shrunk mapping then hits this read, not the output's write
                 MemorySegment.copy(file, offset + at, chunk, 0, length);
             } catch (InternalError | IndexOutOfBoundsException e) {
-                return CHANGED;
+                return Outcome.lost(CHANGED);
             }
             sink.accept(chunk.asSlice(0, length).asByteBuffer());
             at += length;
         }
-        return null;
+        return Outcome.OK;
     }
 
     @Override
-    public String probe(Region region) {
-        return null; // holds() checked the range against the file's length
+    public Outcome probe(Zone zone) {
+        return Outcome.OK; // holds() checked the range against the file's length
     }
 
     /** @return a heap copy of a region that {@link #holds}; the caller bounds its size */
-    byte[] snapshot(Region region) {
+    byte[] snapshot(Zone zone) {
         try {
-            return file.asSlice(header.offsetOf(region.address()), region.size()).toArray(ValueLayout.JAVA_BYTE);
+            return file.asSlice(header.offsetOf(zone.address()), zone.size()).toArray(ValueLayout.JAVA_BYTE);
         } catch (InternalError | IndexOutOfBoundsException e) {
             return null;
         }

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import org.kmemdump.format.MinidumpTable.Region;
 
 /**
  * The firmware's way of saving a minidump: one file {@code md_<name>.BIN} per region in BINDIR.
@@ -81,19 +80,19 @@ final class BinFiles {
         }
     }
 
-    Bin open(Region region) throws Failure {
-        if (!SAFE_NAME.matcher(region.name()).matches()) {
-            return new Bin(null, "name '" + RegionTable.printable(region.name())
+    Bin open(Zone zone) throws Failure {
+        if (!SAFE_NAME.matcher(zone.name()).matches()) {
+            return new Bin(null, "name '" + TerminalText.clean(zone.name())
                     + "' is not a safe file name ([A-Za-z0-9_.+-]): no " + PREFIX + "<name>" + SUFFIX + " written");
         }
-        String fileName = PREFIX + region.name() + SUFFIX;
-        Long other = taken.putIfAbsent(fileName, Integer.toUnsignedLong(region.seqNum()));
+        String fileName = PREFIX + zone.name() + SUFFIX;
+        Long other = taken.putIfAbsent(fileName, Integer.toUnsignedLong(zone.id()));
         if (other != null) {
             return new Bin(null, fileName + " is already written for region " + other + ": not overwritten");
         }
         Path file = directory.resolve(fileName);
         if (!directory.equals(file.getParent())) {
-            return new Bin(null, "name '" + region.name() + "' leads outside the bins directory");
+            return new Bin(null, "name '" + zone.name() + "' leads outside the bins directory");
         }
         return new Bin(OutputFile.create(file), null);
     }

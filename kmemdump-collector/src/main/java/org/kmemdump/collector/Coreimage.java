@@ -5,11 +5,11 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
 
-import org.kmemdump.api.ZoneIds;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.KnownZones;
+import org.kmemdump.format.LittleEndian;
 import org.kmemdump.format.MinidumpTable;
-import org.kmemdump.format.MinidumpTable.Region;
 
 /**
  * The runtime's coreimage zones (ELF, id 1, and VMCOREINFO, id 2) as the core's headers, usable
@@ -21,13 +21,12 @@ import org.kmemdump.format.MinidumpTable.Region;
  *
  * @param problem why the zones cannot be used, or {@code null}
  */
-record Coreimage(PlannedRegion elfZone, byte[] elf, PlannedRegion vmcoreinfoZone, byte[] vmcoreinfo, List<PlannedRegion> others,
-        String problem) {
+record Coreimage(PlannedZone elfZone, byte[] elf, PlannedZone vmcoreinfoZone, byte[] vmcoreinfo, String problem) {
     /** The runtime's ELF zone is about 12 KiB and its VMCOREINFO zone 16 KiB: anything far larger is not one. */
     static final long MAX_ZONE_SIZE = 1 << 20;
 
     static Coreimage unusable(String problem) {
-        return new Coreimage(null, null, null, null, List.of(), problem);
+        return new Coreimage(null, null, null, null, problem);
     }
 
     boolean usable() {
@@ -35,17 +34,17 @@ record Coreimage(PlannedRegion elfZone, byte[] elf, PlannedRegion vmcoreinfoZone
     }
 
     /** @param plan every region, in ascending id order */
-    static Coreimage find(List<PlannedRegion> plan, ArenaFile.Header header, ArenaSource arena) {
-        if (plan.size() < 2 || plan.get(0).region().seqNum() != ZoneIds.ELF || plan.get(1).region().seqNum() != ZoneIds.VMCOREINFO) {
-            return unusable("no coreimage zones (ids " + ZoneIds.ELF + " and " + ZoneIds.VMCOREINFO + ") among the regions");
+    static Coreimage find(List<PlannedZone> plan, ArenaFile.Header header, ArenaSource arena) {
+        if (plan.size() < 2 || plan.get(0).zone().id() != KnownZones.ELF || plan.get(1).zone().id() != KnownZones.VMCOREINFO) {
+            return unusable("no coreimage zones (ids " + KnownZones.ELF + " and " + KnownZones.VMCOREINFO + ") among the regions");
         }
-        PlannedRegion elfZone = plan.get(0);
-        PlannedRegion vmcoreinfoZone = plan.get(1);
+        PlannedZone elfZone = plan.get(0);
+        PlannedZone vmcoreinfoZone = plan.get(1);
         if (elfZone.source() != arena || vmcoreinfoZone.source() != arena) {
             return unusable("the coreimage zones are not in the arena file");
         }
-        Region elf = elfZone.region();
-        Region vmcoreinfo = vmcoreinfoZone.region();
+        Zone elf = elfZone.zone();
+        Zone vmcoreinfo = vmcoreinfoZone.zone();
         // the table stores sizes rounded up to 4, the arena header as allocated
         if (elf.address() != header.elfAddress() || vmcoreinfo.address() != header.vmcoreinfoAddress()
                 || elf.size() != Elf64.align4(header.elfSize()) || vmcoreinfo.size() != Elf64.align4(header.vmcoreinfoSize())) {
@@ -63,7 +62,7 @@ record Coreimage(PlannedRegion elfZone, byte[] elf, PlannedRegion vmcoreinfoZone
         if (elfBytes == null || vmcoreinfoBytes == null) {
             return unusable("the arena file shrank while the coreimage zones were read");
         }
-        List<PlannedRegion> others = plan.subList(2, plan.size()).stream().filter(PlannedRegion::describesMemory).toList();
+        List<PlannedZone> others = plan.subList(2, plan.size()).stream().filter(PlannedZone::describesMemory).toList();
         String problem = check(MemorySegment.ofArray(elfBytes), Elf64.align4(vmcoreinfo.size()), others);
         if (problem != null) {
             return unusable("the ELF zone does not match the regions: " + problem);
@@ -72,7 +71,7 @@ record Coreimage(PlannedRegion elfZone, byte[] elf, PlannedRegion vmcoreinfoZone
         if (listingMismatch != null) {
             return unusable("the VMCOREINFO zone does not list the regions: " + listingMismatch);
         }
-        return new Coreimage(elfZone, elfBytes, vmcoreinfoZone, vmcoreinfoBytes, others, null);
+        return new Coreimage(elfZone, elfBytes, vmcoreinfoZone, vmcoreinfoBytes, null);
     }
 
     /**
@@ -93,12 +92,12 @@ record Coreimage(PlannedRegion elfZone, byte[] elf, PlannedRegion vmcoreinfoZone
                     || elf.get(ValueLayout.JAVA_BYTE, Elf64.EI_DATA) != Elf64.ELFDATA2LSB) {
                 return bad(elf, "no little-endian ELF64 magic");
             }
-            if (elf.get(Elf64.U16, Elf64.E_TYPE) != Elf64.ET_CORE) {
-                return bad(elf, "e_type is " + elf.get(Elf64.U16, Elf64.E_TYPE) + ", not ET_CORE");
+            if (elf.get(LittleEndian.U16, Elf64.E_TYPE) != Elf64.ET_CORE) {
+                return bad(elf, "e_type is " + elf.get(LittleEndian.U16, Elf64.E_TYPE) + ", not ET_CORE");
             }
-            long phoff = elf.get(Elf64.U64, Elf64.E_PHOFF);
-            int phentsize = Short.toUnsignedInt(elf.get(Elf64.U16, Elf64.E_PHENTSIZE));
-            int phnum = Short.toUnsignedInt(elf.get(Elf64.U16, Elf64.E_PHNUM));
+            long phoff = elf.get(LittleEndian.U64, Elf64.E_PHOFF);
+            int phentsize = Short.toUnsignedInt(elf.get(LittleEndian.U16, Elf64.E_PHENTSIZE));
+            int phnum = Short.toUnsignedInt(elf.get(LittleEndian.U16, Elf64.E_PHNUM));
             if (phentsize != Elf64.PHDR_SIZE) {
                 return bad(elf, "e_phentsize is " + phentsize + ", not " + Elf64.PHDR_SIZE);
             }
@@ -124,8 +123,8 @@ record Coreimage(PlannedRegion elfZone, byte[] elf, PlannedRegion vmcoreinfoZone
         boolean hasLoad(long address, long size) {
             for (int i = 0; i < phnum; i++) {
                 MemorySegment load = entry(i);
-                if (load.get(Elf64.U32, Elf64.P_TYPE) == Elf64.PT_LOAD && load.get(Elf64.U64, Elf64.P_VADDR) == address
-                        && load.get(Elf64.U64, Elf64.P_FILESZ) == size) {
+                if (load.get(LittleEndian.U32, Elf64.P_TYPE) == Elf64.PT_LOAD && load.get(LittleEndian.U64, Elf64.P_VADDR) == address
+                        && load.get(LittleEndian.U64, Elf64.P_FILESZ) == size) {
                     return true;
                 }
             }
@@ -138,7 +137,7 @@ record Coreimage(PlannedRegion elfZone, byte[] elf, PlannedRegion vmcoreinfoZone
      * {@code PT_NOTE} first and within the two coreimage zones, then one {@code PT_LOAD} per other
      * region, same address and padded size, offsets contiguous from the end of the coreimage zones.
      */
-    static String check(MemorySegment elf, long vmcoreinfoSize, List<PlannedRegion> others) {
+    static String check(MemorySegment elf, long vmcoreinfoSize, List<PlannedZone> others) {
         ProgramHeaders headers = ProgramHeaders.of(elf);
         if (headers.problem() != null) {
             return headers.problem();
@@ -146,9 +145,9 @@ record Coreimage(PlannedRegion elfZone, byte[] elf, PlannedRegion vmcoreinfoZone
         int phnum = headers.phnum();
         long coreimageEnd = Elf64.align4(elf.byteSize()) + vmcoreinfoSize;
         MemorySegment note = headers.entry(0);
-        long noteOffset = note.get(Elf64.U64, Elf64.P_OFFSET);
-        long noteSize = note.get(Elf64.U64, Elf64.P_FILESZ);
-        if (note.get(Elf64.U32, Elf64.P_TYPE) != Elf64.PT_NOTE) {
+        long noteOffset = note.get(LittleEndian.U64, Elf64.P_OFFSET);
+        long noteSize = note.get(LittleEndian.U64, Elf64.P_FILESZ);
+        if (note.get(LittleEndian.U32, Elf64.P_TYPE) != Elf64.PT_NOTE) {
             return "the first program header is not PT_NOTE";
         }
         if (noteOffset < 0 || noteOffset > coreimageEnd || noteSize < 0 || noteSize > coreimageEnd - noteOffset) {
@@ -159,14 +158,14 @@ record Coreimage(PlannedRegion elfZone, byte[] elf, PlannedRegion vmcoreinfoZone
         }
         long offset = coreimageEnd;
         for (int i = 0; i < others.size(); i++) {
-            Region region = others.get(i).region();
+            Zone zone = others.get(i).zone();
             MemorySegment load = headers.entry(i + 1);
-            long size = Elf64.align4(region.size());
-            if (load.get(Elf64.U32, Elf64.P_TYPE) != Elf64.PT_LOAD || load.get(Elf64.U64, Elf64.P_VADDR) != region.address()
-                    || load.get(Elf64.U64, Elf64.P_FILESZ) != size || load.get(Elf64.U64, Elf64.P_MEMSZ) != size
-                    || load.get(Elf64.U64, Elf64.P_OFFSET) != offset) {
+            long size = Elf64.align4(zone.size());
+            if (load.get(LittleEndian.U32, Elf64.P_TYPE) != Elf64.PT_LOAD || load.get(LittleEndian.U64, Elf64.P_VADDR) != zone.address()
+                    || load.get(LittleEndian.U64, Elf64.P_FILESZ) != size || load.get(LittleEndian.U64, Elf64.P_MEMSZ) != size
+                    || load.get(LittleEndian.U64, Elf64.P_OFFSET) != offset) {
                 return "program header " + (i + 1) + " is not PT_LOAD at offset " + offset + " for region "
-                        + Integer.toUnsignedString(region.seqNum()) + " (" + Sizes.hex(region.address()) + ", " + size + " bytes)";
+                        + Integer.toUnsignedString(zone.id()) + " (" + Sizes.hex(zone.address()) + ", " + size + " bytes)";
             }
             offset += size;
         }

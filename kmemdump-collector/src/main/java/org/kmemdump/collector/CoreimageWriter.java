@@ -14,10 +14,10 @@ final class CoreimageWriter {
     private CoreimageWriter() {
     }
 
-    static List<RegionResult> write(OutputFile core, Coreimage image, List<PlannedRegion> plan, RegionCopier copier) throws Failure {
-        List<RegionResult> results = new ArrayList<>(plan.size());
+    static List<ZoneResult> write(OutputFile core, Coreimage image, List<PlannedZone> plan, ZoneCopier copier) throws Failure {
+        List<ZoneResult> results = new ArrayList<>(plan.size());
         long offset = 0;
-        for (PlannedRegion planned : plan) {
+        for (PlannedZone planned : plan) {
             Source source;
             if (planned == image.elfZone()) {
                 source = new SnapshotSource(image.elf());
@@ -26,13 +26,13 @@ final class CoreimageWriter {
             } else if (planned.describesMemory()) {
                 source = planned.source();
             } else {
-                results.add(RegionResult.of(planned, planned.unavailable())); // no PT_LOAD names it: not in the file
+                results.add(ZoneResult.of(planned, planned.unavailable())); // no PT_LOAD names it: not in the file
                 continue;
             }
             core.position(offset);
-            Outcome outcome = source == null ? planned.unavailable() : copier.copy(planned.region(), source).outcome();
-            results.add(RegionResult.of(planned, outcome));
-            offset += Elf64.align4(planned.region().size());
+            Outcome outcome = source == null ? planned.unavailable() : copier.copy(planned.zone(), source).outcome();
+            results.add(ZoneResult.of(planned, outcome));
+            offset += Elf64.align4(planned.zone().size());
         }
         core.extendTo(offset);
         return results;

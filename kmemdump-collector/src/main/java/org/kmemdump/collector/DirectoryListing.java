@@ -7,11 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.kmemdump.api.ZoneIds;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
-import org.kmemdump.format.MinidumpTable;
-import org.kmemdump.format.MinidumpTable.Region;
+import org.kmemdump.format.KnownZones;
 import org.kmemdump.format.ZoneDirectory;
 
 /**
@@ -21,11 +19,11 @@ import org.kmemdump.format.ZoneDirectory;
  * other entry as it was: {@link ZoneDirectory#validEntries()} skips an entry caught half-written,
  * and any entry that is not consistent (its id field not its index, no printable name, no size).
  * Whether a listed zone can be believed also depends on where it lies and on the owner:
- * {@link RegionSources} decides.
+ * {@link ZoneSources} decides.
  *
  * <p>The coreimage zones themselves come from the arena header, which is written once: an entry
  * for id 1 or 2 that disagrees with it is ignored, and a missing one is taken from the header.
- * Every other zone is looked up in the ELF zone's program headers ({@link Zone#inElf()}).
+ * Every other zone is looked up in the ELF zone's program headers ({@link Listed#inElf()}).
  *
  * @param zones   the zones, in ascending id order; empty when {@code problem} is set
  * @param listed  how many valid entries the directory has, ignored ones included
@@ -33,9 +31,7 @@ import org.kmemdump.format.ZoneDirectory;
  * @param elf     the ELF zone's program headers, or why they cannot be used
  * @param problem why the directory lists nothing usable, or {@code null}
  */
-record DirectoryListing(List<Zone> zones, int listed, List<String> ignored, Coreimage.ProgramHeaders elf, String problem) {
-    private static final String ELF_NAME = "ELF";
-    private static final String VMCOREINFO_NAME = "VMCOREINFO";
+record DirectoryListing(List<Listed> zones, int listed, List<String> ignored, Coreimage.ProgramHeaders elf, String problem) {
 
     /**
      * A zone as listed.
@@ -44,10 +40,10 @@ record DirectoryListing(List<Zone> zones, int listed, List<String> ignored, Core
      * @param inElf whether the ELF zone has a {@code PT_LOAD} for exactly this zone (always for
      *              the coreimage zones, which have none: the arena header vouches for them)
      */
-    record Zone(int id, String name, long address, long size, boolean inElf) {
-        /** @return the zone as a region descriptor, its size rounded up to 4 as a backend stores it */
-        Region region() {
-            return new Region(-1, name, id, MinidumpTable.REGION_VALID, address, Elf64.align4(size));
+    record Listed(int id, String name, long address, long size, boolean inElf) {
+        /** @return the zone to collect, its size rounded up to 4 as a backend stores it in the table */
+        Zone zone() {
+            return new Zone(id, name, address, Elf64.align4(size), Zone.ListedBy.DIRECTORY);
         }
 
         String describe() {
@@ -79,11 +75,11 @@ record DirectoryListing(List<Zone> zones, int listed, List<String> ignored, Core
             return unusable(where + ": the zone directory lists no zone (the runtime registered none before it ended)");
         }
         Coreimage.ProgramHeaders elf = elfHeaders(header, arena, where);
-        Map<Integer, Zone> byId = new TreeMap<>();
+        Map<Integer, Listed> byId = new TreeMap<>();
         List<String> ignored = new ArrayList<>();
         for (ZoneDirectory.Entry entry : entries) {
-            boolean coreimageZone = entry.id() == ZoneIds.ELF || entry.id() == ZoneIds.VMCOREINFO;
-            Zone zone = new Zone(entry.id(), entry.name(), entry.address(), entry.size(),
+            boolean coreimageZone = entry.id() == KnownZones.ELF || entry.id() == KnownZones.VMCOREINFO;
+            Listed zone = new Listed(entry.id(), entry.name(), entry.address(), entry.size(),
                     coreimageZone || elf.problem() == null && elf.hasLoad(entry.address(), Elf64.align4(entry.size())));
             String disagreement = coreimageZoneProblem(zone, header);
             if (disagreement != null) {
@@ -92,19 +88,19 @@ record DirectoryListing(List<Zone> zones, int listed, List<String> ignored, Core
                 byId.put(zone.id(), zone);
             }
         }
-        headerZone(byId, ZoneIds.ELF, ELF_NAME, header.elfAddress(), header.elfSize(), header);
-        headerZone(byId, ZoneIds.VMCOREINFO, VMCOREINFO_NAME, header.vmcoreinfoAddress(), header.vmcoreinfoSize(), header);
+        headerZone(byId, KnownZones.ELF, KnownZones.ELF_NAME, header.elfAddress(), header.elfSize(), header);
+        headerZone(byId, KnownZones.VMCOREINFO, KnownZones.VMCOREINFO_NAME, header.vmcoreinfoAddress(), header.vmcoreinfoSize(), header);
         return new DirectoryListing(List.copyOf(byId.values()), entries.size(), List.copyOf(ignored), elf, null);
     }
 
     /** @return why an entry for a coreimage zone disagrees with the arena header, or {@code null} */
-    private static String coreimageZoneProblem(Zone zone, ArenaFile.Header header) {
-        if (zone.id() == ZoneIds.ELF && (!zone.name().equals(ELF_NAME) || zone.address() != header.elfAddress()
+    private static String coreimageZoneProblem(Listed zone, ArenaFile.Header header) {
+        if (zone.id() == KnownZones.ELF && (!zone.name().equals(KnownZones.ELF_NAME) || zone.address() != header.elfAddress()
                 || zone.size() != header.elfSize())) {
             return "disagrees with the arena header's ELF zone (" + Sizes.hex(header.elfAddress()) + ", "
                     + Long.toUnsignedString(header.elfSize()) + " bytes)";
         }
-        if (zone.id() == ZoneIds.VMCOREINFO && (!zone.name().equals(VMCOREINFO_NAME) || zone.address() != header.vmcoreinfoAddress()
+        if (zone.id() == KnownZones.VMCOREINFO && (!zone.name().equals(KnownZones.VMCOREINFO_NAME) || zone.address() != header.vmcoreinfoAddress()
                 || zone.size() != header.vmcoreinfoSize())) {
             return "disagrees with the arena header's VMCOREINFO zone (" + Sizes.hex(header.vmcoreinfoAddress()) + ", "
                     + Long.toUnsignedString(header.vmcoreinfoSize()) + " bytes)";
@@ -113,10 +109,10 @@ record DirectoryListing(List<Zone> zones, int listed, List<String> ignored, Core
     }
 
     /** Adds a coreimage zone the directory does not list from the arena header alone, when the header's fields are usable. */
-    private static void headerZone(Map<Integer, Zone> byId, int id, String name, long address, long size, ArenaFile.Header header) {
+    private static void headerZone(Map<Integer, Listed> byId, int id, String name, long address, long size, ArenaFile.Header header) {
         if (!byId.containsKey(id) && address != 0 && size > 0 && size <= Coreimage.MAX_ZONE_SIZE
                 && header.holds(address, Elf64.align4(size))) {
-            byId.put(id, new Zone(id, name, address, size, true));
+            byId.put(id, new Listed(id, name, address, size, true));
         }
     }
 

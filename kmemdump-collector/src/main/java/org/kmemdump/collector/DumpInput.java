@@ -8,12 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 
 import org.kmemdump.format.ArenaFile;
-import org.kmemdump.format.MinidumpTable.Region;
 import org.kmemdump.format.SmemFile;
 
 /**
@@ -21,7 +17,7 @@ import org.kmemdump.format.SmemFile;
  * the heap; the files may be GiB) and its header checked, the smem file's minidump table if there
  * is one, and the zones the arena's zone directory lists. Closing unmaps them.
  */
-final class DumpInput implements AutoCloseable {
+public final class DumpInput implements AutoCloseable {
     private final Arena mappings;
     private final Path directory;
     private final SmemTable smem;
@@ -47,7 +43,7 @@ final class DumpInput implements AutoCloseable {
      *
      * @throws Failure (exit 3) naming the file and the field when the arena is missing or not valid
      */
-    static DumpInput open(Path directory) throws Failure {
+    public static DumpInput open(Path directory) throws Failure {
         if (!Files.isDirectory(directory)) {
             throw Failure.input(directory + (Files.exists(directory) ? ": not a directory" : ": no such directory"));
         }
@@ -84,7 +80,7 @@ final class DumpInput implements AutoCloseable {
         }
     }
 
-    Path directory() {
+    public Path directory() {
         return directory;
     }
 
@@ -92,35 +88,21 @@ final class DumpInput implements AutoCloseable {
         return smem;
     }
 
-    Path arenaPath() {
+    public Path arenaPath() {
         return arenaPath;
     }
 
-    MemorySegment arenaFile() {
+    public MemorySegment arenaFile() {
         return arenaFile;
     }
 
-    ArenaFile.Header header() {
+    public ArenaFile.Header header() {
         return header;
     }
 
     /** @return what the arena's zone directory lists */
     DirectoryListing zoneDirectory() {
         return zoneDirectory;
-    }
-
-    /**
-     * @return what the firmware would collect from the table: the valid regions (one per
-     *         {@code seq_num}), in ascending id order, the coreimage order; none when the table is
-     *         not dumpable
-     */
-    List<Region> tableRegions() {
-        if (!smem.dumpable()) {
-            return List.of();
-        }
-        List<Region> regions = new ArrayList<>(smem.table().validRegions());
-        regions.sort(Comparator.comparing(Region::seqNum, Integer::compareUnsigned));
-        return regions;
     }
 
     @Override

@@ -1,37 +1,47 @@
 package org.kmemdump.collector;
 
-/** Ends a command: one line for stderr and the exit code that classifies it. */
-final class Failure extends Exception {
+/** Ends a collection or an inspection: one line that says why, and what kind of failure it is. */
+public final class Failure extends Exception {
     private static final long serialVersionUID = 1L;
 
-    private final int exitCode;
+    /** What failed: callers (the command line's exit codes, the runtime's log) classify by it. */
+    public enum Kind {
+        /** The caller asked for something impossible, e.g. an output that is one of the input files. */
+        ARGUMENT,
+        /** The kmemdump directory cannot be used: the arena missing or corrupt, nothing to collect. */
+        INPUT,
+        /** An output file could not be written. */
+        OUTPUT
+    }
 
-    private Failure(int exitCode, String message, Throwable cause) {
+    private final Kind kind;
+
+    private Failure(Kind kind, String message, Throwable cause) {
         super(message, cause);
-        this.exitCode = exitCode;
+        this.kind = kind;
     }
 
-    static Failure usage(String message) {
-        return new Failure(ExitCode.USAGE, message, null);
+    public static Failure argument(String message) {
+        return new Failure(Kind.ARGUMENT, message, null);
     }
 
-    static Failure input(String message) {
-        return new Failure(ExitCode.BAD_INPUT, message, null);
+    public static Failure input(String message) {
+        return new Failure(Kind.INPUT, message, null);
     }
 
     static Failure input(String message, Throwable cause) {
-        return new Failure(ExitCode.BAD_INPUT, message, cause);
+        return new Failure(Kind.INPUT, message, cause);
     }
 
     static Failure output(String message) {
-        return new Failure(ExitCode.OUTPUT_FAILED, message, null);
+        return new Failure(Kind.OUTPUT, message, null);
     }
 
     static Failure output(String message, Throwable cause) {
-        return new Failure(ExitCode.OUTPUT_FAILED, message, cause);
+        return new Failure(Kind.OUTPUT, message, cause);
     }
 
-    int exitCode() {
-        return exitCode;
+    public Kind kind() {
+        return kind;
     }
 }

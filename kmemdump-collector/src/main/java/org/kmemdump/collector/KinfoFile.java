@@ -2,9 +2,7 @@ package org.kmemdump.collector;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,6 +13,7 @@ import java.util.Map;
 
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.KinfoRecord;
+import org.kmemdump.format.LittleEndian;
 
 /**
  * The kinfo record file {@code DIR/kinfo} that the kinfo backend keeps: Google's
@@ -39,10 +38,9 @@ import org.kmemdump.format.KinfoRecord;
  * @param problem  why there is no record (the file missing, unreadable, truncated, a magic or
  *                 checksum that does not hold), naming the file and the field; {@code null} when valid
  */
-record KinfoFile(Path path, boolean found, byte[] bytes, KinfoRecord.Contents contents, String problem) {
+public record KinfoFile(Path path, boolean found, byte[] bytes, KinfoRecord.Contents contents, String problem) {
     private static final int ATTEMPTS_WHILE_LIVE = 3;
     private static final long RETRY_MS = 20;
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** The zones the JVM extension points at, in its order, by the names reports use. */
     enum Target {
@@ -91,7 +89,7 @@ record KinfoFile(Path path, boolean found, byte[] bytes, KinfoRecord.Contents co
     }
 
     /** @param ownerLive whether the owner may be rewriting the record: a checksum that does not hold is read again */
-    static KinfoFile read(Path directory, boolean ownerLive) {
+    public static KinfoFile read(Path directory, boolean ownerLive) {
         Path path = directory.resolve(KinfoRecord.FILE_NAME);
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return new KinfoFile(path, false, null, null, path + ": missing");
@@ -151,7 +149,7 @@ record KinfoFile(Path path, boolean found, byte[] bytes, KinfoRecord.Contents co
     }
 
     private static boolean blank(byte[] bytes) {
-        return bytes.length == 0 || bytes.length >= Integer.BYTES && MemorySegment.ofArray(bytes).get(U32, KinfoRecord.MAGIC_NUMBER) == 0;
+        return bytes.length == 0 || bytes.length >= Integer.BYTES && MemorySegment.ofArray(bytes).get(LittleEndian.U32, KinfoRecord.MAGIC_NUMBER) == 0;
     }
 
     /** @return the magic and checksums with their values, or {@code null} when the file is missing or too short */
@@ -160,9 +158,9 @@ record KinfoFile(Path path, boolean found, byte[] bytes, KinfoRecord.Contents co
             return null;
         }
         MemorySegment area = MemorySegment.ofArray(bytes);
-        return new Checks(area.get(U32, KinfoRecord.MAGIC_NUMBER), area.get(U32, KinfoRecord.COMBINED_CHECKSUM),
-                KinfoRecord.infoChecksum(area), area.get(U32, KinfoRecord.EXT_MAGIC_FIELD), area.get(U32, KinfoRecord.EXT_VERSION_FIELD),
-                area.get(U32, KinfoRecord.EXT_LENGTH_FIELD), area.get(U32, KinfoRecord.EXT_CHECKSUM), KinfoRecord.extensionChecksum(area));
+        return new Checks(area.get(LittleEndian.U32, KinfoRecord.MAGIC_NUMBER), area.get(LittleEndian.U32, KinfoRecord.COMBINED_CHECKSUM),
+                KinfoRecord.infoChecksum(area), area.get(LittleEndian.U32, KinfoRecord.EXT_MAGIC_FIELD), area.get(LittleEndian.U32, KinfoRecord.EXT_VERSION_FIELD),
+                area.get(LittleEndian.U32, KinfoRecord.EXT_LENGTH_FIELD), area.get(LittleEndian.U32, KinfoRecord.EXT_CHECKSUM), KinfoRecord.extensionChecksum(area));
     }
 
     /** @return the pointers of a valid record, in the extension's order */

@@ -2,9 +2,9 @@ package org.kmemdump.collector;
 
 import java.util.Optional;
 
-import org.kmemdump.api.ZoneIds;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.KinfoRecord;
+import org.kmemdump.format.KnownZones;
 import org.kmemdump.format.LogRing;
 
 /**
@@ -21,11 +21,11 @@ import org.kmemdump.format.LogRing;
  *                  file, a file never written, or a valid record that points at no log ring (the
  *                  kinfo backend clears its pointers while another backend is active)
  */
-record LogRingLocation(LogRing ring, String where, String note, boolean kinfoDefect) {
-    private static final String DIRECTORY_ZONE = "zone " + ZoneIds.LOG + " of the arena's zone directory";
+public record LogRingLocation(LogRing ring, String where, String note, boolean kinfoDefect) {
+    private static final String DIRECTORY_ZONE = "zone " + KnownZones.LOG + " of the arena's zone directory";
 
     /** @throws Failure (exit 3) when neither kinfo nor the zone directory names a valid log ring, saying why for each */
-    static LogRingLocation find(DumpInput input, KinfoFile kinfo) throws Failure {
+    public static LogRingLocation find(DumpInput input, KinfoFile kinfo) throws Failure {
         String kinfoProblem;
         boolean defect = false;
         if (!kinfo.found()) {
@@ -70,9 +70,9 @@ record LogRingLocation(LogRing ring, String where, String note, boolean kinfoDef
         if (!listing.usable()) {
             return Attempt.failed(listing.problem());
         }
-        Optional<DirectoryListing.Zone> zone = listing.zones().stream().filter(each -> each.id() == ZoneIds.LOG).findFirst();
+        Optional<DirectoryListing.Listed> zone = listing.zones().stream().filter(each -> each.id() == KnownZones.LOG).findFirst();
         if (zone.isEmpty()) {
-            return Attempt.failed("the arena's zone directory lists no zone " + ZoneIds.LOG);
+            return Attempt.failed("the arena's zone directory lists no zone " + KnownZones.LOG);
         }
         return open(input, new KinfoRecord.Pointer(zone.get().address(), zone.get().size()),
                 "the arena's zone directory lists " + zone.get().describe() + ", which", DIRECTORY_ZONE);

@@ -1,38 +1,39 @@
 package org.kmemdump.collector;
 
+import java.util.Locale;
+
 /**
  * What became of one region: its bytes collected ({@code ok}), not found or not readable
  * ({@code lost}), or its descriptor or name unusable ({@code refused}).
  *
  * @param reason why, for lost and refused; {@code null} for ok
  */
-record Outcome(Status status, String reason) {
-    enum Status {
-        OK("ok"), LOST("lost"), REFUSED("refused");
+public record Outcome(Status status, String reason) {
+    public enum Status {
+        OK, LOST, REFUSED;
 
-        final String text;
-
-        Status(String text) {
-            this.text = text;
+        /** @return {@code ok}, {@code lost} or {@code refused}, for reports */
+        public String text() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
-    static final Outcome OK = new Outcome(Status.OK, null);
+    public static final Outcome OK = new Outcome(Status.OK, null);
 
-    static Outcome lost(String reason) {
+    public static Outcome lost(String reason) {
         return new Outcome(Status.LOST, reason);
     }
 
-    static Outcome refused(String reason) {
+    public static Outcome refused(String reason) {
         return new Outcome(Status.REFUSED, reason);
     }
 
-    boolean ok() {
+    public boolean ok() {
         return status == Status.OK;
     }
 
     /** @return {@code ok}, or {@code lost: why}, {@code refused: why} */
-    String text() {
-        return reason == null ? status.text : status.text + ": " + reason;
+    public String text() {
+        return reason == null ? status.text() : status.text() + ": " + reason;
     }
 }

@@ -56,10 +56,6 @@ final class OutputFile implements AutoCloseable {
         }
     }
 
-    Path target() {
-        return target;
-    }
-
     void position(long position) throws Failure {
         try {
             channel.position(position);

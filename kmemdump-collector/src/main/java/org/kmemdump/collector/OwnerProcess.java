@@ -23,30 +23,34 @@ import org.kmemdump.format.ArenaFile;
  *
  * @param detail what was found, for reports
  */
-record OwnerProcess(long pid, long startTime, State state, String detail) {
+public record OwnerProcess(long pid, long startTime, State state, String detail) {
     static final long START_TIME_SLACK_MS = 1000;
     /** The kernel's PID_MAX_LIMIT on 64-bit: no pid is larger. */
     private static final long PID_MAX = 4L << 20;
     /** /proc/PID/stat is one short line; a bound keeps a hostile /proc from making us read forever. */
     private static final int STAT_LIMIT = 4096;
 
-    enum State {
+    public enum State {
         ALIVE("alive"), STOPPED("stopped"), DEAD("dead"), CLEAN("cleanly shut down");
 
-        final String text;
+        private final String text;
 
         State(String text) {
             this.text = text;
         }
+
+        public String text() {
+            return text;
+        }
     }
 
     /** @return whether the owner's memory can be read through /proc (alive or stopped, not shut down) */
-    boolean memoryReadable() {
+    public boolean memoryReadable() {
         return state == State.ALIVE || state == State.STOPPED;
     }
 
     /** The clean-shutdown marker wins: the runtime has let go of its zones, whatever the pid shows. */
-    static OwnerProcess of(ArenaFile.Header header) {
+    public static OwnerProcess of(ArenaFile.Header header) {
         long pid = header.pid();
         long startTime = header.startTime();
         if (header.cleanShutdown()) {

@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-import org.kmemdump.format.MinidumpTable.Region;
 
 /**
  * The owner process's memory, read through {@code /proc/PID/mem} with positional reads at the
@@ -64,36 +63,36 @@ final class ProcessMemory implements Source, AutoCloseable {
     }
 
     @Override
-    public String copy(Region region, Sink sink) throws Failure {
+    public Outcome copy(Zone zone, Sink sink) throws Failure {
         if (mem == null) {
-            return unavailable;
+            return Outcome.lost(unavailable);
         }
-        for (long at = 0; at < region.size(); ) {
-            chunk.clear().limit((int) Math.min(CHUNK, region.size() - at));
-            String problem = read(region.address() + at);
+        for (long at = 0; at < zone.size(); ) {
+            chunk.clear().limit((int) Math.min(CHUNK, zone.size() - at));
+            String problem = read(zone.address() + at);
             if (problem != null) {
-                return problem + " (" + at + " of " + region.size() + " bytes read)";
+                return Outcome.lost(problem + " (" + at + " of " + zone.size() + " bytes read)");
             }
             chunk.flip();
             at += chunk.remaining();
             sink.accept(chunk);
         }
-        return null;
+        return Outcome.OK;
     }
 
     @Override
-    public String probe(Region region) {
+    public Outcome probe(Zone zone) {
         if (mem == null) {
-            return unavailable;
+            return Outcome.lost(unavailable);
         }
-        for (long address : new long[] {region.address(), region.address() + region.size() - 1}) {
+        for (long address : new long[] {zone.address(), zone.address() + zone.size() - 1}) {
             chunk.clear().limit(1);
             String problem = read(address);
             if (problem != null) {
-                return problem;
+                return Outcome.lost(problem);
             }
         }
-        return null;
+        return Outcome.OK;
     }
 
     /** Fills {@code chunk} up to its limit from {@code address}; every pass reads at least one byte or gives up. */

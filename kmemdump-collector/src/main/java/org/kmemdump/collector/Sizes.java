@@ -1,14 +1,14 @@
 package org.kmemdump.collector;
 
 /** Byte counts and addresses as people read them. */
-final class Sizes {
+public final class Sizes {
     private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
     private Sizes() {
     }
 
     /** @return e.g. {@code 1.5 GiB}; sizes from untrusted files may be anything, negative means >= 2^63 */
-    static String human(long bytes) {
+    public static String human(long bytes) {
         if (bytes < 0) {
             return Long.toUnsignedString(bytes) + " B";
         }
@@ -21,7 +21,12 @@ final class Sizes {
         return unit == 0 ? bytes + " B" : String.format("%.1f %s", value, UNITS[unit]);
     }
 
-    static String hex(long address) {
+    public static String hex(long address) {
         return "0x" + Long.toHexString(address);
+    }
+
+    /** @return a u32 field in hex, e.g. {@code 0xdeadbeef} */
+    static String hex32(int value) {
+        return "0x" + Integer.toHexString(value);
     }
 }

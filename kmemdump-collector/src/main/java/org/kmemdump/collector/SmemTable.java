@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
 
 import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
@@ -45,6 +47,23 @@ record SmemTable(MinidumpTable table, State state, String problem) {
 
     boolean dumpable() {
         return state == State.DUMPABLE;
+    }
+
+    /**
+     * The table is read here and nowhere else: its region descriptors become the collector's
+     * zones.
+     *
+     * @return what the firmware would collect: the valid regions (one per {@code seq_num}) in
+     *         ascending id order, the coreimage order; none when the table is not dumpable
+     */
+    List<Zone> zones() {
+        if (!dumpable()) {
+            return List.of();
+        }
+        return table.validRegions().stream()
+                .map(region -> new Zone(region.seqNum(), region.name(), region.address(), region.size(), Zone.ListedBy.TABLE))
+                .sorted(Comparator.comparing(Zone::id, Integer::compareUnsigned))
+                .toList();
     }
 
     /** Never throws: a missing, unreadable or corrupt file is a state, mapped with {@code mappings} when it can be. */

@@ -2,10 +2,8 @@ package org.kmemdump.collector;
 
 import java.nio.ByteBuffer;
 
-import org.kmemdump.format.MinidumpTable.Region;
-
 /**
- * A region's bytes copied once to the heap: the coreimage zones are checked and written from the
+ * A zone's bytes copied once to the heap: the coreimage zones are checked and written from the
  * same copy, so a live owner rewriting them cannot make the output disagree with the check.
  */
 final class SnapshotSource implements Source {
@@ -21,13 +19,13 @@ final class SnapshotSource implements Source {
     }
 
     @Override
-    public String copy(Region region, Sink sink) throws Failure {
-        sink.accept(ByteBuffer.wrap(bytes, 0, (int) Math.min(bytes.length, region.size())).asReadOnlyBuffer());
-        return null;
+    public Outcome copy(Zone zone, Sink sink) throws Failure {
+        sink.accept(ByteBuffer.wrap(bytes, 0, (int) Math.min(bytes.length, zone.size())).asReadOnlyBuffer());
+        return Outcome.OK;
     }
 
     @Override
-    public String probe(Region region) {
-        return null;
+    public Outcome probe(Zone zone) {
+        return Outcome.OK;
     }
 }

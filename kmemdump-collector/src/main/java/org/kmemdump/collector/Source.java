@@ -1,24 +1,22 @@
 package org.kmemdump.collector;
 
-import org.kmemdump.format.MinidumpTable.Region;
-
-/** Where a region's bytes can be read: the arena file, or the owner process's memory. */
+/** Where a zone's bytes can be read: the arena file, or the owner process's memory. */
 interface Source {
-    /** Bounded chunks: a GiB region streams through memory this size. */
+    /** Bounded chunks: a GiB zone streams through memory this size. */
     int CHUNK = 1 << 20;
 
     /** @return {@code arena} or {@code process}, for reports */
     String label();
 
     /**
-     * Delivers the region's {@code size} bytes in order, stopping at the first chunk that cannot be
+     * Delivers the zone's {@code size} bytes in order, stopping at the first chunk that cannot be
      * read; the sink has then received the readable prefix.
      *
-     * @return {@code null} when every byte was delivered, else why not
+     * @return {@link Outcome#OK} when every byte was delivered, else lost and why
      * @throws Failure only from the sink (the output)
      */
-    String copy(Region region, Sink sink) throws Failure;
+    Outcome copy(Zone zone, Sink sink) throws Failure;
 
-    /** @return {@code null} if the region's first and last bytes are readable now, else why not */
-    String probe(Region region);
+    /** @return {@link Outcome#OK} if the zone's first and last bytes are readable now, else lost and why */
+    Outcome probe(Zone zone);
 }

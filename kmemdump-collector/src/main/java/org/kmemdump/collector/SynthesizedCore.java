@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.Vmcoreinfo;
 
 /**
  * Writes a core with headers of our own, for when the coreimage zones are missing or do not match
@@ -23,36 +24,33 @@ import org.kmemdump.format.Elf64;
  * they were data; a region read in part gets a PT_LOAD for the part that was read.
  */
 final class SynthesizedCore {
-    static final String CORE_NOTE = "CORE";
-    static final String VMCOREINFO_NOTE = "VMCOREINFO";
-
     private record Load(long offset, long address, long size) {
     }
 
     private SynthesizedCore() {
     }
 
-    static List<RegionResult> write(OutputFile core, List<PlannedRegion> plan, RegionCopier copier, ArenaFile.Header header,
+    static List<ZoneResult> write(OutputFile core, List<PlannedZone> plan, ZoneCopier copier, ArenaFile.Header header,
             Elf64.Machine machine) throws Failure {
         long readable = plan.stream().filter(planned -> planned.source() != null).count();
         long offset = Elf64.align4(Elf64.EHDR_SIZE + (1 + readable) * Elf64.PHDR_SIZE);
         List<Load> loads = new ArrayList<>();
-        List<RegionResult> results = new ArrayList<>(plan.size());
-        for (PlannedRegion planned : plan) {
+        List<ZoneResult> results = new ArrayList<>(plan.size());
+        for (PlannedZone planned : plan) {
             core.position(offset);
-            RegionCopier.Copied copied = copier.copy(planned);
+            ZoneCopier.Copied copied = copier.copy(planned);
             if (copied.bytes() > 0) {
-                loads.add(new Load(offset, planned.region().address(), copied.bytes()));
+                loads.add(new Load(offset, planned.zone().address(), copied.bytes()));
                 offset += Elf64.align4(copied.bytes());
             }
-            results.add(RegionResult.of(planned, copied.outcome()));
+            results.add(ZoneResult.of(planned, copied.outcome()));
         }
         byte[] text = vmcoreinfo(results, header).getBytes(StandardCharsets.US_ASCII);
         try (Arena arena = Arena.ofConfined()) {
-            long notesSize = Elf64.noteSize(CORE_NOTE, machine.prstatusSize()) + Elf64.noteSize(VMCOREINFO_NOTE, text.length);
+            long notesSize = Elf64.noteSize(Elf64.CORE_NOTE, machine.prstatusSize()) + Elf64.noteSize(Vmcoreinfo.NOTE_NAME, text.length);
             MemorySegment notes = arena.allocate(notesSize);
-            Elf64.writeNoteHeader(notes, 0, CORE_NOTE, machine.prstatusSize(), Elf64.NT_PRSTATUS); // zeroed: no registers to tell
-            long descriptor = Elf64.writeNoteHeader(notes, Elf64.noteSize(CORE_NOTE, machine.prstatusSize()), VMCOREINFO_NOTE,
+            Elf64.writeNoteHeader(notes, 0, Elf64.CORE_NOTE, machine.prstatusSize(), Elf64.NT_PRSTATUS); // zeroed: no registers to tell
+            long descriptor = Elf64.writeNoteHeader(notes, Elf64.noteSize(Elf64.CORE_NOTE, machine.prstatusSize()), Vmcoreinfo.NOTE_NAME,
                     text.length, 0);
             MemorySegment.copy(MemorySegment.ofArray(text), 0, notes, descriptor, text.length);
             core.writeAt(offset, notes.asByteBuffer());
@@ -69,22 +67,20 @@ final class SynthesizedCore {
         return results;
     }
 
-    /** The note's text: key=value lines like the runtime's, plus why each missing region is missing. */
-    private static String vmcoreinfo(List<RegionResult> results, ArenaFile.Header header) {
-        StringBuilder text = new StringBuilder()
-                .append("KMEMDUMP_HEADERS=synthesized by kmemdump-collector\n")
-                .append("PID=").append(header.pid()).append('\n')
-                .append("KMEMDUMP_BACKEND=").append(RegionTable.printable(header.backend())).append('\n')
-                .append("KMEMDUMP_ZONES=").append(results.size()).append('\n');
-        for (RegionResult result : results) {
-            String id = Integer.toUnsignedString(result.region().seqNum());
-            text.append("ZONE(").append(id).append(")=").append(RegionTable.printable(result.region().name()))
-                    .append(',').append(Sizes.hex(result.region().address())).append(',')
-                    .append(Long.toUnsignedString(result.region().size())).append('\n');
+    /** The note's text: the keys the runtime writes, the zones, and why each one not read whole is missing. */
+    private static String vmcoreinfo(List<ZoneResult> results, ArenaFile.Header header) {
+        Vmcoreinfo.Writer text = Vmcoreinfo.writer()
+                .key(Vmcoreinfo.HEADERS, "synthesized by kmemdump-collector")
+                .key(Vmcoreinfo.PID, header.pid())
+                .key(Vmcoreinfo.BACKEND, TerminalText.clean(header.backend()))
+                .key(Vmcoreinfo.ZONES, results.size());
+        for (ZoneResult result : results) {
+            Zone zone = result.zone();
+            text.zone(zone.id(), TerminalText.clean(zone.name()), zone.address(), zone.size());
             if (!result.outcome().ok()) {
-                text.append("OUTCOME(").append(id).append(")=").append(RegionTable.printable(result.outcome().text())).append('\n');
+                text.outcome(zone.id(), TerminalText.clean(result.outcome().text()));
             }
         }
-        return text.toString();
+        return text.text();
     }
 }

@@ -19,9 +19,10 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kmemdump.api.ZoneIds;
+import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.KnownZones;
 import org.kmemdump.format.SmemFile;
 import org.kmemdump.format.ZoneDirectory;
 
@@ -38,7 +39,7 @@ class ArenaDirectoryTest {
     private static final String STATE = "last known state of a bundle";
     /** The runtime's zones and one bundle zone: ids 1 to 6 and 49. */
     private static final int ZONES = 7;
-    private static final int BUNDLE_ZONE = ZoneIds.NO_ID;
+    private static final int BUNDLE_ZONE = KnownZones.NO_ID;
     private static final String ONLY_IN_DIRECTORY = "arena (directory)";
 
     @TempDir
@@ -46,10 +47,10 @@ class ArenaDirectoryTest {
 
     /** The zones the runtime registers itself, then a bundle's {@code registry.allocate("mystate", ...)}. */
     private static DumpFixture runtimeZones(DumpFixture fixture) {
-        fixture.addArenaZone(ZoneIds.CONFIG, "config", DumpFixture.cString("java.vm.name=test\nos.arch=amd64\n"));
-        fixture.addArenaZone(ZoneIds.RELEASE, "release", DumpFixture.cString("kmemdump-0.1.0 java-25-test"));
-        fixture.addArenaZone(ZoneIds.BANNER, "banner", DumpFixture.cString(BANNER));
-        fixture.addArenaZone(ZoneIds.BUNDLES, "bundles", DumpFixture.cString("0 ACTIVE org.apache.felix.framework 7.0.5\n"));
+        fixture.addArenaZone(KnownZones.CONFIG, "config", DumpFixture.cString("java.vm.name=test\nos.arch=amd64\n"));
+        fixture.addArenaZone(KnownZones.RELEASE, "release", DumpFixture.cString("kmemdump-0.1.0 java-25-test"));
+        fixture.addArenaZone(KnownZones.BANNER, "banner", DumpFixture.cString(BANNER));
+        fixture.addArenaZone(KnownZones.BUNDLES, "bundles", DumpFixture.cString("0 ACTIVE org.apache.felix.framework 7.0.5\n"));
         fixture.addArenaZone(BUNDLE_ZONE, "mystate", DumpFixture.cString(STATE));
         return fixture;
     }
@@ -62,7 +63,7 @@ class ArenaDirectoryTest {
             Path bins = temp.resolve("bins");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString(), "--bins", bins.toString());
 
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertEquals("", run.err(), run.toString());
             assertTrue(run.out().contains("sources: no minidump table found (" + smem + ": missing): the arena's zone directory was used ("
                     + ZONES + " zones)"), run.toString());
@@ -76,7 +77,7 @@ class ArenaDirectoryTest {
             }
 
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
-            assertEquals(ExitCode.OK, inspect.exitCode(), inspect.toString());
+            assertEquals(ExitCode.OK.code(), inspect.exitCode(), inspect.toString());
             assertTrue(inspect.out().contains("backend:   " + DumpFixture.DEFAULT_BACKEND), inspect.toString());
             assertTrue(inspect.out().contains("table:     not found (" + smem + ": missing)"), inspect.toString());
             assertTrue(inspect.out().contains("sources:   no minidump table found"), inspect.toString());
@@ -114,7 +115,7 @@ class ArenaDirectoryTest {
                 Path core = temp.resolve((disable ? "disabled" : "emptied") + ".elf");
                 CollectorRun run = CollectorRun.of("collect", directory.toString(), "-o", core.toString());
 
-                assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+                assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
                 assertTrue(run.out().contains(disable
                         ? "sources: the minidump table is not dumpable: the arena's zone directory was used (7 zones)"
                         : "sources: the minidump table (0 regions) and the arena's zone directory (7 zones only it lists)"), run.toString());
@@ -128,11 +129,11 @@ class ArenaDirectoryTest {
     @Test
     void tableWithASubsetIsCompletedFromTheDirectory() throws Exception {
         try (DumpFixture fixture = runtimeZones(DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()))) {
-            fixture.removeFromTable(BUNDLE_ZONE).removeFromTable(ZoneIds.BANNER);
+            fixture.removeFromTable(BUNDLE_ZONE).removeFromTable(KnownZones.BANNER);
             Path core = temp.resolve("core.elf");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("sources: the minidump table (5 regions) and the arena's zone directory (2 zones only it lists)"),
                     run.toString());
             assertTrue(run.out().matches("(?s).*\n +5  banner .* arena \\(directory\\)  ok\n.*"), run.toString());
@@ -147,7 +148,7 @@ class ArenaDirectoryTest {
             assertEquals(ZONES, regions.size());
             for (Object each : regions) {
                 Map<?, ?> region = (Map<?, ?>) each;
-                boolean onlyInDirectory = Set.of((long) BUNDLE_ZONE, (long) ZoneIds.BANNER).contains(region.get("id"));
+                boolean onlyInDirectory = Set.of((long) BUNDLE_ZONE, (long) KnownZones.BANNER).contains(region.get("id"));
                 assertEquals(onlyInDirectory ? "directory" : "both", region.get("listedBy"), region.toString());
             }
         }
@@ -161,7 +162,7 @@ class ArenaDirectoryTest {
             Path core = temp.resolve("core.elf");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertEquals(1, run.err().lines().count(), run.toString());
             assertTrue(run.err().contains("smem: magic is 0x1122334455667788, not a kmemdump SMEM file: the minidump table was ignored,"
                     + " the arena's zone directory used instead"), run.toString());
@@ -172,7 +173,7 @@ class ArenaDirectoryTest {
             Tools.readelf(core);
 
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
-            assertEquals(ExitCode.INCOMPLETE, inspect.exitCode(), inspect.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), inspect.exitCode(), inspect.toString());
             assertTrue(inspect.out().contains("table:     corrupt, ignored: ") && inspect.out().contains("minidump table: none ("),
                     inspect.toString());
             assertEquals(ZONES, ReportRows.count(inspect.out(), ONLY_IN_DIRECTORY, "ok"), inspect.toString());
@@ -189,7 +190,7 @@ class ArenaDirectoryTest {
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
 
             for (CollectorRun run : List.of(collect, inspect)) {
-                assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+                assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
                 assertEquals(1, run.err().lines().count(), run.toString());
                 assertTrue(run.err().contains(expected), run.toString());
             }
@@ -203,7 +204,7 @@ class ArenaDirectoryTest {
             ArenaFile.cleanShutdown(fixture.arena());
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
 
-            assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+            assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
             assertTrue(run.err().contains("smem: missing: no minidump table (its owner shut down cleanly: there is no crash to collect)"),
                     run.toString());
         }
@@ -217,17 +218,17 @@ class ArenaDirectoryTest {
                 DumpFixture alive = runtimeZones(DumpFixture.arenaOnly(temp.resolve("alive"), DumpFixture.Owner.self()));
                 DumpFixture dead = runtimeZones(DumpFixture.arenaOnly(temp.resolve("dead"), DumpFixture.Owner.dead()))) {
             MemorySegment memory = elsewhere.allocate(32).copyFrom(MemorySegment.ofArray(text));
-            alive.addProcessZone(ZoneIds.USER_END, "native", memory);
-            dead.addProcessZone(ZoneIds.USER_END, "native", memory);
+            alive.addProcessZone(KnownZones.USER_END, "native", memory);
+            dead.addProcessZone(KnownZones.USER_END, "native", memory);
             Path core = temp.resolve("alive.elf");
             CollectorRun read = CollectorRun.of("collect", alive.directory().toString(), "-o", core.toString());
             CollectorRun lost = CollectorRun.of("collect", dead.directory().toString(), "-o", temp.resolve("dead.elf").toString());
 
-            assertEquals(ExitCode.OK, read.exitCode(), read.toString());
+            assertEquals(ExitCode.OK.code(), read.exitCode(), read.toString());
             assertTrue(read.out().matches("(?s).*\n +48  native .* process \\(directory\\)  ok\n.*"), read.toString());
             assertArrayEquals(alive.concatenation(), Files.readAllBytes(core));
             assertTrue(Tools.gdbString(core, memory.address()).contains("\"native zone, default backend\""));
-            assertEquals(ExitCode.INCOMPLETE, lost.exitCode(), lost.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), lost.exitCode(), lost.toString());
             assertTrue(lost.out().matches("(?s).*\n +48  native .* - \\(directory\\) +lost: not in the arena file, and process gone.*"),
                     lost.toString());
             assertTrue(lost.err().contains("1 of 8 regions lost or refused"), lost.toString());
@@ -240,12 +241,12 @@ class ArenaDirectoryTest {
         try (Arena elsewhere = Arena.ofShared();
                 DumpFixture fixture = runtimeZones(DumpFixture.arenaOnly(temp.resolve("dump"), DumpFixture.Owner.dead()))) {
             MemorySegment native16 = elsewhere.allocate(16);
-            fixture.addProcessZone(ZoneIds.USER_END, "native", native16);
-            fixture.zone(ZoneIds.ELF).memory().set(ValueLayout.JAVA_BYTE, 0, (byte) 0);
+            fixture.addProcessZone(KnownZones.USER_END, "native", native16);
+            fixture.zone(KnownZones.ELF).memory().set(ValueLayout.JAVA_BYTE, 0, (byte) 0);
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
 
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertEquals(ZONES, ReportRows.count(run.out(), ONLY_IN_DIRECTORY, "ok"), run.toString());
             assertFalse(run.out().matches("(?s).*\n +48  native .*"), run.toString());
             assertTrue(run.out().contains("note: the zone directory lists zone 48 'native' at " + Sizes.hex(native16.address())
@@ -266,7 +267,7 @@ class ArenaDirectoryTest {
     @Test
     void entriesNoRuntimeWritesAreInvisibleOrIgnored() throws Exception {
         try (DumpFixture fixture = runtimeZones(DumpFixture.arenaOnly(temp.resolve("dump"), DumpFixture.Owner.dead()))) {
-            long inArena = fixture.zone(ZoneIds.CONFIG).address();
+            long inArena = fixture.zone(KnownZones.CONFIG).address();
             rawEntry(fixture, 52, "wrongid", 53, ZoneDirectory.VALID, inArena, 8);
             rawEntry(fixture, 53, "bad name", 53, ZoneDirectory.VALID, inArena, 8);
             rawEntry(fixture, 54, "sixteen-letters!", 54, ZoneDirectory.VALID, inArena, 8);
@@ -277,12 +278,12 @@ class ArenaDirectoryTest {
             fixture.zoneDirectory().set(60, "noaddress", 0, 8);
             fixture.zoneDirectory().set(61, "wraps", 0xfffffffffffffff0L, 64);
             fixture.zoneDirectory().set(62, "outside", 0x1000, 64);
-            DumpFixture.Zone elf = fixture.zone(ZoneIds.ELF);
-            fixture.zoneDirectory().set(ZoneIds.ELF, "ELF", elf.address() + 8, elf.memory().byteSize());
+            DumpFixture.Zone elf = fixture.zone(KnownZones.ELF);
+            fixture.zoneDirectory().set(KnownZones.ELF, "ELF", elf.address() + 8, elf.memory().byteSize());
             Path core = temp.resolve("core.elf");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertEquals(1, run.err().lines().count(), run.toString());
             assertTrue(run.err().contains("4 zone directory entries not used (see the notes)"), run.toString());
             assertEquals(fixture.zones().stream().map(DumpFixture.Zone::name).toList(),
@@ -302,7 +303,7 @@ class ArenaDirectoryTest {
             Tools.readelf(core);
 
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
-            assertEquals(ExitCode.INCOMPLETE, inspect.exitCode(), inspect.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), inspect.exitCode(), inspect.toString());
             assertTrue(inspect.out().contains("\nzones:     10 listed in the arena's zone directory, 1 entry ignored\n"), inspect.toString());
         }
     }
@@ -316,7 +317,7 @@ class ArenaDirectoryTest {
             Path core = temp.resolve("core.elf");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertTrue(run.out().matches("(?s).*\n +49  mystate .* arena +ok\n.*"), run.toString());
             assertFalse(run.out().matches("(?s).*\n +[0-9]+  impostor .*"), run.toString());
             assertTrue(run.out().contains("note: the zone directory lists zone 49 'impostor' at " + Sizes.hex(state.address()) + " ("
@@ -367,7 +368,7 @@ class ArenaDirectoryTest {
             String what = "cut at " + cut + ":\n" + text;
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
-            assertEquals(ExitCode.OK, run.exitCode(), what + "\n" + run);
+            assertEquals(ExitCode.OK.code(), run.exitCode(), what + "\n" + run);
             assertEquals("", run.err(), what + "\n" + run);
             assertTrue(run.out().contains("headers: synthesized ("), what + "\n" + run);
             List<ReportRows.Row> expected = listed.stream().map(zone -> new ReportRows.Row(zone.id(), zone.name(), zone.address(),
@@ -392,7 +393,7 @@ class ArenaDirectoryTest {
         String readelf = Tools.readelf(core);
         assertTrue(readelf.contains("VMCOREINFO") && readelf.contains("NT_PRSTATUS"), readelf);
         assertEquals(fixture.zones().size() - 2, readelf.lines().filter(line -> line.strip().startsWith("LOAD")).count(), readelf);
-        assertTrue(Tools.gdbString(core, fixture.zone(ZoneIds.BANNER).address()).contains('"' + BANNER + '"'));
+        assertTrue(Tools.gdbString(core, fixture.zone(KnownZones.BANNER).address()).contains('"' + BANNER + '"'));
         assertTrue(Tools.gdbString(core, fixture.zone(BUNDLE_ZONE).address()).contains('"' + STATE + '"'));
     }
 }

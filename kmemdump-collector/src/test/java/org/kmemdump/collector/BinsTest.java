@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.Elf64;
 
 /** --bins: one md_<name>.BIN per region, as the firmware writes them, and never a file outside BINDIR. */
@@ -27,7 +28,7 @@ class BinsTest {
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString(),
                     "--bins", bins.toString());
 
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertEquals(fixture.zones().size(), list(bins).size(), list(bins).toString());
             for (DumpFixture.Zone zone : fixture.zones()) {
                 Path bin = bins.resolve("md_" + zone.name() + ".BIN");
@@ -48,7 +49,7 @@ class BinsTest {
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString(),
                     "--bins", bins.toString());
 
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("refused: name '../escape' is not a safe file name"), run.toString());
             assertTrue(run.out().contains("refused: md_five.BIN is already written for region 49"), run.toString());
             assertEquals(fixture.zones().size() - 2, list(bins).size(), list(bins).toString());

@@ -12,8 +12,9 @@ import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kmemdump.api.ZoneIds;
+import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.DumpDirectory;
+import org.kmemdump.format.KnownZones;
 
 /** collect on a directory whose coreimage zones match the table: the output is the zones, concatenated. */
 class CollectCoreimageTest {
@@ -26,7 +27,7 @@ class CollectCoreimageTest {
             Path core = temp.resolve("core.elf");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("headers: the runtime's coreimage"), run.toString());
             assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
             assertEquals(OutputFile.OWNER_ONLY, Files.getPosixFilePermissions(core));
@@ -40,13 +41,13 @@ class CollectCoreimageTest {
     void readelfAndGdbReadIt() throws Exception {
         try (DumpFixture fixture = DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones()) {
             Path core = temp.resolve("core.elf");
-            assertEquals(ExitCode.OK, CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString()).exitCode());
+            assertEquals(ExitCode.OK.code(), CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString()).exitCode());
 
             String readelf = Tools.readelf(core);
             assertTrue(readelf.contains("VMCOREINFO"), readelf);
             assertTrue(readelf.contains("NT_PRSTATUS"), readelf);
             assertEquals(fixture.zones().size() - 2, readelf.lines().filter(line -> line.strip().startsWith("LOAD")).count(), readelf);
-            String gdb = Tools.gdbString(core, fixture.zone(ZoneIds.BANNER).address());
+            String gdb = Tools.gdbString(core, fixture.zone(KnownZones.BANNER).address());
             assertTrue(gdb.contains("\"kmemdump collector test banner\""), gdb);
         }
     }
@@ -58,7 +59,7 @@ class CollectCoreimageTest {
             Path core = temp.resolve("previous.elf");
             CollectorRun run = CollectorRun.of("collect", previous.toString(), "-o", core.toString());
 
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
         }
     }
@@ -74,7 +75,7 @@ class CollectCoreimageTest {
             Path core = temp.resolve("core.elf");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("headers: the runtime's coreimage"), run.toString());
             assertTrue(run.out().matches("(?s).*60  native .* -        lost: not in the arena file, and process gone: no process \\d+.*"), run.toString());
             assertTrue(run.err().contains("1 of 8 regions lost or refused"), run.toString());

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kmemdump.api.ZoneIds;
+import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.KnownZones;
+import org.kmemdump.format.LittleEndian;
 
 /** collect without usable coreimage zones: the collector writes the headers, and stock tools still read the core. */
 class CollectSynthesizedTest {
@@ -20,12 +22,12 @@ class CollectSynthesizedTest {
     @Test
     void withoutCoreimageZones() throws Exception {
         try (DumpFixture fixture = DumpFixture.withoutCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones()) {
-            Path core = collect(fixture, ExitCode.OK, "no coreimage zones (ids 1 and 2) among the regions");
+            Path core = collect(fixture, ExitCode.OK.code(), "no coreimage zones (ids 1 and 2) among the regions");
 
             assertEveryZoneIsInItsLoad(fixture, core);
             String readelf = Tools.readelf(core);
             assertTrue(readelf.contains("VMCOREINFO") && readelf.contains("NT_PRSTATUS"), readelf);
-            assertTrue(Tools.gdbString(core, fixture.zone(ZoneIds.BANNER).address()).contains("\"kmemdump collector test banner\""));
+            assertTrue(Tools.gdbString(core, fixture.zone(KnownZones.BANNER).address()).contains("\"kmemdump collector test banner\""));
         }
     }
 
@@ -36,7 +38,7 @@ class CollectSynthesizedTest {
             var memory = fixture.arena().asSlice(DumpFixture.ARENA_LENGTH - 64, text.length);
             memory.copyFrom(java.lang.foreign.MemorySegment.ofArray(text));
             fixture.append(70, "late", memory);
-            Path core = collect(fixture, ExitCode.OK, "the ELF zone does not match the regions: 5 PT_LOADs for 6 regions");
+            Path core = collect(fixture, ExitCode.OK.code(), "the ELF zone does not match the regions: 5 PT_LOADs for 6 regions");
 
             assertEveryZoneIsInItsLoad(fixture, core);
             Tools.readelf(core);
@@ -47,12 +49,12 @@ class CollectSynthesizedTest {
     @Test
     void corruptElfZone() throws Exception {
         try (DumpFixture fixture = DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones()) {
-            fixture.zone(ZoneIds.ELF).memory().set(Elf64.U16, Elf64.E_PHNUM, (short) 999);
-            Path core = collect(fixture, ExitCode.OK, "e_phnum is 999");
+            fixture.zone(KnownZones.ELF).memory().set(LittleEndian.U16, Elf64.E_PHNUM, (short) 999);
+            Path core = collect(fixture, ExitCode.OK.code(), "e_phnum is 999");
 
             assertEveryZoneIsInItsLoad(fixture, core);
             Tools.readelf(core);
-            assertTrue(Tools.gdbString(core, fixture.zone(ZoneIds.BANNER).address()).contains("\"kmemdump collector test banner\""));
+            assertTrue(Tools.gdbString(core, fixture.zone(KnownZones.BANNER).address()).contains("\"kmemdump collector test banner\""));
         }
     }
 
@@ -62,7 +64,7 @@ class CollectSynthesizedTest {
                 var elsewhere = java.lang.foreign.Arena.ofShared()) {
             var memory = elsewhere.allocate(16);
             fixture.addProcessZone(60, "native", memory);
-            Path core = collect(fixture, ExitCode.INCOMPLETE, "no coreimage zones (ids 1 and 2) among the regions");
+            Path core = collect(fixture, ExitCode.INCOMPLETE.code(), "no coreimage zones (ids 1 and 2) among the regions");
 
             CoreSegments segments = CoreSegments.of(Files.readAllBytes(core));
             assertEquals(fixture.zones().size() - 1, segments.loads().size());

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.LogRing;
 
 /** The packaged jar as users run it: {@code java -jar target/kmemdump-collector.jar}, its exit codes real. */
@@ -33,10 +34,10 @@ class CollectorJarIT {
     @Test
     void helpAndUsageErrors() throws Exception {
         Result help = java("--help");
-        assertEquals(ExitCode.OK, help.exitCode(), help.output());
+        assertEquals(ExitCode.OK.code(), help.exitCode(), help.output());
         assertTrue(help.output().contains("Exit codes:"), help.output());
         Result usage = java("collect");
-        assertEquals(ExitCode.USAGE, usage.exitCode(), usage.output());
+        assertEquals(ExitCode.USAGE.code(), usage.exitCode(), usage.output());
         assertEquals("kmemdump-collector: collect: DIR is missing (the kmemdump directory) (see --help)", usage.output().strip());
     }
 
@@ -45,7 +46,7 @@ class CollectorJarIT {
         try (DumpFixture fixture = DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones()) {
             Path core = temp.resolve("core.elf");
             Result run = java("collect", fixture.directory().toString(), "-o", core.toString());
-            assertEquals(ExitCode.OK, run.exitCode(), run.output());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.output());
             assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
         }
     }
@@ -61,7 +62,7 @@ class CollectorJarIT {
             Path core = temp.resolve("core.elf");
             Result run = java("-Xmx32m", "collect", fixture.directory().toString(), "-o", core.toString(), "--progress");
 
-            assertEquals(ExitCode.OK, run.exitCode(), run.output());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.output());
             assertTrue(run.output().contains("] 100% of 256.0 MiB"), run.output());
             long coreimage = Files.size(core) - size;
             try (FileChannel file = FileChannel.open(core); Arena arena = Arena.ofConfined()) {
@@ -81,7 +82,7 @@ class CollectorJarIT {
             ring.append(1_704_164_645_007L, 12, LogRing.Level.ERROR, "org.example.app", "failed", "java.lang.IllegalStateException: x");
             fixture.kinfo("kmemdump-test");
             Result run = java("-Dstdout.encoding=UTF-8", "log", fixture.directory().toString());
-            assertEquals(ExitCode.OK, run.exitCode(), run.output());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.output());
             assertEquals("2024-01-02T03:04:05.006Z WARN  org.example.app [12] caf\u00e9 \u2603\n"
                     + "2024-01-02T03:04:05.007Z ERROR org.example.app [12] failed\n"
                     + "    java.lang.IllegalStateException: x\n", run.output());

@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
+import org.kmemdump.collector.cli.Collector;
+
 /** One in-process run of the collector's entry point, with what it printed. */
 record CollectorRun(int exitCode, String out, String err) {
     static CollectorRun of(String... args) {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.LittleEndian;
 
 /** The program headers of a core file, enough for tests to find a region's bytes by its address. */
 record CoreSegments(byte[] file, List<Segment> segments) {
@@ -14,13 +15,13 @@ record CoreSegments(byte[] file, List<Segment> segments) {
 
     static CoreSegments of(byte[] file) {
         MemorySegment elf = MemorySegment.ofArray(file);
-        long phoff = elf.get(Elf64.U64, Elf64.E_PHOFF);
-        int phnum = Short.toUnsignedInt(elf.get(Elf64.U16, Elf64.E_PHNUM));
+        long phoff = elf.get(LittleEndian.U64, Elf64.E_PHOFF);
+        int phnum = Short.toUnsignedInt(elf.get(LittleEndian.U16, Elf64.E_PHNUM));
         List<Segment> segments = new ArrayList<>();
         for (int i = 0; i < phnum; i++) {
             MemorySegment header = elf.asSlice(phoff + (long) i * Elf64.PHDR_SIZE, Elf64.PHDR_SIZE);
-            segments.add(new Segment(header.get(Elf64.U32, Elf64.P_TYPE), header.get(Elf64.U64, Elf64.P_OFFSET),
-                    header.get(Elf64.U64, Elf64.P_VADDR), header.get(Elf64.U64, Elf64.P_FILESZ)));
+            segments.add(new Segment(header.get(LittleEndian.U32, Elf64.P_TYPE), header.get(LittleEndian.U64, Elf64.P_OFFSET),
+                    header.get(LittleEndian.U64, Elf64.P_VADDR), header.get(LittleEndian.U64, Elf64.P_FILESZ)));
         }
         return new CoreSegments(file, segments);
     }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,9 +24,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kmemdump.api.ZoneIds;
+import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.KnownZones;
+import org.kmemdump.format.LittleEndian;
 import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
 import org.kmemdump.format.ZoneDirectory;
@@ -43,9 +44,7 @@ import org.kmemdump.format.ZoneDirectory;
  */
 class CorruptInputTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final Set<Integer> ALLOWED = Set.of(ExitCode.OK, ExitCode.INCOMPLETE, ExitCode.BAD_INPUT);
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final Set<Integer> ALLOWED = Set.of(ExitCode.OK.code(), ExitCode.INCOMPLETE.code(), ExitCode.BAD_INPUT.code());
     /** Ehdr, 202 program headers, the notes with a VMCOREINFO text of 201 regions: well under this. */
     private static final long HEADER_ALLOWANCE = 32 * 1024;
     /**
@@ -85,7 +84,7 @@ class CorruptInputTest {
     void intactDirectoryIsTheBaseline() {
         for (DumpFixture each : List.of(fixture, arenaOnly)) {
             CollectorRun run = collect(each.directory());
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("headers: the runtime's coreimage"), run.toString());
             assertTrue(run.err().contains("1 of " + regions + " regions lost or refused"), run.toString());
         }
@@ -119,7 +118,7 @@ class CorruptInputTest {
         lengths.add(DumpFixture.ARENA_LENGTH + 1);
         for (long length : lengths) {
             CollectorRun run = check(truncatedCopy(ArenaFile.FILE_NAME, length), "arena cut to " + length);
-            assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+            assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
             assertTrue(run.err().contains("/arena: "), run.toString());
         }
     }
@@ -154,7 +153,7 @@ class CorruptInputTest {
     void bitFlipsInTheZoneDirectory() {
         for (DumpFixture each : List.of(fixture, arenaOnly)) {
             CollectorRun baseline = check(each.directory(), "the intact directory");
-            Set<Integer> unused = Set.of(0, ZoneIds.RELEASE, 100, ZoneDirectory.ENTRIES - 1);
+            Set<Integer> unused = Set.of(0, KnownZones.RELEASE, 100, ZoneDirectory.ENTRIES - 1);
             Set<Integer> ids = new TreeSet<>(unused);
             each.zones().forEach(zone -> ids.add(zone.id()));
             Map<String, Integer> outcomes = new TreeMap<>();
@@ -200,7 +199,7 @@ class CorruptInputTest {
                 .toArray(ValueLayout.JAVA_BYTE);
         List<Integer> others = arenaOnly.zones().stream().map(DumpFixture.Zone::id).filter(each -> each != id).toList();
         try {
-            entry.set(U32, ZoneDirectory.VALID_FIELD, 0);
+            entry.set(LittleEndian.U32, ZoneDirectory.VALID_FIELD, 0);
             assertRows(others, "the entry invalidated");
             for (int at = 0; at < ZoneDirectory.ENTRY_SIZE; at++) {
                 if (at < ZoneDirectory.VALID_FIELD || at >= ZoneDirectory.VALID_FIELD + Integer.BYTES) {
@@ -208,10 +207,10 @@ class CorruptInputTest {
                     assertRows(others, "the entry rewritten up to byte " + at);
                 }
             }
-            entry.set(U32, ZoneDirectory.ID, id - 1);
-            entry.set(U32, ZoneDirectory.VALID_FIELD, ZoneDirectory.VALID);
+            entry.set(LittleEndian.U32, ZoneDirectory.ID, id - 1);
+            entry.set(LittleEndian.U32, ZoneDirectory.VALID_FIELD, ZoneDirectory.VALID);
             assertRows(others, "the entry valid with id field " + (id - 1));
-            entry.set(U32, ZoneDirectory.ID, id);
+            entry.set(LittleEndian.U32, ZoneDirectory.ID, id);
             CollectorRun run = check(arenaOnly.directory(), "the entry complete");
             assertTrue(run.out().matches("(?s).*\n +49  moved +" + String.format("0x%016x", page.address()) + " +16  arena \\(directory\\)  ok\n.*"),
                     run.toString());
@@ -223,7 +222,7 @@ class CorruptInputTest {
     /** @param ids the ids of the rows the arena-only directory must give now, and no others */
     private static void assertRows(List<Integer> ids, String what) {
         CollectorRun run = check(arenaOnly.directory(), what);
-        assertEquals(ExitCode.INCOMPLETE, run.exitCode(), what + "\n" + run); // zone 60 is lost
+        assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), what + "\n" + run); // zone 60 is lost
         assertEquals(ids, ReportRows.of(run.out()).stream().map(ReportRows.Row::id).toList(), what + "\n" + run);
         assertFalse(run.out().contains(" moved "), what + "\n" + run);
     }
@@ -257,7 +256,7 @@ class CorruptInputTest {
                 String what = "VMCOREINFO byte " + at + " bit " + at % 8;
                 CollectorRun run = withByte(text, at, (byte) (text.get(ValueLayout.JAVA_BYTE, at) ^ (1 << (at % 8))),
                         () -> check(each.directory(), what));
-                assertEquals(ExitCode.INCOMPLETE, run.exitCode(), what + "\n" + run); // zone 60 is lost, nothing else
+                assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), what + "\n" + run); // zone 60 is lost, nothing else
                 assertEquals(rows, ReportRows.of(run.out()), what + "\n" + run);
                 headers.merge(run.out().contains("headers: the runtime's coreimage") ? "the runtime's" : "synthesized", 1, Integer::sum);
             }
@@ -289,7 +288,7 @@ class CorruptInputTest {
         Path noSmem = copyOf(fixture.directory());
         Files.delete(noSmem.resolve(SmemFile.FILE_NAME));
         CollectorRun run = check(noSmem, "no smem");
-        assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString()); // the lost zone 60, nothing else
+        assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString()); // the lost zone 60, nothing else
         assertTrue(run.out().contains("sources: no minidump table found (" + noSmem.resolve(SmemFile.FILE_NAME) + ": missing)"
                 + ": the arena's zone directory was used (" + regions + " zones)"), run.toString());
         assertFails(withoutDirectory(noSmem), "smem: missing: no minidump table, and the arena's zone directory cannot stand in: "
@@ -326,7 +325,7 @@ class CorruptInputTest {
         for (int count : new int[] {100_000, 0x8000_0000, -1}) {
             set32(copy.resolve(SmemFile.FILE_NAME), apssCount, count);
             CollectorRun run = check(copy, "region_count " + Integer.toUnsignedString(count));
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("sources: the minidump table (" + regions + " regions)"), run.toString());
         }
     }
@@ -342,7 +341,7 @@ class CorruptInputTest {
         setRegion(smem, 3, 0, 8);                       // no address
         setRegion(smem, 4, fixture.arena().address() + 8192, 0); // no size
         CollectorRun run = check(copy, "absurd descriptors");
-        assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+        assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
         assertTrue(run.out().contains("lost: not in the arena file, and process gone"), run.toString());
         assertTrue(run.out().contains("runs past the end of the address space"), run.toString());
         assertTrue(run.out().contains("refused: address is 0") && run.out().contains("refused: size is 0"), run.toString());
@@ -391,7 +390,7 @@ class CorruptInputTest {
     }
 
     private static MemorySegment vmcoreinfo(DumpFixture in) {
-        return in.zone(ZoneIds.VMCOREINFO).memory();
+        return in.zone(KnownZones.VMCOREINFO).memory();
     }
 
     /**
@@ -424,7 +423,7 @@ class CorruptInputTest {
             assertTrue(run.err().lines().count() <= 1, what + ": " + run);
         }
         Path core = temp.resolve("core.elf");
-        if (collect.exitCode() != ExitCode.BAD_INPUT) {
+        if (collect.exitCode() != ExitCode.BAD_INPUT.code()) {
             try {
                 assertTrue(Files.size(core) <= MAX_OUTPUT, what + ": output of " + Files.size(core) + " bytes");
                 Files.delete(core);
@@ -443,7 +442,7 @@ class CorruptInputTest {
     /** A broken smem beside a good arena: the zone directory stands in, the run is incomplete, the one error line names the table. */
     private static void assertTableIgnored(Path directory, String message) {
         CollectorRun run = check(directory, message);
-        assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+        assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
         assertTrue(run.err().contains(message) && run.err().contains(TABLE_IGNORED), run.toString());
         assertTrue(run.out().contains("sources: the minidump table is corrupt and was ignored: the arena's zone directory was used (" + regions
                 + " zones)"), run.toString());
@@ -461,7 +460,7 @@ class CorruptInputTest {
 
     private static void assertFails(Path directory, String message) {
         CollectorRun run = check(directory, message);
-        assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+        assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
         assertTrue(run.err().contains(message), run.toString());
     }
 
@@ -479,11 +478,11 @@ class CorruptInputTest {
     }
 
     private static void set32(Path file, long at, int value) throws IOException {
-        edit(file, segment -> segment.set(U32, at, value));
+        edit(file, segment -> segment.set(LittleEndian.U32, at, value));
     }
 
     private static void set64(Path file, long at, long value) throws IOException {
-        edit(file, segment -> segment.set(U64, at, value));
+        edit(file, segment -> segment.set(LittleEndian.U64, at, value));
     }
 
     private static void setRegion(Path smem, int index, long address, long size) throws IOException {

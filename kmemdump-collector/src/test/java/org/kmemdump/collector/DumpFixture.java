@@ -17,11 +17,11 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.kmemdump.api.ZoneIds;
 import org.kmemdump.core.internal.RuntimeCoreimage;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
 import org.kmemdump.format.KinfoRecord;
+import org.kmemdump.format.KnownZones;
 import org.kmemdump.format.LogRing;
 import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
@@ -101,8 +101,8 @@ final class DumpFixture implements AutoCloseable {
         if (withCoreimage) {
             coreimage = new RuntimeCoreimage(zoneMemory, owner.pid(), ArenaFile.directory(arena));
             ArenaFile.coreimage(arena, coreimage.elf(), coreimage.vmcoreinfo());
-            append(ZoneIds.ELF, "ELF", coreimage.elf());
-            append(ZoneIds.VMCOREINFO, "VMCOREINFO", coreimage.vmcoreinfo());
+            append(KnownZones.ELF, "ELF", coreimage.elf());
+            append(KnownZones.VMCOREINFO, "VMCOREINFO", coreimage.vmcoreinfo());
         } else {
             coreimage = null;
         }
@@ -128,9 +128,9 @@ final class DumpFixture implements AutoCloseable {
 
     /** The zones most tests use: text, odd sizes, a page; ids out of order, as a table may list them. */
     DumpFixture standardZones() {
-        addArenaZone(ZoneIds.CONFIG, "config", cString("java.vm.name=test\nos.arch=amd64\n"));
+        addArenaZone(KnownZones.CONFIG, "config", cString("java.vm.name=test\nos.arch=amd64\n"));
         addArenaZone(51, "thirteen", pattern(13, 9));
-        addArenaZone(ZoneIds.BANNER, "banner", cString("kmemdump collector test banner"));
+        addArenaZone(KnownZones.BANNER, "banner", cString("kmemdump collector test banner"));
         addArenaZone(50, "page", pattern(4096, 5));
         addArenaZone(49, "five", pattern(5, 0));
         return this;
@@ -199,7 +199,7 @@ final class DumpFixture implements AutoCloseable {
      * registers a zone (zone directory entry, PT_LOAD, table region), an empty ring written over it.
      */
     LogRing logRing(long size) {
-        return LogRing.create(addArenaZone(ZoneIds.LOG, "log", size).memory());
+        return LogRing.create(addArenaZone(KnownZones.LOG, "log", size).memory());
     }
 
     /**
@@ -214,7 +214,7 @@ final class DumpFixture implements AutoCloseable {
             record.elf(new KinfoRecord.Pointer(coreimage.elf().address(), coreimage.elf().byteSize()));
             record.vmcoreinfo(new KinfoRecord.Pointer(coreimage.vmcoreinfo().address(), coreimage.vmcoreinfo().byteSize()));
         }
-        zones.stream().filter(zone -> zone.id() == ZoneIds.LOG).findFirst()
+        zones.stream().filter(zone -> zone.id() == KnownZones.LOG).findFirst()
                 .ifPresent(log -> record.log(new KinfoRecord.Pointer(log.address(), log.memory().byteSize())));
         return record;
     }
@@ -226,12 +226,12 @@ final class DumpFixture implements AutoCloseable {
 
     /** @return the VMCOREINFO zone's text, up to its NUL */
     String vmcoreinfoText() {
-        return coreimageZone(ZoneIds.VMCOREINFO).getString(0, StandardCharsets.ISO_8859_1);
+        return coreimageZone(KnownZones.VMCOREINFO).getString(0, StandardCharsets.ISO_8859_1);
     }
 
     /** Overwrites the VMCOREINFO zone with {@code text} and NULs, as the runtime's rewrite does, but with any bytes. */
     void vmcoreinfoText(String text) {
-        MemorySegment zone = coreimageZone(ZoneIds.VMCOREINFO);
+        MemorySegment zone = coreimageZone(KnownZones.VMCOREINFO);
         byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
         zone.fill((byte) 0);
         zone.copyFrom(MemorySegment.ofArray(bytes));
@@ -239,19 +239,19 @@ final class DumpFixture implements AutoCloseable {
 
     /** @return a copy of the ELF zone, to put back with {@link #elfZone(byte[])} */
     byte[] elfZone() {
-        return coreimageZone(ZoneIds.ELF).toArray(ValueLayout.JAVA_BYTE);
+        return coreimageZone(KnownZones.ELF).toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** Overwrites the ELF zone: the state of an earlier rewrite, as a kill before the runtime rewrote it leaves it. */
     void elfZone(byte[] bytes) {
-        coreimageZone(ZoneIds.ELF).copyFrom(MemorySegment.ofArray(bytes));
+        coreimageZone(KnownZones.ELF).copyFrom(MemorySegment.ofArray(bytes));
     }
 
     private MemorySegment coreimageZone(int id) {
         if (coreimage == null) {
             throw new IllegalStateException("a fixture without coreimage zones");
         }
-        return id == ZoneIds.ELF ? coreimage.elf() : coreimage.vmcoreinfo();
+        return id == KnownZones.ELF ? coreimage.elf() : coreimage.vmcoreinfo();
     }
 
     /** @return the arena's zone directory, as the runtime writes it */

@@ -10,7 +10,9 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.MinidumpTable;
 
 /** Usage errors (2) name the bad argument; outputs that cannot be written (4) leave nothing behind. */
 class ExitCodeTest {
@@ -20,12 +22,12 @@ class ExitCodeTest {
     @Test
     void helpListsTheCommandsAndExitCodes() {
         CollectorRun run = CollectorRun.of("--help");
-        assertEquals(ExitCode.OK, run.exitCode());
+        assertEquals(ExitCode.OK.code(), run.exitCode());
         assertTrue(run.out().contains("collect DIR -o FILE") && run.out().contains("inspect DIR [--json]"), run.out());
         assertTrue(run.out().contains("4  an output file could not be written"), run.out());
         assertTrue(run.out().contains("log DIR [-n N] [--follow]") && run.out().contains("log: no log ring"), run.out());
-        assertEquals(ExitCode.OK, CollectorRun.of("collect", "--help").exitCode());
-        assertEquals(ExitCode.OK, CollectorRun.of("log", "--help").exitCode());
+        assertEquals(ExitCode.OK.code(), CollectorRun.of("collect", "--help").exitCode());
+        assertEquals(ExitCode.OK.code(), CollectorRun.of("log", "--help").exitCode());
     }
 
     @Test
@@ -60,8 +62,29 @@ class ExitCodeTest {
         try (DumpFixture fixture = DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones()) {
             Path arena = fixture.directory().resolve(ArenaFile.FILE_NAME);
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", arena.toString());
-            assertEquals(ExitCode.USAGE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.USAGE.code(), run.exitCode(), run.toString());
             assertTrue(run.err().contains("is the input file"), run.toString());
+        }
+    }
+
+    /**
+     * The arena is needed even with a dumpable table: only its header says who owns the regions
+     * (pid and start time) and where their bytes lie (the arena's base address), so without it not
+     * one region can be read. README.md and --help say so (code 3).
+     */
+    @Test
+    void aDumpableTableWithoutAnArenaIsBadInput() throws Exception {
+        try (DumpFixture fixture = DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones()) {
+            Path arena = fixture.directory().resolve(ArenaFile.FILE_NAME);
+            Files.delete(arena);
+            CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
+            assertTrue(fixture.table().apssStatus() == MinidumpTable.SS_STATUS_READY, "the table stays dumpable");
+            CollectorRun collect = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
+            for (CollectorRun run : new CollectorRun[] {inspect, collect}) {
+                assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
+                assertEquals("kmemdump-collector: " + arena + ": missing\n", run.err(), run.toString());
+            }
+            assertFalse(Files.exists(temp.resolve("core.elf")));
         }
     }
 
@@ -84,7 +107,7 @@ class ExitCodeTest {
 
     private static void usage(String message, String... args) {
         CollectorRun run = CollectorRun.of(args);
-        assertEquals(ExitCode.USAGE, run.exitCode(), run.toString());
+        assertEquals(ExitCode.USAGE.code(), run.exitCode(), run.toString());
         assertTrue(run.err().contains(message) && run.err().contains("(see --help)"), run.toString());
         assertEquals(1, run.err().lines().count(), run.toString());
     }
@@ -92,7 +115,7 @@ class ExitCodeTest {
     private static void output(String message, String... args) {
         String[] command = Stream.concat(Stream.of("collect"), Stream.of(args)).toArray(String[]::new);
         CollectorRun run = CollectorRun.of(command);
-        assertEquals(ExitCode.OUTPUT_FAILED, run.exitCode(), run.toString());
+        assertEquals(ExitCode.OUTPUT_FAILED.code(), run.exitCode(), run.toString());
         assertTrue(run.err().contains(message), run.toString());
         assertEquals(1, run.err().lines().count(), run.toString());
     }

@@ -5,7 +5,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,35 +12,37 @@ import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import org.kmemdump.format.LittleEndian;
+
 /**
  * How the corruption tests change a kmemdump directory's files: a byte or a u64 of a live mapping
  * for the length of one run, or copies that are edited, cut short or extended.
  */
 final class FileEdits {
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private FileEdits() {
     }
 
     /** @return what {@code run} returns with byte {@code at} of the live file set to {@code value}; the byte is put back */
     static <T> T withByte(MemorySegment file, long at, byte value, Supplier<T> run) {
-        byte original = file.get(ValueLayout.JAVA_BYTE, at);
-        file.set(ValueLayout.JAVA_BYTE, at, value);
-        try {
-            return run.get();
-        } finally {
-            file.set(ValueLayout.JAVA_BYTE, at, original);
-        }
+        return withBytes(file, at, MemorySegment.ofArray(new byte[] {value}), run);
     }
 
     /** @return what {@code run} returns with the little-endian u64 at {@code at} of the live file set to {@code value}; it is put back */
     static <T> T withLong(MemorySegment file, long at, long value, Supplier<T> run) {
-        long original = file.get(U64, at);
-        file.set(U64, at, value);
+        MemorySegment bytes = MemorySegment.ofArray(new byte[Long.BYTES]);
+        bytes.set(LittleEndian.U64, 0, value);
+        return withBytes(file, at, bytes, run);
+    }
+
+    private static <T> T withBytes(MemorySegment file, long at, MemorySegment value, Supplier<T> run) {
+        MemorySegment target = file.asSlice(at, value.byteSize());
+        byte[] original = target.toArray(ValueLayout.JAVA_BYTE);
+        target.copyFrom(value);
         try {
             return run.get();
         } finally {
-            file.set(U64, at, original);
+            target.copyFrom(MemorySegment.ofArray(original));
         }
     }
 

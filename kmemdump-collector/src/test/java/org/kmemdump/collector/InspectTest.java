@@ -14,8 +14,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.KinfoRecord;
+import org.kmemdump.format.LittleEndian;
 
 /** inspect: the owner, the arena header and every region with its source and outcome, as text and as JSON. */
 class InspectTest {
@@ -30,7 +32,7 @@ class InspectTest {
             fixture.addProcessZone(60, "native", elsewhere.allocate(16));
             CollectorRun run = CollectorRun.of("inspect", fixture.directory().toString());
 
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("owner:     pid " + owner.pid() + ", dead (no process " + owner.pid() + ")"), run.toString());
             assertTrue(run.out().contains("backend:   " + DumpFixture.BACKEND), run.toString());
             assertTrue(run.out().contains("table:     dumpable"), run.toString());
@@ -47,7 +49,7 @@ class InspectTest {
         try (DumpFixture fixture = DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.self()).standardZones()) {
             CollectorRun run = CollectorRun.of("inspect", fixture.directory().toString(), "--json");
 
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             Map<?, ?> report = (Map<?, ?>) MiniJson.parse(run.out());
             Map<?, ?> owner = (Map<?, ?>) report.get("owner");
             assertEquals(ProcessHandle.current().pid(), owner.get("pid"));
@@ -89,22 +91,22 @@ class InspectTest {
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
             CollectorRun collect = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
 
-            assertEquals(ExitCode.OK, inspect.exitCode(), inspect.toString());
+            assertEquals(ExitCode.OK.code(), inspect.exitCode(), inspect.toString());
             assertTrue(inspect.out().contains("table:     not dumpable: ") && inspect.out().contains("apss status is 0"), inspect.toString());
             assertTrue(inspect.out().contains("sources:   the minidump table is not dumpable: the arena's zone directory was used (7 zones)"),
                     inspect.toString());
             assertTrue(inspect.out().matches("(?s).*\n +50  page +0x[0-9a-f]{16} +4096  arena \\(directory\\)  ok\n.*"), inspect.toString());
             assertEquals("", inspect.err(), inspect.toString());
-            assertEquals(ExitCode.OK, collect.exitCode(), collect.toString());
+            assertEquals(ExitCode.OK.code(), collect.exitCode(), collect.toString());
             assertTrue(collect.out().contains("sources: the minidump table is not dumpable: the arena's zone directory was used"), collect.toString());
 
             ArenaFile.cleanShutdown(fixture.arena()); // a clean stop: nothing to collect, and the message says so
             CollectorRun clean = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
-            assertEquals(ExitCode.BAD_INPUT, clean.exitCode(), clean.toString());
+            assertEquals(ExitCode.BAD_INPUT.code(), clean.exitCode(), clean.toString());
             assertTrue(clean.err().contains("smem: apss status is 0, the reader requires 1: the table is not dumpable"
                     + " (its owner shut down cleanly: there is no crash to collect)"), clean.toString());
             CollectorRun cleanInspect = CollectorRun.of("inspect", fixture.directory().toString());
-            assertEquals(ExitCode.BAD_INPUT, cleanInspect.exitCode(), cleanInspect.toString());
+            assertEquals(ExitCode.BAD_INPUT.code(), cleanInspect.exitCode(), cleanInspect.toString());
             assertTrue(cleanInspect.out().contains("sources:   nothing to collect: ") && cleanInspect.out().contains("(no valid regions)"),
                     cleanInspect.toString());
             assertEquals(1, cleanInspect.err().lines().count(), cleanInspect.toString());
@@ -121,9 +123,9 @@ class InspectTest {
             String elf = String.format("0x%x (%d bytes)", fixture.zone(1).address(), fixture.zone(1).memory().byteSize());
             CollectorRun run = CollectorRun.of("inspect", fixture.directory().toString());
 
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
-            int checksum = fixture.kinfoArea().get(U32, KinfoRecord.COMBINED_CHECKSUM);
-            int extension = fixture.kinfoArea().get(U32, KinfoRecord.EXT_CHECKSUM);
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
+            int checksum = fixture.kinfoArea().get(LittleEndian.U32, KinfoRecord.COMBINED_CHECKSUM);
+            int extension = fixture.kinfoArea().get(LittleEndian.U32, KinfoRecord.EXT_CHECKSUM);
             assertTrue(run.out().contains("\nkinfo:     " + path + ": valid\n"
                     + "           magic_number 0xcceeddff (holds), combined_checksum 0x" + Integer.toHexString(checksum) + " (holds)\n"
                     + "           JVM extension: magic 0x4d564a4b, version 1, length 80 (holds), checksum 0x" + Integer.toHexString(extension)
@@ -136,7 +138,7 @@ class InspectTest {
 
             kinfo.bundles(new KinfoRecord.Pointer(0x1000, 64)); // valid record, a pointer outside the arena: a defect
             run = CollectorRun.of("inspect", fixture.directory().toString());
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("           bundle table: 0x1000 (64 bytes), not in the arena\n"), run.toString());
             assertEquals("kmemdump-collector: " + path + ": the JVM extension's bundle table pointer 0x1000 (64 bytes) is not in the arena's"
                     + " zone area\n", run.err(), run.toString());
@@ -144,7 +146,7 @@ class InspectTest {
             fixture.kinfoArea().set(ValueLayout.JAVA_BYTE, KinfoRecord.THREAD_SIZE, (byte) 7); // the checksum no longer holds
             run = CollectorRun.of("inspect", fixture.directory().toString());
             int computed = KinfoRecord.infoChecksum(fixture.kinfoArea());
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("\nkinfo:     not valid: " + path + ": "), run.toString());
             assertTrue(run.out().contains(" (does not hold: the record sums to 0x" + Integer.toHexString(computed) + ")\n"), run.toString());
             assertFalse(run.out().contains("last_uts_release") || run.out().contains("log ring:"), "nothing of an invalid record as if valid\n" + run);
@@ -155,13 +157,13 @@ class InspectTest {
                 file.truncate(100);
             }
             run = CollectorRun.of("inspect", fixture.directory().toString());
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("\nkinfo:     not valid: " + path + ": truncated: 100 bytes, the kinfo records need 552\nzones:"),
                     run.toString());
 
             Files.delete(path);
             run = CollectorRun.of("inspect", fixture.directory().toString());
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("\nkinfo:     none (" + path + ": missing)\nzones:"), run.toString());
         }
     }
@@ -179,7 +181,7 @@ class InspectTest {
             fixture.logRing(4096);
             fixture.kinfo("kmemdump-0.1.0 java-25-test");
             CollectorRun run = CollectorRun.of("inspect", fixture.directory().toString(), "--json");
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             Map<?, ?> kinfo = (Map<?, ?>) ((Map<?, ?>) MiniJson.parse(run.out())).get("kinfo");
             assertEquals(fixture.directory().resolve("kinfo").toString(), kinfo.get("path"));
             assertEquals(true, kinfo.get("found"));
@@ -208,9 +210,9 @@ class InspectTest {
             assertEquals(false, bundles.get("inArena"));
             assertEquals("none", bundles.get("where"));
 
-            fixture.kinfoArea().set(U32, KinfoRecord.EXT_CHECKSUM, 0x12345678);
+            fixture.kinfoArea().set(LittleEndian.U32, KinfoRecord.EXT_CHECKSUM, 0x12345678);
             run = CollectorRun.of("inspect", fixture.directory().toString(), "--json");
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             kinfo = (Map<?, ?>) ((Map<?, ?>) MiniJson.parse(run.out())).get("kinfo");
             assertEquals(false, kinfo.get("valid"));
             assertTrue(((String) kinfo.get("problem")).contains("the JVM extension's checksum is 0x12345678 but it sums to 0x"), run.toString());
@@ -223,5 +225,4 @@ class InspectTest {
         }
     }
 
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 }

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmemdump.collector.cli.Collector;
+import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.KinfoRecord;
 import org.kmemdump.format.LogRing;
@@ -69,7 +71,7 @@ class LogCommandTest {
             fixture.kinfo("kmemdump-test");
             CollectorRun run = log(fixture.directory());
 
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertEquals(THREE, run.out().lines().toList(), run.toString());
             assertEquals("", run.err(), run.toString());
         }
@@ -81,7 +83,7 @@ class LogCommandTest {
             appendThree(fixture.logRing(4096));
             CollectorRun run = log(fixture.directory());
 
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertEquals(THREE, run.out().lines().toList(), run.toString());
             assertEquals(List.of("kmemdump-collector: no kinfo record (" + fixture.directory().resolve("kinfo")
                     + ": missing): the log ring is zone 7 of the arena's zone directory"), run.err().lines().toList(), run.toString());
@@ -138,7 +140,7 @@ class LogCommandTest {
             FileEdits.resize(path, 0);
             standsIn(fixture, path + ": never written (empty): the kinfo backend made the file but has not written a record" + directory);
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
-            assertEquals(ExitCode.OK, inspect.exitCode(), inspect.toString());
+            assertEquals(ExitCode.OK.code(), inspect.exitCode(), inspect.toString());
             assertTrue(inspect.out().contains("\nkinfo:     " + path + ": never written (empty): the kinfo backend made the file but has not"
                     + " written a record\nzones:"), inspect.toString());
         }
@@ -146,14 +148,14 @@ class LogCommandTest {
 
     private static void standsIn(DumpFixture fixture, String note) {
         CollectorRun run = log(fixture.directory());
-        assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+        assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
         assertEquals(THREE, run.out().lines().toList(), run.toString());
         assertEquals("kmemdump-collector: " + note, run.err(), run.toString());
     }
 
     private static void fallsBack(DumpFixture fixture, String kinfoProblem) {
         CollectorRun run = log(fixture.directory());
-        assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+        assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
         assertEquals(THREE, run.out().lines().toList(), run.toString());
         assertEquals(1, run.err().lines().count(), run.toString());
         assertTrue(run.err().contains(kinfoProblem) && run.err().endsWith(": the log ring is zone 7 of the arena's zone directory instead\n"),
@@ -165,20 +167,20 @@ class LogCommandTest {
         try (DumpFixture fixture = DumpFixture.arenaOnly(temp.resolve("dump"), DumpFixture.Owner.dead())) {
             fixture.addArenaZone(49, "mystate", 64);
             CollectorRun run = log(fixture.directory());
-            assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+            assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
             assertEquals("", run.out(), run.toString());
             assertEquals(List.of("kmemdump-collector: no kinfo record (" + fixture.directory().resolve("kinfo") + ": missing); the arena's"
                     + " zone directory lists no zone 7: no log ring to read"), run.err().lines().toList(), run.toString());
 
             fixture.kinfo("kmemdump-test"); // valid, no log ring: still none
             run = log(fixture.directory());
-            assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+            assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
             assertTrue(run.err().contains("kinfo: the kinfo record points at no log ring (the kinfo backend is not the active one, or no log"
                     + " ring is registered); the arena's zone directory lists no zone 7: no log ring to read"), run.toString());
 
             fixture.addArenaZone(7, "log", 4096); // a zone 7 that holds no ring: zeros
             run = log(fixture.directory());
-            assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+            assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
             assertTrue(run.err().contains("(zone 7 of the arena's zone directory): magic is 0x0, not a kmemdump log ring: no log ring to read"),
                     run.toString());
         }
@@ -193,7 +195,7 @@ class LogCommandTest {
             assertEquals(range(115, 120), numbers(log(fixture.directory(), "-n", "5")));
             assertEquals(range(0, 120), numbers(log(fixture.directory(), "-n", "1000")));
             CollectorRun none = log(fixture.directory(), "-n", "0");
-            assertEquals(ExitCode.OK, none.exitCode(), none.toString());
+            assertEquals(ExitCode.OK.code(), none.exitCode(), none.toString());
             assertEquals("", none.out() + none.err(), none.toString());
             assertTrue(log(fixture.directory(), "-n", "1").out().matches("2024-01-02T03:04:05\\.125Z INFO  app \\[1\\] m 119\n"));
         }
@@ -210,7 +212,7 @@ class LogCommandTest {
             assertTrue(kept > 5 && kept < 50 && walk.lost() == 500 - kept, walk.toString());
 
             CollectorRun run = log(fixture.directory());
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             List<String> lines = run.out().lines().toList();
             assertEquals("... " + (500 - kept) + " records lost (overwritten as the ring wrapped around, or unreadable)", lines.get(0), run.toString());
             assertEquals(range(500 - kept, 500), numbers(run));
@@ -247,7 +249,7 @@ class LogCommandTest {
                         zone.set(ValueLayout.JAVA_BYTE, offset, after.get(ValueLayout.JAVA_BYTE, offset));
                     }
                     CollectorRun run = log(fixture.directory());
-                    assertEquals(ExitCode.OK, run.exitCode(), "cut " + cut + "\n" + run);
+                    assertEquals(ExitCode.OK.code(), run.exitCode(), "cut " + cut + "\n" + run);
                     assertFalse(run.out().contains("last words") || run.out().contains("OutOfMemoryError"), "cut " + cut + "\n" + run);
                     List<Integer> shown = numbers(run);
                     assertEquals(intact.subList(intact.size() - shown.size(), intact.size()), shown, "cut " + cut + "\n" + run);
@@ -270,7 +272,7 @@ class LogCommandTest {
             fixture.kinfo("kmemdump-test");
             ArenaFile.cleanShutdown(fixture.arena());
             CollectorRun run = assertTimeoutPreemptively(TIMEOUT, () -> log(fixture.directory(), "--follow"));
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertEquals(THREE, run.out().lines().toList(), run.toString());
             assertTrue(run.err().contains("the owner, pid " + ProcessHandle.current().pid() + ", shut down cleanly (the arena's clean-shutdown"
                     + " marker is set): nothing to follow"), run.toString());
@@ -280,7 +282,7 @@ class LogCommandTest {
         try (DumpFixture fixture = DumpFixture.arenaOnly(temp.resolve("reused"), earlier)) {
             appendThree(fixture.logRing(4096));
             CollectorRun run = assertTimeoutPreemptively(TIMEOUT, () -> log(fixture.directory(), "--follow", "-n", "1"));
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertEquals(THREE.subList(3, 4), run.out().lines().toList(), run.toString());
             assertTrue(run.err().contains("is gone (pid " + self.pid() + " now belongs to a process started") && run.err().contains("nothing to follow"),
                     run.toString());
@@ -310,7 +312,7 @@ class LogCommandTest {
                     return following.end();
                 });
             }
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertEquals(range(7, 40), numbers(run), run.toString());
             assertEquals(33, run.out().lines().count(), run.toString());
             assertEquals(List.of("kmemdump-collector: the owner, pid " + ProcessHandle.current().pid() + ", shut down cleanly (the arena's"
@@ -333,7 +335,7 @@ class LogCommandTest {
                     return following.end();
                 });
             }
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             int expected = 0;
             int lostLines = 0;
             for (String line : run.out().lines().toList()) {
@@ -368,7 +370,7 @@ class LogCommandTest {
                 PrintStream closed = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
                 closed.close(); // a closed PrintStream fails every write: checkError() is true, as after EPIPE
                 int code = assertTimeoutPreemptively(TIMEOUT, () -> Collector.run(args, closed, new PrintStream(err, true, StandardCharsets.UTF_8)));
-                assertEquals(ExitCode.OUTPUT_FAILED, code, String.join(" ", args) + ": " + err);
+                assertEquals(ExitCode.OUTPUT_FAILED.code(), code, String.join(" ", args) + ": " + err);
                 assertEquals("kmemdump-collector: standard output could not be written (closed?)\n", err.toString(StandardCharsets.UTF_8));
             }
         }

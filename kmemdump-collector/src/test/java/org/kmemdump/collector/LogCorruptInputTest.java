@@ -11,7 +11,6 @@ import static org.kmemdump.collector.FileEdits.withLong;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +29,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.KinfoRecord;
+import org.kmemdump.format.LittleEndian;
 import org.kmemdump.format.LogRing;
 import org.kmemdump.format.LogRing.Level;
 
@@ -45,8 +46,7 @@ import org.kmemdump.format.LogRing.Level;
  */
 class LogCorruptInputTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final Set<Integer> ALLOWED = Set.of(ExitCode.OK, ExitCode.INCOMPLETE, ExitCode.BAD_INPUT);
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final Set<Integer> ALLOWED = Set.of(ExitCode.OK.code(), ExitCode.INCOMPLETE.code(), ExitCode.BAD_INPUT.code());
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final long T0 = 1_704_164_645_006L;
     private static final int RECORDS = 60;
@@ -85,7 +85,7 @@ class LogCorruptInputTest {
         }
         fixture.kinfo("kmemdump-test");
         CollectorRun run = check(fixture.directory(), "the intact directory");
-        assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+        assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
         int shown = recordsShown(run, "the intact directory");
         assertTrue(shown > 10 && shown < RECORDS && run.out().startsWith("... " + (RECORDS - shown) + " records lost"), run.toString());
         intact = run.out();
@@ -104,7 +104,7 @@ class LogCorruptInputTest {
             String what = "kinfo byte " + at + " bit " + at % 8;
             CollectorRun run = withByte(kinfo, at, (byte) (kinfo.get(ValueLayout.JAVA_BYTE, at) ^ (1 << (at % 8))),
                     () -> check(fixture.directory(), what));
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), what + "\n" + run);
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), what + "\n" + run);
             assertEquals(intact, run.out(), what + "\n" + run);
             assertTrue(run.err().startsWith("kmemdump-collector: " + fixture.directory().resolve("kinfo") + ": ")
                     && run.err().endsWith(FALLBACK + "\n"), what + "\n" + run);
@@ -112,7 +112,7 @@ class LogCorruptInputTest {
         for (long at = KinfoRecord.AREA_LENGTH; at < DumpFixture.KINFO_LENGTH; at += 97) { // the rest of the area: not read
             String what = "kinfo area byte " + at;
             CollectorRun run = withByte(kinfo, at, (byte) 0x5a, () -> check(fixture.directory(), what));
-            assertEquals(ExitCode.OK, run.exitCode(), what + "\n" + run);
+            assertEquals(ExitCode.OK.code(), run.exitCode(), what + "\n" + run);
             assertEquals(intact, run.out(), what + "\n" + run);
         }
     }
@@ -130,14 +130,14 @@ class LogCorruptInputTest {
             CollectorRun run = withByte(zone, at, (byte) (zone.get(ValueLayout.JAVA_BYTE, at) ^ (1 << (at % 8))),
                     () -> check(fixture.directory(), what));
             outcomes.merge(run.exitCode(), 1, Integer::sum);
-            if (run.exitCode() == ExitCode.BAD_INPUT) {
+            if (run.exitCode() == ExitCode.BAD_INPUT.code()) {
                 assertEquals("", run.out(), what + "\n" + run);
                 assertTrue(run.err().contains("the log ring at 0x" + Long.toHexString(zone.address())), what + "\n" + run);
             } else if (at >= LogRing.NEXT_SEQUENCE) {
                 assertEquals(intact, run.out(), what + "\n" + run);
             }
         }
-        assertEquals(Set.of(ExitCode.OK, ExitCode.BAD_INPUT), outcomes.keySet(), outcomes.toString());
+        assertEquals(Set.of(ExitCode.OK.code(), ExitCode.BAD_INPUT.code()), outcomes.keySet(), outcomes.toString());
     }
 
     /** A flipped bit in a record makes its checksum fail: it is left out, and counted lost; the others stay. */
@@ -147,7 +147,7 @@ class LogCorruptInputTest {
             String what = "ring byte " + at + " bit " + at % 8;
             CollectorRun run = withByte(zone, at, (byte) (zone.get(ValueLayout.JAVA_BYTE, at) ^ (1 << (at % 8))),
                     () -> check(fixture.directory(), what));
-            assertEquals(ExitCode.OK, run.exitCode(), what + "\n" + run);
+            assertEquals(ExitCode.OK.code(), run.exitCode(), what + "\n" + run);
         }
     }
 
@@ -159,7 +159,7 @@ class LogCorruptInputTest {
             new Random(42).nextBytes(noise);
             MemorySegment.copy(MemorySegment.ofArray(noise), 0, zone, LogRing.HEADER_LENGTH, noise.length);
             CollectorRun run = check(fixture.directory(), "random bytes for records");
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertEquals(0, recordsShown(run, "random bytes"), run.toString());
 
             // one real record copied over the whole data area: only the copy at the position it names is one
@@ -185,7 +185,7 @@ class LogCorruptInputTest {
         for (long at = offset - LogRing.RECORD_HEADER; at >= 0; at -= 8) {
             long start = LogRing.HEADER_LENGTH + at;
             if (zone.get(ValueLayout.JAVA_INT_UNALIGNED, start) == offset - at
-                    && zone.get(U64, start + LogRing.R_POSITION) == head - (offset - at)) {
+                    && zone.get(LittleEndian.U64, start + LogRing.R_POSITION) == head - (offset - at)) {
                 return at;
             }
         }
@@ -198,19 +198,19 @@ class LogCorruptInputTest {
                 KinfoRecord.AREA_LENGTH - 1}) {
             Path copy = truncatedCopy(KinfoRecord.FILE_NAME, length);
             CollectorRun run = check(copy, "kinfo cut to " + length);
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertEquals(intact, run.out(), run.toString());
             assertTrue(run.err().contains(copy.resolve("kinfo") + ": truncated: " + length + " bytes, the kinfo records need "
                     + KinfoRecord.AREA_LENGTH), run.toString());
         }
         // made, never written: no defect
         CollectorRun empty = check(truncatedCopy(KinfoRecord.FILE_NAME, 0), "kinfo cut to 0");
-        assertEquals(ExitCode.OK, empty.exitCode(), empty.toString());
+        assertEquals(ExitCode.OK.code(), empty.exitCode(), empty.toString());
         assertEquals(intact, empty.out(), empty.toString());
         assertTrue(empty.err().contains("kinfo: never written (empty)"), empty.toString());
         for (long length : new long[] {KinfoRecord.AREA_LENGTH, KinfoRecord.AREA_LENGTH + 1, 1L << 30}) { // sparse: nothing past the record is read
             CollectorRun run = check(truncatedCopy(KinfoRecord.FILE_NAME, length), "kinfo of " + length + " bytes");
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertEquals(intact, run.out(), run.toString());
         }
     }
@@ -221,7 +221,7 @@ class LogCorruptInputTest {
         long ringOffset = zone.address() - fixture.arena().address();
         for (long length : new long[] {0, ArenaFile.HEADER_LENGTH, ringOffset, ringOffset + LogRing.HEADER_LENGTH, ringOffset + RING_SIZE - 1}) {
             CollectorRun run = check(truncatedCopy(ArenaFile.FILE_NAME, length), "arena cut to " + length);
-            assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+            assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
             assertTrue(run.err().contains("/arena: "), run.toString());
         }
     }
@@ -230,24 +230,24 @@ class LogCorruptInputTest {
     void impossibleHeadsAndCapacities() {
         for (long head : new long[] {Long.MAX_VALUE & ~7L, Long.MAX_VALUE - 2 * ring.capacity() + 8, -8, Long.MIN_VALUE, ring.head() + 4}) {
             CollectorRun run = withLong(zone, LogRing.HEAD, head, () -> check(fixture.directory(), "head " + head));
-            assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+            assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
             assertTrue(run.err().contains(": head " + head + " is impossible"), run.toString());
         }
         // kinfo unusable too: still one line, saying both
         CollectorRun both = withByte(fixture.kinfoArea(), 0, (byte) 0,
                 () -> withLong(zone, LogRing.HEAD, -8, () -> check(fixture.directory(), "kinfo magic and head -8")));
-        assertEquals(ExitCode.BAD_INPUT, both.exitCode(), both.toString());
+        assertEquals(ExitCode.BAD_INPUT.code(), both.exitCode(), both.toString());
         assertTrue(both.err().contains(": magic_number is 0x") && both.err().contains(FALLBACK + "; the log ring at 0x")
                 && both.err().endsWith("(zone 7 of the arena's zone directory): head -8 is impossible (it must be 0 or more, a multiple of 8 and"
                         + " leave room to count " + ring.capacity() + " more bytes)\n"), both.toString());
         for (long head : new long[] {0, 1L << 62, ring.head() + (1L << 40)}) { // possible, but no record is where they say
             CollectorRun run = withLong(zone, LogRing.HEAD, head, () -> check(fixture.directory(), "head " + head));
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertEquals(0, recordsShown(run, "head " + head), run.toString());
         }
         for (long capacity : new long[] {0, 8, 1L << 40, -8, RING_SIZE, RING_SIZE - LogRing.HEADER_LENGTH + 8}) {
             CollectorRun run = withLong(zone, LogRing.CAPACITY, capacity, () -> check(fixture.directory(), "capacity " + capacity));
-            assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+            assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
             assertTrue(run.err().contains("capacity " + Long.toUnsignedString(capacity) + " does not fit a zone of " + RING_SIZE + " bytes"),
                     run.toString());
         }
@@ -281,12 +281,12 @@ class LogCorruptInputTest {
                 KinfoRecord record = KinfoRecord.create(fixture.kinfoArea(), "b", 4096);
                 record.log(pointer);
                 CollectorRun run = check(fixture.directory(), "log pointer " + pointer);
-                assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+                assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
                 assertEquals(intact, run.out(), run.toString());
                 assertTrue(run.err().endsWith(FALLBACK + "\n"), run.toString());
                 CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
                 boolean outside = i < outsideTheArena || i == pointers.length - 1;
-                assertEquals(outside ? ExitCode.INCOMPLETE : ExitCode.OK, inspect.exitCode(), "inspect: log ring pointer " + pointer + "\n" + inspect);
+                assertEquals(outside ? ExitCode.INCOMPLETE.code() : ExitCode.OK.code(), inspect.exitCode(), "inspect: log ring pointer " + pointer + "\n" + inspect);
                 assertEquals(outside, inspect.err().contains(path + ": the JVM extension's log ring pointer "), inspect.toString());
                 assertTrue(inspect.out().contains("log ring:     " + KinfoFile.describe(pointer) + (outside ? ", not in the arena" : ", in the arena")),
                         inspect.toString());
@@ -306,16 +306,16 @@ class LogCorruptInputTest {
             Files.delete(copy.resolve(KinfoRecord.FILE_NAME));
             edit(copy.resolve(ArenaFile.FILE_NAME), arena -> ArenaFile.directory(arena).set(7, "log", entry[0], entry[1]));
             CollectorRun run = check(copy, "zone 7 at " + Long.toHexString(entry[0]) + ", " + entry[1] + " bytes");
-            assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+            assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
             assertTrue(run.err().contains("no kinfo record (") && run.err().endsWith(": no log ring to read\n"), run.toString());
         }
         Path copy = copyOf(fixture.directory());
         Files.delete(copy.resolve(KinfoRecord.FILE_NAME));
         edit(copy.resolve(ArenaFile.FILE_NAME), arena -> ArenaFile.directory(arena).clear(7));
         CollectorRun run = check(copy, "no zone 7");
-        assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+        assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
         assertTrue(run.err().contains("the arena's zone directory lists no zone 7: no log ring to read"), run.toString());
-        assertEquals(ExitCode.OK, check(copyOf(fixture.directory()), "an intact copy").exitCode());
+        assertEquals(ExitCode.OK.code(), check(copyOf(fixture.directory()), "an intact copy").exitCode());
     }
 
     // ---- helpers ----

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.ArenaFile;
 
 /**
@@ -33,7 +34,7 @@ class ProcessRegionTest {
             Path core = temp.resolve("core.elf");
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", core.toString());
 
-            assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+            assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("alive") && run.out().contains("headers: the runtime's coreimage"), run.toString());
             assertTrue(run.out().matches("(?s).*" + NATIVE_ID + "  native .* process  ok.*"), run.toString());
             assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
@@ -48,7 +49,7 @@ class ProcessRegionTest {
             nativeZone(elsewhere, fixture);
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
 
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("lost: not in the arena file, and process gone: no process"), run.toString());
         }
     }
@@ -62,7 +63,7 @@ class ProcessRegionTest {
             nativeZone(elsewhere, fixture);
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
 
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("now belongs to a process started"), run.toString());
         }
     }
@@ -75,7 +76,7 @@ class ProcessRegionTest {
             ArenaFile.cleanShutdown(fixture.arena());
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
 
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("cleanly shut down") && run.out().contains("lost: not in the arena file, and the owner shut down cleanly"),
                     run.toString());
         }
@@ -88,7 +89,7 @@ class ProcessRegionTest {
             fixture.append(NATIVE_ID, "unmapped", MemorySegment.ofAddress(firstPage).reinterpret(64));
             CollectorRun run = CollectorRun.of("collect", fixture.directory().toString(), "-o", temp.resolve("core.elf").toString());
 
-            assertEquals(ExitCode.INCOMPLETE, run.exitCode(), run.toString());
+            assertEquals(ExitCode.INCOMPLETE.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("mem unreadable at 0x1000") && run.out().contains("(0 of 64 bytes read)"), run.toString());
         }
     }
@@ -104,7 +105,7 @@ class ProcessRegionTest {
             try (DumpFixture fixture = DumpFixture.withCoreimage(temp.resolve("dump"), owner).standardZones()) {
                 CollectorRun run = CollectorRun.of("inspect", fixture.directory().toString());
 
-                assertEquals(ExitCode.OK, run.exitCode(), run.toString());
+                assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
                 assertTrue(run.out().contains("pid " + handle.pid() + ", stopped"), run.toString());
             }
         } finally {

@@ -14,7 +14,7 @@ final class ReportRows {
 
     record Row(int id, String name, long address, long size, String source, String outcome) {
         boolean onlyInDirectory() {
-            return source.endsWith(PlannedRegion.DIRECTORY_MARK);
+            return source.endsWith(PlannedZone.DIRECTORY_MARK);
         }
     }
 

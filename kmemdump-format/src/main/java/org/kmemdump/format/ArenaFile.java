@@ -1,9 +1,10 @@
 package org.kmemdump.format;
 
+import static org.kmemdump.format.LittleEndian.U32_ORDERED;
+import static org.kmemdump.format.LittleEndian.U64;
+import static org.kmemdump.format.LittleEndian.U64_ORDERED;
+
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -46,9 +47,9 @@ public final class ArenaFile {
     public static final int BACKEND_NAME_LENGTH = 32;
     public static final String FILE_NAME = "arena";
 
-    public static final long MAGIC_FIELD = 0;
-    public static final long VERSION_FIELD = 8;
-    public static final long HEADER_LENGTH_FIELD = 12;
+    public static final long MAGIC_FIELD = HeaderPrologue.MAGIC_FIELD;
+    public static final long VERSION_FIELD = HeaderPrologue.VERSION_FIELD;
+    public static final long HEADER_LENGTH_FIELD = HeaderPrologue.HEADER_LENGTH_FIELD;
     public static final long PID = 16;
     public static final long START_TIME = 24;
     public static final long BASE_ADDRESS = 32;
@@ -66,10 +67,7 @@ public final class ArenaFile {
     /** Where zone memory starts. */
     public static final long ZONES_START = DIRECTORY_START + ZoneDirectory.LENGTH;
 
-    static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle U32_HANDLE = U32.varHandle();
-    private static final VarHandle U64_HANDLE = U64.varHandle();
+    private static final HeaderPrologue PROLOGUE = new HeaderPrologue("arena", MAGIC, VERSION, HEADER_LENGTH);
 
     /** The header as a reader sees it. */
     public record Header(long pid, long startTime, long baseAddress, long length, long heartbeat, boolean cleanShutdown,
@@ -100,10 +98,7 @@ public final class ArenaFile {
             throw new IllegalArgumentException("an arena needs at least " + ZONES_START + " bytes for its header and zone directory, got "
                     + file.byteSize());
         }
-        U32_HANDLE.setRelease(file, VERSION_FIELD, 0);
-        file.asSlice(0, HEADER_LENGTH).fill((byte) 0);
-        file.set(U64, MAGIC_FIELD, MAGIC);
-        file.set(U32, HEADER_LENGTH_FIELD, HEADER_LENGTH);
+        PROLOGUE.begin(file);
         file.set(U64, PID, pid);
         file.set(U64, START_TIME, startTime);
         file.set(U64, BASE_ADDRESS, file.address());
@@ -111,23 +106,23 @@ public final class ArenaFile {
         file.set(U64, HEARTBEAT, heartbeat);
         file.set(U64, DIRECTORY_OFFSET, DIRECTORY_START);
         file.asSlice(DIRECTORY_START, ZoneDirectory.LENGTH).fill((byte) 0);
-        U32_HANDLE.setRelease(file, VERSION_FIELD, VERSION);
+        PROLOGUE.publish(file);
     }
 
     public static void heartbeat(MemorySegment file, long now) {
-        U64_HANDLE.setRelease(file, HEARTBEAT, now);
+        U64_ORDERED.setRelease(file, HEARTBEAT, now);
     }
 
     public static void cleanShutdown(MemorySegment file) {
-        U32_HANDLE.setRelease(file, SHUTDOWN, CLEAN_SHUTDOWN);
+        U32_ORDERED.setRelease(file, SHUTDOWN, CLEAN_SHUTDOWN);
     }
 
     /** Records where the coreimage zones are; sizes first, so an address is never read with a stale size. */
     public static void coreimage(MemorySegment file, MemorySegment elf, MemorySegment vmcoreinfo) {
-        U64_HANDLE.setRelease(file, ELF_SIZE, elf.byteSize());
-        U64_HANDLE.setRelease(file, VMCOREINFO_SIZE, vmcoreinfo.byteSize());
-        U64_HANDLE.setRelease(file, ELF_ADDRESS, elf.address());
-        U64_HANDLE.setRelease(file, VMCOREINFO_ADDRESS, vmcoreinfo.address());
+        U64_ORDERED.setRelease(file, ELF_SIZE, elf.byteSize());
+        U64_ORDERED.setRelease(file, VMCOREINFO_SIZE, vmcoreinfo.byteSize());
+        U64_ORDERED.setRelease(file, ELF_ADDRESS, elf.address());
+        U64_ORDERED.setRelease(file, VMCOREINFO_ADDRESS, vmcoreinfo.address());
     }
 
     /** Records the active backend's name, truncated to 31 bytes. */
@@ -145,21 +140,7 @@ public final class ArenaFile {
         if (fileLength < HEADER_LENGTH || file.byteSize() < HEADER_LENGTH) {
             throw new IllegalArgumentException(where + ": truncated: " + fileLength + " bytes, the arena header alone has " + HEADER_LENGTH);
         }
-        long magic = file.get(U64, MAGIC_FIELD);
-        if (magic != MAGIC) {
-            throw new IllegalArgumentException(where + ": magic is 0x" + Long.toHexString(magic) + ", not a kmemdump arena");
-        }
-        int version = (int) U32_HANDLE.getAcquire(file, VERSION_FIELD);
-        if (version == 0) {
-            throw new IllegalArgumentException(where + ": version is 0: the arena was never finished (its owner died creating it)");
-        }
-        if (version != VERSION) {
-            throw new IllegalArgumentException(where + ": version " + version + " is not supported (this reader knows " + VERSION + ")");
-        }
-        int headerLength = file.get(U32, HEADER_LENGTH_FIELD);
-        if (headerLength != HEADER_LENGTH) {
-            throw new IllegalArgumentException(where + ": header_length is " + headerLength + ", expected " + HEADER_LENGTH);
-        }
+        PROLOGUE.check(file, where);
         long length = file.get(U64, LENGTH);
         if (length != fileLength) {
             throw new IllegalArgumentException(where + ": length field says " + length + " bytes but the file has " + fileLength);
@@ -174,9 +155,9 @@ public final class ArenaFile {
             throw new IllegalArgumentException(where + ": base_address 0x" + Long.toHexString(base) + " is impossible");
         }
         return new Header(file.get(U64, PID), file.get(U64, START_TIME), base, length,
-                (long) U64_HANDLE.getAcquire(file, HEARTBEAT), (int) U32_HANDLE.getAcquire(file, SHUTDOWN) == CLEAN_SHUTDOWN,
-                (long) U64_HANDLE.getAcquire(file, ELF_ADDRESS), (long) U64_HANDLE.getAcquire(file, ELF_SIZE),
-                (long) U64_HANDLE.getAcquire(file, VMCOREINFO_ADDRESS), (long) U64_HANDLE.getAcquire(file, VMCOREINFO_SIZE),
+                (long) U64_ORDERED.getAcquire(file, HEARTBEAT), (int) U32_ORDERED.getAcquire(file, SHUTDOWN) == CLEAN_SHUTDOWN,
+                (long) U64_ORDERED.getAcquire(file, ELF_ADDRESS), (long) U64_ORDERED.getAcquire(file, ELF_SIZE),
+                (long) U64_ORDERED.getAcquire(file, VMCOREINFO_ADDRESS), (long) U64_ORDERED.getAcquire(file, VMCOREINFO_SIZE),
                 CString.read(file, BACKEND, BACKEND_NAME_LENGTH, StandardCharsets.UTF_8));
     }
 }

@@ -1,8 +1,14 @@
 package org.kmemdump.format;
 
+import static org.kmemdump.format.LittleEndian.U16;
+import static org.kmemdump.format.LittleEndian.U32;
+import static org.kmemdump.format.LittleEndian.U64;
+import static org.kmemdump.format.LittleEndian.U8;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
+import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -58,10 +64,54 @@ public final class Elf64 {
     public static final int NT_PRSTATUS = 1;
     public static final int NT_PRPSINFO = 3;
     public static final int SHDR_SIZE = 64;
+    /** The owner name of the {@code NT_PRSTATUS} and {@code NT_PRPSINFO} notes. */
+    public static final String CORE_NOTE = "CORE";
 
-    public static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    public static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    public static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * The start of {@code struct elf_prstatus} (the {@code NT_PRSTATUS} descriptor), up to the
+     * field a core writer without registers fills in; the rest, registers included, is
+     * {@link Machine#prstatusSize()} long in all and left zero. Offsets derive from the fields
+     * with their natural alignment, as the C compiler lays them out on x86_64 and aarch64.
+     */
+    public static final StructLayout PRSTATUS_HEAD = MemoryLayout.structLayout(
+            U32.withByteAlignment(4).withName("si_signo"),
+            U32.withByteAlignment(4).withName("si_code"),
+            U32.withByteAlignment(4).withName("si_errno"),
+            U16.withByteAlignment(2).withName("pr_cursig"),
+            MemoryLayout.paddingLayout(2),
+            U64.withByteAlignment(8).withName("pr_sigpend"),
+            U64.withByteAlignment(8).withName("pr_sighold"),
+            U32.withByteAlignment(4).withName("pr_pid"));
+    public static final long PRSTATUS_PID = PRSTATUS_HEAD.byteOffset(PathElement.groupElement("pr_pid"));
+
+    /**
+     * {@code struct elf_prpsinfo}, the {@code NT_PRPSINFO} descriptor, the same on x86_64 and
+     * aarch64 (64-bit {@code long}, 32-bit {@code uid_t}).
+     */
+    public static final StructLayout PRPSINFO = MemoryLayout.structLayout(
+            U8.withName("pr_state"),
+            U8.withName("pr_sname"),
+            U8.withName("pr_zomb"),
+            U8.withName("pr_nice"),
+            MemoryLayout.paddingLayout(4),
+            U64.withByteAlignment(8).withName("pr_flag"),
+            U32.withByteAlignment(4).withName("pr_uid"),
+            U32.withByteAlignment(4).withName("pr_gid"),
+            U32.withByteAlignment(4).withName("pr_pid"),
+            U32.withByteAlignment(4).withName("pr_ppid"),
+            U32.withByteAlignment(4).withName("pr_pgrp"),
+            U32.withByteAlignment(4).withName("pr_sid"),
+            MemoryLayout.sequenceLayout(16, U8).withName("pr_fname"),
+            MemoryLayout.sequenceLayout(80, U8).withName("pr_psargs"));
+    public static final int PRPSINFO_SIZE = (int) PRPSINFO.byteSize();
+    public static final long PRPSINFO_SNAME = PRPSINFO.byteOffset(PathElement.groupElement("pr_sname"));
+    public static final long PRPSINFO_PID = PRPSINFO.byteOffset(PathElement.groupElement("pr_pid"));
+    public static final long PRPSINFO_FNAME = PRPSINFO.byteOffset(PathElement.groupElement("pr_fname"));
+    public static final int PRPSINFO_FNAME_LENGTH = 16;
+    public static final long PRPSINFO_PSARGS = PRPSINFO.byteOffset(PathElement.groupElement("pr_psargs"));
+    public static final int PRPSINFO_PSARGS_LENGTH = 80;
+    /** {@code pr_sname} of a running process, as {@code ps} shows it. */
+    public static final byte STATE_RUNNING = 'R';
 
     /**
      * What a core for a machine needs that the format does not fix: {@code e_machine} (gdb
@@ -104,9 +154,9 @@ public final class Elf64 {
      */
     public static void writeCoreHeader(MemorySegment to, short machine, int phnum) {
         MemorySegment.copy(MemorySegment.ofArray(MAGIC), 0, to, 0, MAGIC.length);
-        to.set(ValueLayout.JAVA_BYTE, EI_CLASS, ELFCLASS64);
-        to.set(ValueLayout.JAVA_BYTE, EI_DATA, ELFDATA2LSB);
-        to.set(ValueLayout.JAVA_BYTE, EI_VERSION, EV_CURRENT);
+        to.set(U8, EI_CLASS, ELFCLASS64);
+        to.set(U8, EI_DATA, ELFDATA2LSB);
+        to.set(U8, EI_VERSION, EV_CURRENT);
         to.asSlice(EI_VERSION + 1, 16 - EI_VERSION - 1).fill((byte) 0); // OS ABI: System V; padding
         to.set(U16, E_TYPE, ET_CORE);
         to.set(U16, E_MACHINE, machine);
@@ -159,5 +209,18 @@ public final class Elf64 {
         to.set(U32, at + 8, type);
         MemorySegment.copy(MemorySegment.ofArray(name), 0, to, at + NOTE_HEADER_SIZE, name.length);
         return at + noteHeaderSize(owner);
+    }
+
+    /**
+     * Fills an {@code NT_PRPSINFO} descriptor of {@value #PRPSINFO_SIZE} bytes for a running process;
+     * {@code fname} and {@code psargs} are cut to fit their NUL-terminated fields.
+     */
+    public static void writePrpsinfo(MemorySegment descriptor, int pid, String fname, String psargs) {
+        MemorySegment prpsinfo = descriptor.asSlice(0, PRPSINFO_SIZE);
+        prpsinfo.fill((byte) 0);
+        prpsinfo.set(U8, PRPSINFO_SNAME, STATE_RUNNING);
+        prpsinfo.set(U32, PRPSINFO_PID, pid);
+        CString.write(prpsinfo, PRPSINFO_FNAME, PRPSINFO_FNAME_LENGTH, fname.getBytes(StandardCharsets.UTF_8));
+        CString.write(prpsinfo, PRPSINFO_PSARGS, PRPSINFO_PSARGS_LENGTH, psargs.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,8 +1,11 @@
 package org.kmemdump.format;
 
+import static org.kmemdump.format.LittleEndian.U16;
+import static org.kmemdump.format.LittleEndian.U32;
+import static org.kmemdump.format.LittleEndian.U64;
+import static org.kmemdump.format.LittleEndian.U8;
+
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -82,10 +85,6 @@ public final class KinfoRecord {
     /** The smallest reserved area: both records. */
     public static final long AREA_LENGTH = EXT_OFFSET + EXT_LENGTH;
 
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
     /** A zone the extension record points at; size 0 when there is none. */
     public record Pointer(long address, long size) {
     }
@@ -113,7 +112,7 @@ public final class KinfoRecord {
         area.fill((byte) 0);
         KinfoRecord record = new KinfoRecord(area);
         area.set(U32, MAGIC_NUMBER, MAGIC);
-        area.set(ValueLayout.JAVA_BYTE, ENABLED_ALL, (byte) 1);
+        area.set(U8, ENABLED_ALL, (byte) 1);
         area.set(U16, BIT_PER_LONG, (short) 64);
         area.set(U32, THREAD_SIZE, threadSize);
         text(area, BUILD_INFO, BUILD_INFO_LEN, buildInfo);

@@ -1,8 +1,11 @@
 package org.kmemdump.format;
 
+import static org.kmemdump.format.LittleEndian.U32;
+import static org.kmemdump.format.LittleEndian.U64;
+import static org.kmemdump.format.LittleEndian.U64_ORDERED;
+import static org.kmemdump.format.LittleEndian.U8;
+
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -56,9 +59,9 @@ public final class LogRing {
      * a ring keeps records without text, since text is cut to a quarter of the ring.
      */
     public static final int MIN_ZONE_SIZE = HEADER_LENGTH + 4 * RECORD_HEADER;
-    public static final long MAGIC_FIELD = 0;
-    public static final long VERSION_FIELD = 8;
-    public static final long HEADER_LENGTH_FIELD = 12;
+    public static final long MAGIC_FIELD = HeaderPrologue.MAGIC_FIELD;
+    public static final long VERSION_FIELD = HeaderPrologue.VERSION_FIELD;
+    public static final long HEADER_LENGTH_FIELD = HeaderPrologue.HEADER_LENGTH_FIELD;
     public static final long CAPACITY = 16;
     public static final long HEAD = 24;
     public static final long NEXT_SEQUENCE = 32;
@@ -75,10 +78,7 @@ public final class LogRing {
     public static final byte KIND_ENTRY = 1;
     public static final byte KIND_PADDING = 2;
 
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle U32_HANDLE = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
-    private static final VarHandle U64_HANDLE = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+    private static final HeaderPrologue PROLOGUE = new HeaderPrologue("log ring", MAGIC, VERSION, HEADER_LENGTH);
 
     /** OSGi Log Service levels, by their order there. */
     public enum Level {
@@ -100,7 +100,7 @@ public final class LogRing {
     }
 
     /** What a walk of the ring found: the records in order, and how many were lost before or between them. */
-    public record Walk(List<Entry> entries, long lost, long skippedBytes) {
+    public record Walk(List<Entry> entries, long lost) {
     }
 
     private final MemorySegment zone;
@@ -129,13 +129,10 @@ public final class LogRing {
             throw new IllegalArgumentException("a log ring of " + zone.byteSize() + " bytes is too small: it needs at least "
                     + MIN_ZONE_SIZE);
         }
-        U32_HANDLE.setRelease(zone, VERSION_FIELD, 0);
-        zone.asSlice(0, HEADER_LENGTH).fill((byte) 0);
-        zone.set(U64, MAGIC_FIELD, MAGIC);
-        zone.set(U32, HEADER_LENGTH_FIELD, HEADER_LENGTH);
+        PROLOGUE.begin(zone);
         zone.set(U64, CAPACITY, capacity);
         zone.set(U64, NEXT_SEQUENCE, 1);
-        U32_HANDLE.setRelease(zone, VERSION_FIELD, VERSION);
+        PROLOGUE.publish(zone);
         return new LogRing(zone, capacity);
     }
 
@@ -148,18 +145,7 @@ public final class LogRing {
         if (zone.byteSize() < HEADER_LENGTH) {
             throw new IllegalArgumentException(where + ": truncated: " + zone.byteSize() + " bytes, a log ring header has " + HEADER_LENGTH);
         }
-        long magic = zone.get(U64, MAGIC_FIELD);
-        if (magic != MAGIC) {
-            throw new IllegalArgumentException(where + ": magic is 0x" + Long.toHexString(magic) + ", not a kmemdump log ring");
-        }
-        int version = (int) U32_HANDLE.getAcquire(zone, VERSION_FIELD);
-        if (version != VERSION) {
-            throw new IllegalArgumentException(where + ": version " + version + " is not supported (this reader knows " + VERSION + ")");
-        }
-        int headerLength = zone.get(U32, HEADER_LENGTH_FIELD);
-        if (headerLength != HEADER_LENGTH) {
-            throw new IllegalArgumentException(where + ": header_length is " + headerLength + ", expected " + HEADER_LENGTH);
-        }
+        PROLOGUE.check(zone, where);
         long capacity = zone.get(U64, CAPACITY);
         if (capacity < 4 * RECORD_HEADER || capacity % 8 != 0 || capacity > zone.byteSize() - HEADER_LENGTH) {
             throw new IllegalArgumentException(where + ": capacity " + Long.toUnsignedString(capacity) + " does not fit a zone of "
@@ -174,7 +160,7 @@ public final class LogRing {
 
     /** @return the position after the newest complete record */
     public long head() {
-        return (long) U64_HANDLE.getAcquire(zone, HEAD);
+        return (long) U64_ORDERED.getAcquire(zone, HEAD);
     }
 
     /**
@@ -195,7 +181,7 @@ public final class LogRing {
         long sequence = zone.get(U64, NEXT_SEQUENCE);
         write(position, length, sequence, time, bundleId, KIND_ENTRY, level.code(), text);
         zone.set(U64, NEXT_SEQUENCE, sequence + 1);
-        U64_HANDLE.setRelease(zone, HEAD, position + length);
+        U64_ORDERED.setRelease(zone, HEAD, position + length);
     }
 
     private static long align8(long n) {
@@ -242,7 +228,7 @@ public final class LogRing {
     /**
      * Walks the readable window {@code [head - capacity, head)} and returns its records in order.
      * Bytes that are not a whole, checksummed record at the position it claims are skipped (the
-     * oldest, being overwritten at a kill) and counted; a sequence gap is counted as records lost.
+     * oldest, being overwritten at a kill); a sequence gap is counted as records lost.
      * Bounded: one pass over at most {@code capacity} bytes, no allocation beyond one record's bytes.
      */
     public Walk walk() {
@@ -251,7 +237,6 @@ public final class LogRing {
         position = align8(position);
         List<Entry> entries = new ArrayList<>();
         long lost = 0;
-        long skipped = 0;
         long expected = -1;
         while (position < head) {
             long toEnd = capacity - position % capacity;
@@ -262,7 +247,6 @@ public final class LogRing {
             byte[] record = recordAt(position, Math.min(toEnd, head - position));
             if (record == null) {
                 position += 8;
-                skipped += 8;
                 continue;
             }
             ByteBuffer bytes = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN);
@@ -281,7 +265,7 @@ public final class LogRing {
             }
             position += record.length;
         }
-        return new Walk(entries, lost, skipped);
+        return new Walk(entries, lost);
     }
 
     /** @return the record at {@code position} if it is whole and checks out, else {@code null} */
@@ -294,7 +278,7 @@ public final class LogRing {
         if (data.get(U64, offset + R_POSITION) != position) {
             return null;
         }
-        byte[] record = data.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
+        byte[] record = data.asSlice(offset, length).toArray(U8);
         int stored = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN).getInt((int) R_CHECKSUM);
         return checksum(record, length) == stored ? record : null;
     }

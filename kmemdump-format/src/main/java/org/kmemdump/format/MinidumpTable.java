@@ -1,9 +1,10 @@
 package org.kmemdump.format;
 
+import static org.kmemdump.format.LittleEndian.U32;
+import static org.kmemdump.format.LittleEndian.U32_ORDERED;
+import static org.kmemdump.format.LittleEndian.U64;
+
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,11 @@ import java.util.List;
  */
 public final class MinidumpTable {
     public static final int SMEM_ITEM = 602;
-    public static final int MAX_REGIONS = 201;
+    /**
+     * The kernel's qcom backend sizes the application subsystem's region array by its zone table
+     * ({@code MAX_NUM_REGIONS = MAX_ZONES}), so every zone has room for a region.
+     */
+    public static final int MAX_REGIONS = KnownZones.MAX_ZONES;
     public static final int MAX_SUBSYSTEMS = 10;
     public static final int MAX_NAME_LENGTH = 16;
     public static final int SUBSYSTEM_APSS = 0;
@@ -64,10 +69,6 @@ public final class MinidumpTable {
     public static final long TOC_SUBSYSTEMS = 16;
 
     public static final long REGION_ARRAY_SIZE = (long) MAX_REGIONS * REGION_SIZE;
-
-    static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle U32_HANDLE = U32.varHandle();
 
     /** A region descriptor as read, unchecked. */
     public record Region(int index, String name, int seqNum, int valid, long address, long size) {
@@ -111,7 +112,7 @@ public final class MinidumpTable {
         toc.fill((byte) 0);
         toc.set(U32, TOC_REVISION, 1);
         toc.set(U32, TOC_ENABLED, SS_ENABLED);
-        U32_HANDLE.setRelease(toc, TOC_STATUS, 1);
+        U32_ORDERED.setRelease(toc, TOC_STATUS, 1);
     }
 
     /** @return whether the table of contents was initialized (kernel: "minidump table is not initialized") */
@@ -126,24 +127,24 @@ public final class MinidumpTable {
      * as the kernel backend does at probe. The entry is marked ready last.
      */
     public void enableApss(long regionsBaseptr) {
-        U32_HANDLE.setRelease(toc, apss(SS_STATUS), 0);
+        U32_ORDERED.setRelease(toc, apss(SS_STATUS), 0);
         regions.fill((byte) 0);
         toc.set(U32, apss(SS_REGION_COUNT), 0);
         toc.set(U64, apss(SS_REGIONS_BASEPTR), regionsBaseptr);
         toc.set(U32, apss(SS_ENCRYPTION_STATUS), SS_ENCR_DONE);
         toc.set(U32, apss(SS_ENCRYPTION_REQUIRED), SS_ENCR_NOTREQ);
         toc.set(U32, apss(SS_ENABLED_FIELD), SS_ENABLED);
-        U32_HANDLE.setRelease(toc, apss(SS_STATUS), SS_STATUS_READY);
+        U32_ORDERED.setRelease(toc, apss(SS_STATUS), SS_STATUS_READY);
     }
 
     /** Marks the application subsystem as no longer dumpable; a reader then finds no regions. */
     public void disableApss() {
-        U32_HANDLE.setRelease(toc, apss(SS_STATUS), 0);
-        U32_HANDLE.setRelease(toc, apss(SS_ENABLED_FIELD), 0);
+        U32_ORDERED.setRelease(toc, apss(SS_STATUS), 0);
+        U32_ORDERED.setRelease(toc, apss(SS_ENABLED_FIELD), 0);
     }
 
     public int apssStatus() {
-        return (int) U32_HANDLE.getAcquire(toc, apss(SS_STATUS));
+        return (int) U32_ORDERED.getAcquire(toc, apss(SS_STATUS));
     }
 
     public int apssEnabled() {
@@ -160,7 +161,7 @@ public final class MinidumpTable {
 
     /** @return {@code region_count} as stored, a u32 in an int: a reader must clamp it to {@link #MAX_REGIONS} */
     public int regionCount() {
-        return (int) U32_HANDLE.getAcquire(toc, apss(SS_REGION_COUNT));
+        return (int) U32_ORDERED.getAcquire(toc, apss(SS_REGION_COUNT));
     }
 
     /**
@@ -195,8 +196,8 @@ public final class MinidumpTable {
                     + ", the table has " + MAX_REGIONS + " regions");
         }
         writeDescriptor(index, name, seqNum, address, size);
-        U32_HANDLE.setRelease(regions, region(index, REGION_VALID_FIELD), REGION_VALID);
-        U32_HANDLE.setRelease(toc, apss(SS_REGION_COUNT), index + 1);
+        U32_ORDERED.setRelease(regions, region(index, REGION_VALID_FIELD), REGION_VALID);
+        U32_ORDERED.setRelease(toc, apss(SS_REGION_COUNT), index + 1);
     }
 
     /**
@@ -211,15 +212,15 @@ public final class MinidumpTable {
         if (index < 0 || index >= count) {
             throw new IndexOutOfBoundsException("region " + index + " of " + count);
         }
-        U32_HANDLE.setRelease(regions, region(index, REGION_VALID_FIELD), 0);
+        U32_ORDERED.setRelease(regions, region(index, REGION_VALID_FIELD), 0);
         for (int to = index; to < count - 1; to++) {
             int from = to + 1;
             MemorySegment.copy(regions, region(from, 0), regions, region(to, 0), REGION_VALID_FIELD);
             MemorySegment.copy(regions, region(from, REGION_ADDRESS), regions, region(to, REGION_ADDRESS), REGION_SIZE - REGION_ADDRESS);
-            U32_HANDLE.setRelease(regions, region(to, REGION_VALID_FIELD), REGION_VALID);
-            U32_HANDLE.setRelease(regions, region(from, REGION_VALID_FIELD), 0);
+            U32_ORDERED.setRelease(regions, region(to, REGION_VALID_FIELD), REGION_VALID);
+            U32_ORDERED.setRelease(regions, region(from, REGION_VALID_FIELD), 0);
         }
-        U32_HANDLE.setRelease(toc, apss(SS_REGION_COUNT), count - 1);
+        U32_ORDERED.setRelease(toc, apss(SS_REGION_COUNT), count - 1);
         regions.asSlice(region(count - 1, 0), REGION_SIZE).fill((byte) 0);
     }
 
@@ -240,7 +241,7 @@ public final class MinidumpTable {
     /** @return descriptor {@code index}, as stored (check {@link Region#isValid()}) */
     public Region region(int index) {
         MemorySegment descriptor = regions.asSlice(region(index, 0), REGION_SIZE);
-        int valid = (int) U32_HANDLE.getAcquire(regions, region(index, REGION_VALID_FIELD));
+        int valid = (int) U32_ORDERED.getAcquire(regions, region(index, REGION_VALID_FIELD));
         return new Region(index, CString.read(descriptor, REGION_NAME, MAX_NAME_LENGTH, StandardCharsets.ISO_8859_1),
                 descriptor.get(U32, REGION_SEQ_NUM), valid, descriptor.get(U64, REGION_ADDRESS),
                 descriptor.get(U64, REGION_LENGTH));

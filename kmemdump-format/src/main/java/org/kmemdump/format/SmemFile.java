@@ -1,7 +1,9 @@
 package org.kmemdump.format;
 
+import static org.kmemdump.format.LittleEndian.U32;
+import static org.kmemdump.format.LittleEndian.U64;
+
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
 
 /**
  * The "SMEM" file: shared memory that outlives the JVM and holds the minidump table, where the
@@ -29,9 +31,9 @@ public final class SmemFile {
     public static final long MAGIC = 0x004D454D53444D4BL; // "KMDSMEM\0"
     public static final int VERSION = 1;
     public static final int HEADER_LENGTH = 64;
-    public static final long MAGIC_FIELD = 0;
-    public static final long VERSION_FIELD = 8;
-    public static final long HEADER_LENGTH_FIELD = 12;
+    public static final long MAGIC_FIELD = HeaderPrologue.MAGIC_FIELD;
+    public static final long VERSION_FIELD = HeaderPrologue.VERSION_FIELD;
+    public static final long HEADER_LENGTH_FIELD = HeaderPrologue.HEADER_LENGTH_FIELD;
     public static final long BASE_ADDRESS = 16;
     public static final long ITEM_ID = 24;
     public static final long ITEM_OFFSET = 32;
@@ -41,7 +43,7 @@ public final class SmemFile {
     public static final long LENGTH = REGIONS_OFFSET + MinidumpTable.REGION_ARRAY_SIZE;
     public static final String FILE_NAME = "smem";
 
-    private static final VarHandle VERSION_HANDLE = MinidumpTable.U32.varHandle();
+    private static final HeaderPrologue PROLOGUE = new HeaderPrologue("SMEM file", MAGIC, VERSION, HEADER_LENGTH);
 
     private SmemFile() {
     }
@@ -51,17 +53,14 @@ public final class SmemFile {
      * initializes the table of contents as a bootloader would.
      */
     public static MinidumpTable create(MemorySegment file) {
-        VERSION_HANDLE.setRelease(file, VERSION_FIELD, 0);
-        file.asSlice(0, HEADER_LENGTH).fill((byte) 0); // reserved fields too; version stays 0 until the end
-        file.set(MinidumpTable.U64, MAGIC_FIELD, MAGIC);
-        file.set(MinidumpTable.U32, HEADER_LENGTH_FIELD, HEADER_LENGTH);
-        file.set(MinidumpTable.U64, BASE_ADDRESS, file.address());
-        file.set(MinidumpTable.U32, ITEM_ID, MinidumpTable.SMEM_ITEM);
-        file.set(MinidumpTable.U64, ITEM_OFFSET, TOC_OFFSET);
-        file.set(MinidumpTable.U64, ITEM_LENGTH, LENGTH - TOC_OFFSET);
+        PROLOGUE.begin(file);
+        file.set(U64, BASE_ADDRESS, file.address());
+        file.set(U32, ITEM_ID, MinidumpTable.SMEM_ITEM);
+        file.set(U64, ITEM_OFFSET, TOC_OFFSET);
+        file.set(U64, ITEM_LENGTH, LENGTH - TOC_OFFSET);
         MinidumpTable table = table(file);
         table.initializeToc();
-        VERSION_HANDLE.setRelease(file, VERSION_FIELD, VERSION);
+        PROLOGUE.publish(file);
         return table;
     }
 
@@ -73,7 +72,7 @@ public final class SmemFile {
      */
     public static MinidumpTable reopen(MemorySegment file, String where) {
         check(file, where);
-        file.set(MinidumpTable.U64, BASE_ADDRESS, file.address());
+        file.set(U64, BASE_ADDRESS, file.address());
         return table(file);
     }
 
@@ -82,21 +81,10 @@ public final class SmemFile {
         if (file.byteSize() < LENGTH) {
             throw new IllegalArgumentException(where + ": truncated: " + file.byteSize() + " bytes, a minidump SMEM file has " + LENGTH);
         }
-        long magic = file.get(MinidumpTable.U64, MAGIC_FIELD);
-        if (magic != MAGIC) {
-            throw new IllegalArgumentException(where + ": magic is 0x" + Long.toHexString(magic) + ", not a kmemdump SMEM file");
-        }
-        int version = (int) VERSION_HANDLE.getAcquire(file, VERSION_FIELD);
-        if (version == 0) {
-            throw new IllegalArgumentException(where + ": version is 0: the file was never finished (its writer died creating it)");
-        }
-        if (version != VERSION) {
-            throw new IllegalArgumentException(where + ": version " + version + " is not supported (this reader knows " + VERSION + ")");
-        }
-        expect(file, where, "header_length", file.get(MinidumpTable.U32, HEADER_LENGTH_FIELD), HEADER_LENGTH);
-        expect(file, where, "item_id", file.get(MinidumpTable.U32, ITEM_ID), MinidumpTable.SMEM_ITEM);
-        expect(file, where, "item_offset", file.get(MinidumpTable.U64, ITEM_OFFSET), TOC_OFFSET);
-        expect(file, where, "item_length", file.get(MinidumpTable.U64, ITEM_LENGTH), LENGTH - TOC_OFFSET);
+        PROLOGUE.check(file, where);
+        expect(file, where, "item_id", file.get(U32, ITEM_ID), MinidumpTable.SMEM_ITEM);
+        expect(file, where, "item_offset", file.get(U64, ITEM_OFFSET), TOC_OFFSET);
+        expect(file, where, "item_length", file.get(U64, ITEM_LENGTH), LENGTH - TOC_OFFSET);
     }
 
     private static void expect(MemorySegment file, String where, String field, long actual, long expected) {
@@ -107,7 +95,7 @@ public final class SmemFile {
 
     /** @return the writer's mapping address of offset 0 */
     public static long baseAddress(MemorySegment file) {
-        return file.get(MinidumpTable.U64, BASE_ADDRESS);
+        return file.get(U64, BASE_ADDRESS);
     }
 
     /** @return the table in a checked file */

@@ -1,9 +1,11 @@
 package org.kmemdump.format;
 
+import static org.kmemdump.format.LittleEndian.U32;
+import static org.kmemdump.format.LittleEndian.U32_ORDERED;
+import static org.kmemdump.format.LittleEndian.U64;
+import static org.kmemdump.format.LittleEndian.U8;
+
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +27,7 @@ import java.util.List;
  */
 public final class ZoneDirectory {
     /** One entry per zone id, as the registry's table: ids 1 to 200, entry 0 unused. */
-    public static final int ENTRIES = 201;
+    public static final int ENTRIES = KnownZones.MAX_ZONES;
     public static final int ENTRY_SIZE = 40;
     public static final long LENGTH = (long) ENTRIES * ENTRY_SIZE;
     public static final int NAME_LENGTH = 16;
@@ -35,10 +37,6 @@ public final class ZoneDirectory {
     public static final long ADDRESS = 24;
     public static final long SIZE = 32;
     public static final int VALID = 'Z' << 24 | 'O' << 16 | 'N' << 8 | 'E';
-
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle U32_HANDLE = U32.varHandle();
 
     /** A valid entry. */
     public record Entry(int id, String name, long address, long size) {
@@ -68,17 +66,17 @@ public final class ZoneDirectory {
         if (bytes.length >= NAME_LENGTH) {
             throw new IllegalArgumentException("zone name '" + name + "' is longer than " + (NAME_LENGTH - 1) + " bytes");
         }
-        U32_HANDLE.setRelease(entries, at + VALID_FIELD, 0);
+        U32_ORDERED.setRelease(entries, at + VALID_FIELD, 0);
         CString.write(entries, at + NAME, NAME_LENGTH, bytes);
         entries.set(U32, at + ID, id);
         entries.set(U64, at + ADDRESS, address);
         entries.set(U64, at + SIZE, size);
-        U32_HANDLE.setRelease(entries, at + VALID_FIELD, VALID);
+        U32_ORDERED.setRelease(entries, at + VALID_FIELD, VALID);
     }
 
     /** Forgets zone {@code id}. */
     public void clear(int id) {
-        U32_HANDLE.setRelease(entries, entry(id) + VALID_FIELD, 0);
+        U32_ORDERED.setRelease(entries, entry(id) + VALID_FIELD, 0);
     }
 
     /**
@@ -89,10 +87,10 @@ public final class ZoneDirectory {
         List<Entry> valid = new ArrayList<>();
         for (int id = 1; id < ENTRIES; id++) {
             long at = (long) id * ENTRY_SIZE;
-            if ((int) U32_HANDLE.getAcquire(entries, at + VALID_FIELD) != VALID || entries.get(U32, at + ID) != id) {
+            if ((int) U32_ORDERED.getAcquire(entries, at + VALID_FIELD) != VALID || entries.get(U32, at + ID) != id) {
                 continue;
             }
-            String name = name(entries.asSlice(at + NAME, NAME_LENGTH).toArray(ValueLayout.JAVA_BYTE));
+            String name = name(entries.asSlice(at + NAME, NAME_LENGTH).toArray(U8));
             long size = entries.get(U64, at + SIZE);
             if (name != null && size > 0) {
                 valid.add(new Entry(id, name, entries.get(U64, at + ADDRESS), size));

@@ -81,11 +81,11 @@ class ArenaFileTest {
         ArenaFile.create(file, 7, 8, 9);
         assertMessage("length field says", () -> ArenaFile.read(file, LENGTH + 1, "arena"));
         assertMessage("truncated", () -> ArenaFile.read(file, 100, "arena"));
-        file.set(ValueLayout.JAVA_INT_UNALIGNED, ArenaFile.VERSION_FIELD, 2);
+        file.set(LittleEndian.U32, ArenaFile.VERSION_FIELD, 2);
         assertMessage("version 2", () -> ArenaFile.read(file, LENGTH, "arena"));
-        file.set(ValueLayout.JAVA_INT_UNALIGNED, ArenaFile.VERSION_FIELD, 0);
+        file.set(LittleEndian.U32, ArenaFile.VERSION_FIELD, 0);
         assertMessage("never finished", () -> ArenaFile.read(file, LENGTH, "arena"));
-        file.set(ValueLayout.JAVA_LONG_UNALIGNED, ArenaFile.MAGIC_FIELD, 1);
+        file.set(LittleEndian.U64, ArenaFile.MAGIC_FIELD, 1);
         assertMessage("magic", () -> ArenaFile.read(file, LENGTH, "arena"));
     }
 

@@ -86,7 +86,7 @@ class KinfoRecordTest {
         area.set(ValueLayout.JAVA_BYTE, KinfoRecord.EXT_LOG, (byte) 1);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> KinfoRecord.read(area, "kinfo")).getMessage()
                 .contains("extension's checksum"));
-        area.set(ValueLayout.JAVA_INT_UNALIGNED, 0, 0x12345678);
+        area.set(LittleEndian.U32, 0, 0x12345678);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> KinfoRecord.read(area, "kinfo")).getMessage()
                 .contains("magic_number"));
         assertThrows(IllegalArgumentException.class, () -> KinfoRecord.create(area.asSlice(0, 100), "b", 1));

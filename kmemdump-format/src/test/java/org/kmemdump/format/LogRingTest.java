@@ -110,11 +110,11 @@ class LogRingTest {
     void badHeadersNameTheField() {
         MemorySegment zone = zone(1024);
         LogRing.create(zone);
-        zone.set(ValueLayout.JAVA_LONG_UNALIGNED, LogRing.CAPACITY, 1 << 20);
+        zone.set(LittleEndian.U64, LogRing.CAPACITY, 1 << 20);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LogRing.open(zone, "log")).getMessage().contains("capacity"));
-        zone.set(ValueLayout.JAVA_INT_UNALIGNED, LogRing.VERSION_FIELD, 9);
+        zone.set(LittleEndian.U32, LogRing.VERSION_FIELD, 9);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LogRing.open(zone, "log")).getMessage().contains("version 9"));
-        zone.set(ValueLayout.JAVA_LONG_UNALIGNED, LogRing.MAGIC_FIELD, 1);
+        zone.set(LittleEndian.U64, LogRing.MAGIC_FIELD, 1);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LogRing.open(zone, "log")).getMessage().contains("magic"));
         assertThrows(IllegalArgumentException.class, () -> LogRing.create(zone(100)));
     }

@@ -125,7 +125,7 @@ class MinidumpTableTest {
         }
         long regionCount = SmemFile.TOC_OFFSET + MinidumpTable.TOC_SUBSYSTEMS + MinidumpTable.SS_REGION_COUNT;
         for (int stored : new int[] {0x8000_0000, 0xFFFF_FFFF, 202}) {
-            file.set(ValueLayout.JAVA_INT_UNALIGNED, regionCount, stored);
+            file.set(LittleEndian.U32, regionCount, stored);
             String what = "region_count " + Integer.toUnsignedString(stored);
 
             assertEquals(MinidumpTable.MAX_REGIONS, table.validRegions().size(), what);
@@ -141,9 +141,9 @@ class MinidumpTableTest {
     @Test
     void readersNameTheBadField() {
         SmemFile.create(file);
-        file.set(ValueLayout.JAVA_INT_UNALIGNED, SmemFile.VERSION_FIELD, 7);
+        file.set(LittleEndian.U32, SmemFile.VERSION_FIELD, 7);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SmemFile.check(file, "smem")).getMessage().contains("version 7"));
-        file.set(ValueLayout.JAVA_LONG_UNALIGNED, SmemFile.MAGIC_FIELD, 42);
+        file.set(LittleEndian.U64, SmemFile.MAGIC_FIELD, 42);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SmemFile.check(file, "smem")).getMessage().contains("magic"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SmemFile.check(file.asSlice(0, 100), "smem"))
                 .getMessage().contains("truncated"));

@@ -51,9 +51,9 @@ class ZoneDirectoryTest {
         directory.set(5, "banner", 8, 16);
         directory.set(6, "bundles", 8, 16);
         directory.set(7, "x", 8, 16);
-        bytes.set(ValueLayout.JAVA_INT_UNALIGNED, 5 * 40 + 16, 9); // id field disagrees with the slot
+        bytes.set(LittleEndian.U32, 5 * 40 + 16, 9); // id field disagrees with the slot
         bytes.set(ValueLayout.JAVA_BYTE, 6 * 40 + 2, (byte) 0x07); // a control character in the name
-        bytes.set(ValueLayout.JAVA_LONG_UNALIGNED, 7 * 40 + 32, 0); // size 0
+        bytes.set(LittleEndian.U64, 7 * 40 + 32, 0); // size 0
         assertEquals(List.of(), directory.validEntries());
     }
 

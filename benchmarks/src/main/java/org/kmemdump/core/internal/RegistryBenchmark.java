@@ -14,6 +14,7 @@ import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.backend.Backend;
 import org.kmemdump.backend.defaults.internal.DefaultBackend;
 import org.kmemdump.backend.minidump.internal.MinidumpForBenchmarks;
+import org.kmemdump.format.KnownZones;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -66,8 +67,8 @@ public class RegistryBenchmark {
         CoreImage coreImage = new CoreImage(arena, Host.current(), "bench");
         withCoreImage.listener(coreImage);
         try {
-            withCoreImage.register(ZoneIds.ELF, "ELF", coreImage.elf(), OWNER);
-            withCoreImage.register(ZoneIds.VMCOREINFO, "VMCOREINFO", coreImage.vmcoreinfo(), OWNER);
+            withCoreImage.register(ZoneIds.ELF, KnownZones.ELF_NAME, coreImage.elf(), OWNER);
+            withCoreImage.register(ZoneIds.VMCOREINFO, KnownZones.VMCOREINFO_NAME, coreImage.vmcoreinfo(), OWNER);
         } catch (ZoneRegistrationException e) {
             throw new IllegalStateException(e);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.DumpDirectory;
+import org.kmemdump.format.Vmcoreinfo;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -164,16 +166,24 @@ final class Fixture {
         return registry.zones().stream().map(Zone::id).toList();
     }
 
-    /** @return the VMCOREINFO zone's text, which names the active backend and every zone */
-    static String vmcoreinfo(ZoneRegistry registry) {
+    /** @return the VMCOREINFO zone's bytes, whose text names the active backend and every zone */
+    private static byte[] vmcoreinfoZone(ZoneRegistry registry) {
         Zone zone = registry.zones().stream().filter(z -> z.id() == ZoneIds.VMCOREINFO).findFirst().orElseThrow();
-        MemorySegment text = MemorySegment.ofAddress(zone.address()).reinterpret(zone.size());
-        return text.getString(0, StandardCharsets.UTF_8);
+        return MemorySegment.ofAddress(zone.address()).reinterpret(zone.size()).toArray(ValueLayout.JAVA_BYTE);
     }
 
+    /** @return the VMCOREINFO zone's text */
+    static String vmcoreinfo(ZoneRegistry registry) {
+        return MemorySegment.ofArray(vmcoreinfoZone(registry)).getString(0, StandardCharsets.UTF_8);
+    }
+
+    /** @return the backend the VMCOREINFO text names, or "?" while a rewrite has it torn (the callers poll) */
     static String activeBackend(ZoneRegistry registry) {
-        return vmcoreinfo(registry).lines().filter(l -> l.startsWith("KMEMDUMP_BACKEND=")).findFirst()
-                .map(l -> l.substring("KMEMDUMP_BACKEND=".length())).orElse("?");
+        try {
+            return Vmcoreinfo.parse(vmcoreinfoZone(registry)).value(Vmcoreinfo.BACKEND).orElse("?");
+        } catch (IllegalArgumentException torn) {
+            return "?";
+        }
     }
 
     static void await(String what, BooleanSupplier condition) {

@@ -5,8 +5,8 @@ import java.lang.foreign.SegmentAllocator;
 import java.util.HashSet;
 import java.util.Set;
 
-import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistrationException;
+import org.kmemdump.format.KnownZones;
 import org.kmemdump.format.ZoneDirectory;
 
 /**
@@ -43,8 +43,8 @@ public final class RuntimeCoreimage {
             }
             image.zonesChanged(zones, backend);
         });
-        register(ZoneIds.ELF, "ELF", image.elf());
-        register(ZoneIds.VMCOREINFO, "VMCOREINFO", image.vmcoreinfo());
+        register(KnownZones.ELF, KnownZones.ELF_NAME, image.elf());
+        register(KnownZones.VMCOREINFO, KnownZones.VMCOREINFO_NAME, image.vmcoreinfo());
     }
 
     public MemorySegment elf() {

@@ -6,10 +6,11 @@ import static org.kmemdump.api.ZoneIds.VMCOREINFO;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.LittleEndian;
+import org.kmemdump.format.Vmcoreinfo;
 
 /**
  * The coreimage zones (kernel kmemdump v3, patch 03): zone {@code ELF} holds an ELF64 core header,
@@ -28,16 +29,8 @@ import org.kmemdump.format.Elf64;
  * Both zones are rewritten on every table change, under the table's lock.
  */
 final class CoreImage implements ZoneTable.Listener {
-    static final String CORE = "CORE";
-    static final String VMCOREINFO_NOTE = "VMCOREINFO";
     /** Room for the text: about 60 bytes for each of the 200 zones, and the runtime's keys. */
     static final int VMCOREINFO_CAPACITY = 16 * 1024;
-    static final int PRPSINFO_SIZE = 136;
-    private static final long PRPSINFO_SNAME = 1;
-    private static final long PRPSINFO_PID = 24;
-    private static final long PRPSINFO_FNAME = 40;
-    private static final long PRPSINFO_PSARGS = 56;
-    private static final long PRSTATUS_PID = 32;
 
     private final Host host;
     private final String release;
@@ -50,18 +43,15 @@ final class CoreImage implements ZoneTable.Listener {
         this.host = host;
         this.release = release;
         notesOffset = Elf64.EHDR_SIZE + (long) MAX_ZONES * Elf64.PHDR_SIZE;
-        long prpsinfoOffset = notesOffset + Elf64.noteSize(CORE, host.prstatusSize());
-        vmcoreinfoNoteOffset = prpsinfoOffset + Elf64.noteSize(CORE, PRPSINFO_SIZE);
-        elf = memory.allocate(vmcoreinfoNoteOffset + Elf64.noteHeaderSize(VMCOREINFO_NOTE), 8);
+        long prpsinfoOffset = notesOffset + Elf64.noteSize(Elf64.CORE_NOTE, host.prstatusSize());
+        vmcoreinfoNoteOffset = prpsinfoOffset + Elf64.noteSize(Elf64.CORE_NOTE, Elf64.PRPSINFO_SIZE);
+        elf = memory.allocate(vmcoreinfoNoteOffset + Elf64.noteHeaderSize(Vmcoreinfo.NOTE_NAME), 8);
         vmcoreinfo = memory.allocate(VMCOREINFO_CAPACITY, 8);
 
-        long prstatus = Elf64.writeNoteHeader(elf, notesOffset, CORE, host.prstatusSize(), Elf64.NT_PRSTATUS);
-        elf.set(Elf64.U32, prstatus + PRSTATUS_PID, (int) host.pid());
-        long prpsinfo = Elf64.writeNoteHeader(elf, prpsinfoOffset, CORE, PRPSINFO_SIZE, Elf64.NT_PRPSINFO);
-        elf.set(ValueLayout.JAVA_BYTE, prpsinfo + PRPSINFO_SNAME, (byte) 'R');
-        elf.set(Elf64.U32, prpsinfo + PRPSINFO_PID, (int) host.pid());
-        Text.write(elf.asSlice(prpsinfo + PRPSINFO_FNAME, 16), "java");
-        Text.write(elf.asSlice(prpsinfo + PRPSINFO_PSARGS, 80), host.command());
+        long prstatus = Elf64.writeNoteHeader(elf, notesOffset, Elf64.CORE_NOTE, host.prstatusSize(), Elf64.NT_PRSTATUS);
+        elf.set(LittleEndian.U32, prstatus + Elf64.PRSTATUS_PID, (int) host.pid());
+        long prpsinfo = Elf64.writeNoteHeader(elf, prpsinfoOffset, Elf64.CORE_NOTE, Elf64.PRPSINFO_SIZE, Elf64.NT_PRPSINFO);
+        Elf64.writePrpsinfo(elf.asSlice(prpsinfo), (int) host.pid(), "java", host.command());
     }
 
     MemorySegment elf() {
@@ -88,22 +78,20 @@ final class CoreImage implements ZoneTable.Listener {
             Elf64.writeProgramHeader(elf, phnum++, Elf64.PT_LOAD, offset, zone.address(), size);
             offset += size;
         }
-        Elf64.writeNoteHeader(elf, vmcoreinfoNoteOffset, VMCOREINFO_NOTE, textLength, 0);
+        Elf64.writeNoteHeader(elf, vmcoreinfoNoteOffset, Vmcoreinfo.NOTE_NAME, textLength, 0);
         Elf64.writeCoreHeader(elf, host.elfMachine(), phnum);
     }
 
     private String vmcoreinfoText(List<ZoneSlot> zones, String backendName) {
-        StringBuilder text = new StringBuilder()
-                .append("OSRELEASE=").append(release).append('\n')
-                .append("PAGESIZE=").append(host.pageSize()).append('\n')
-                .append("PID=").append(host.pid()).append('\n')
-                .append("KMEMDUMP_BACKEND=").append(backendName).append('\n')
-                .append("KMEMDUMP_ZONES=").append(zones.size()).append('\n');
+        Vmcoreinfo.Writer text = Vmcoreinfo.writer()
+                .key(Vmcoreinfo.OSRELEASE, release)
+                .key(Vmcoreinfo.PAGESIZE, host.pageSize())
+                .key(Vmcoreinfo.PID, host.pid())
+                .key(Vmcoreinfo.BACKEND, backendName)
+                .key(Vmcoreinfo.ZONES, zones.size());
         for (ZoneSlot zone : zones) {
-            text.append("ZONE(").append(zone.id()).append(")=").append(zone.name())
-                    .append(",0x").append(Long.toHexString(zone.address()))
-                    .append(',').append(zone.size()).append('\n');
+            text.zone(zone.id(), zone.name(), zone.address(), zone.size());
         }
-        return text.toString();
+        return text.text();
     }
 }

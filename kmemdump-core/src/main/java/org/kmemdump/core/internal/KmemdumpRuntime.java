@@ -7,6 +7,13 @@ import static org.kmemdump.api.ZoneIds.ELF;
 import static org.kmemdump.api.ZoneIds.LOG;
 import static org.kmemdump.api.ZoneIds.RELEASE;
 import static org.kmemdump.api.ZoneIds.VMCOREINFO;
+import static org.kmemdump.format.KnownZones.BANNER_NAME;
+import static org.kmemdump.format.KnownZones.BUNDLES_NAME;
+import static org.kmemdump.format.KnownZones.CONFIG_NAME;
+import static org.kmemdump.format.KnownZones.ELF_NAME;
+import static org.kmemdump.format.KnownZones.LOG_NAME;
+import static org.kmemdump.format.KnownZones.RELEASE_NAME;
+import static org.kmemdump.format.KnownZones.VMCOREINFO_NAME;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -114,12 +121,12 @@ public class KmemdumpRuntime {
         bundleTable = memory.allocate(BUNDLE_TABLE_CAPACITY);
         writeBundleTable();
         try {
-            table.register(ELF, "ELF", coreImage.elf(), runtimeOwner);
-            table.register(VMCOREINFO, "VMCOREINFO", coreImage.vmcoreinfo(), runtimeOwner);
-            table.register(CONFIG, "config", Text.allocate(memory, facts.configuration()), runtimeOwner);
-            table.register(RELEASE, "release", Text.allocate(memory, facts.release()), runtimeOwner);
-            table.register(BANNER, "banner", Text.allocate(memory, facts.banner()), runtimeOwner);
-            table.register(BUNDLES, "bundles", bundleTable, runtimeOwner);
+            table.register(ELF, ELF_NAME, coreImage.elf(), runtimeOwner);
+            table.register(VMCOREINFO, VMCOREINFO_NAME, coreImage.vmcoreinfo(), runtimeOwner);
+            table.register(CONFIG, CONFIG_NAME, Text.allocate(memory, facts.configuration()), runtimeOwner);
+            table.register(RELEASE, RELEASE_NAME, Text.allocate(memory, facts.release()), runtimeOwner);
+            table.register(BANNER, BANNER_NAME, Text.allocate(memory, facts.banner()), runtimeOwner);
+            table.register(BUNDLES, BUNDLES_NAME, bundleTable, runtimeOwner);
             startLogRing(memory, config.log_ring_size());
         } catch (ZoneRegistrationException | RuntimeException e) {
             release();
@@ -164,7 +171,7 @@ public class KmemdumpRuntime {
             return;
         }
         logRing = new LogRingWriter(zone);
-        table.register(LOG, "log", zone, runtimeOwner);
+        table.register(LOG, LOG_NAME, zone, runtimeOwner);
         logFeed = new LogFeed(context, logRing);
         logFeed.open();
     }

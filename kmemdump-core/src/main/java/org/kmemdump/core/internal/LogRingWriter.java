@@ -73,7 +73,7 @@ final class LogRingWriter {
         MemorySegment copy = Arena.ofAuto().allocate(zone.byteSize(), 8);
         synchronized (this) {
             if (ring == null) {
-                return new LogRing.Walk(List.of(), 0, 0);
+                return new LogRing.Walk(List.of(), 0);
             }
             copy.copyFrom(zone);
         }

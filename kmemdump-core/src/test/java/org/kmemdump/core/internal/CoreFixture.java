@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.KnownZones;
 
 /**
  * A zone table set up as the runtime sets it up: a {@link CoreImage} as listener and its two zones
@@ -27,8 +28,8 @@ final class CoreFixture implements AutoCloseable {
 
     CoreFixture() throws ZoneRegistrationException {
         table.listener(image);
-        table.register(ZoneIds.ELF, "ELF", image.elf(), RUNTIME);
-        table.register(ZoneIds.VMCOREINFO, "VMCOREINFO", image.vmcoreinfo(), RUNTIME);
+        table.register(ZoneIds.ELF, KnownZones.ELF_NAME, image.elf(), RUNTIME);
+        table.register(ZoneIds.VMCOREINFO, KnownZones.VMCOREINFO_NAME, image.vmcoreinfo(), RUNTIME);
     }
 
     /** Registers zones of 5, 4096 and 13 bytes under the next free ids, each holding a distinct pattern. */

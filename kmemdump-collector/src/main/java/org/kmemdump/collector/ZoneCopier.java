@@ -1,13 +1,12 @@
 package org.kmemdump.collector;
 
-import org.kmemdump.format.MinidumpTable.Region;
 
 /**
  * Streams one region at a time from its source into the core file at the file's current position,
  * and into its {@code md_<name>.BIN} when bins are asked for: one read serves both, so the two
  * always hold the same bytes.
  */
-final class RegionCopier {
+final class ZoneCopier {
     /** @param bytes how many bytes went into the core (all of them, or the readable prefix) */
     record Copied(Outcome outcome, long bytes) {
     }
@@ -17,31 +16,31 @@ final class RegionCopier {
     private final Progress progress;
 
     /** @param bins {@code null} for no bins */
-    RegionCopier(OutputFile core, BinFiles bins, Progress progress) {
+    ZoneCopier(OutputFile core, BinFiles bins, Progress progress) {
         this.core = core;
         this.bins = bins;
         this.progress = progress;
     }
 
     /** @throws Failure only when an output file cannot be written */
-    Copied copy(PlannedRegion planned) throws Failure {
-        return planned.source() == null ? new Copied(planned.unavailable(), 0) : copy(planned.region(), planned.source());
+    Copied copy(PlannedZone planned) throws Failure {
+        return planned.source() == null ? new Copied(planned.unavailable(), 0) : copy(planned.zone(), planned.source());
     }
 
-    Copied copy(Region region, Source source) throws Failure {
-        BinFiles.Bin bin = bins == null ? BinFiles.Bin.NONE : bins.open(region);
+    Copied copy(Zone zone, Source source) throws Failure {
+        BinFiles.Bin bin = bins == null ? BinFiles.Bin.NONE : bins.open(zone);
         long[] copied = {0};
         try {
-            String problem = source.copy(region, chunk -> {
+            Outcome read = source.copy(zone, chunk -> {
                 int length = chunk.remaining();
                 core.write(chunk.duplicate());
                 bin.write(chunk);
                 copied[0] += length;
                 progress.advance(length);
             });
-            progress.advance(region.size() - copied[0]);
-            if (problem != null) {
-                return new Copied(Outcome.lost(problem), copied[0]);
+            progress.advance(zone.size() - copied[0]);
+            if (!read.ok()) {
+                return new Copied(read, copied[0]);
             }
             bin.commit();
         } finally {

@@ -1,11 +1,14 @@
-package org.kmemdump.collector;
+package org.kmemdump.collector.cli;
 
 import java.io.PrintStream;
 
+import org.kmemdump.collector.Failure;
+import org.kmemdump.collector.TerminalText;
+
 /**
- * The kmemdump collector: run outside the dumped JVM, on its kmemdump directory (or the
- * {@code previous} one a restarted runtime moved aside). {@code --help} lists the commands and exit
- * codes.
+ * The kmemdump collector's command line: run outside the dumped JVM, on its kmemdump directory (or
+ * the {@code previous} one a restarted runtime moved aside). {@code --help} lists the commands and
+ * exit codes.
  *
  * <p>Every input is untrusted: whatever is in the files, a run ends with an exit code and at most
  * one line of error, never a stack trace (unless {@code --debug}), never a hang.
@@ -30,34 +33,31 @@ public final class Collector {
             CommandLine line = CommandLine.parse(args);
             if (line.help()) {
                 out.print(CommandLine.HELP);
-                return ExitCode.OK;
+                return ExitCode.OK.code();
             }
-            return switch (line.command()) {
+            ExitCode exit = switch (line.command()) {
                 case CommandLine.COLLECT -> CollectCommand.run(line, out, err);
                 case CommandLine.LOG -> LogCommand.run(line, out, err);
                 default -> InspectCommand.run(line, out, err);
             };
+            return exit.code();
         } catch (Failure failure) {
-            err.println(NAME + ": " + oneLine(failure.getMessage()) + (failure.exitCode() == ExitCode.USAGE ? " (see --help)" : ""));
+            ExitCode exit = ExitCode.of(failure.kind());
+            err.println(NAME + ": " + TerminalText.clean(failure.getMessage()) + (exit == ExitCode.USAGE ? " (see --help)" : ""));
             if (debug) {
                 failure.printStackTrace(err);
             }
-            return failure.exitCode();
+            return exit.code();
         } catch (Throwable unexpected) { // a bug, or a file changed under a mapping: still one line
-            err.println(NAME + ": internal error reading the dump directory: " + oneLine(String.valueOf(unexpected.getMessage()))
+            err.println(NAME + ": internal error reading the dump directory: " + TerminalText.clean(String.valueOf(unexpected.getMessage()))
                     + (debug ? "" : " (--debug shows where)"));
             if (debug) {
                 unexpected.printStackTrace(err);
             }
-            return ExitCode.BAD_INPUT;
+            return ExitCode.BAD_INPUT.code();
         } finally {
             out.flush();
             err.flush();
         }
-    }
-
-    /** Messages quote paths and names from files: control characters would break the one line. */
-    private static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\p{Cntrl}", "?");
     }
 }

@@ -1,10 +1,12 @@
-package org.kmemdump.collector;
+package org.kmemdump.collector.cli;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
+import org.kmemdump.collector.Failure;
+
 /**
- * The parsed command line. Every mistake is a {@link Failure#usage} that names the argument.
+ * The parsed command line. Every mistake is a {@link Failure#argument} that names the argument.
  *
  * @param command   {@link #COLLECT}, {@link #INSPECT} or {@link #LOG}; {@code null} with {@code help}
  * @param output    {@code -o FILE} (collect)
@@ -13,7 +15,7 @@ import java.nio.file.Path;
  * @param records   {@code -n N}, else {@link #DEFAULT_RECORDS} (log)
  * @param follow    {@code --follow} (log)
  */
-record CommandLine(String command, Path directory, Path output, Path bins, Progress.Mode progress, boolean json,
+record CommandLine(String command, Path directory, Path output, Path bins, ProgressBar.Mode progress, boolean json,
         boolean debug, boolean help, int records, boolean follow) {
     static final String COLLECT = "collect";
     static final String INSPECT = "inspect";
@@ -63,27 +65,12 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
 
               --help      this text; --debug prints the stack trace of an unexpected error
 
-            Exit codes:
-              0  every region collected (inspect: every region readable; log: the records
-                 printed, the ring found through kinfo or, when kinfo names none (no file, one
-                 never written, a record pointing at no ring), the zone directory)
-              1  done, but some regions were lost or refused, a corrupt smem was ignored (the
-                 arena's zone directory used instead), or zone directory entries were not used
-                 (see the notes); inspect: also a kinfo record that is invalid or points outside
-                 the arena; log: the kinfo record is invalid or its log pointer unusable (said
-                 on stderr), and the zone directory's zone 7 stood in
-              2  usage error
-              3  input invalid: the arena missing or corrupt, or nothing to collect (no dumpable
-                 minidump table and no usable zone directory, or the owner shut down cleanly);
-                 log: no log ring (neither kinfo nor the zone directory names a valid one), or
-                 one whose head is impossible
-              4  an output file could not be written (log: standard output was closed)
-            """;
+            """ + ExitCode.help();
 
-    /** @throws Failure with exit code 2, naming the bad argument */
+    /** @throws Failure an {@link Failure.Kind#ARGUMENT} (exit code 2), naming the bad argument */
     static CommandLine parse(String[] args) throws Failure {
         if (args.length == 0) {
-            throw Failure.usage("no command: give collect, inspect or log (--help explains them)");
+            throw Failure.argument("no command: give collect, inspect or log (--help explains them)");
         }
         String command = args[0];
         boolean help = false;
@@ -92,14 +79,14 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
         Path directory = null;
         Path output = null;
         Path bins = null;
-        Progress.Mode progress = null;
+        ProgressBar.Mode progress = null;
         Integer records = null;
         boolean follow = false;
         if (command.equals("--help") || command.equals("-h")) {
-            return new CommandLine(null, null, null, null, Progress.Mode.AUTO, false, false, true, DEFAULT_RECORDS, false);
+            return new CommandLine(null, null, null, null, ProgressBar.Mode.AUTO, false, false, true, DEFAULT_RECORDS, false);
         }
         if (!command.equals(COLLECT) && !command.equals(INSPECT) && !command.equals(LOG)) {
-            throw Failure.usage("unknown command '" + command + "': give collect, inspect or log");
+            throw Failure.argument("unknown command '" + command + "': give collect, inspect or log");
         }
         boolean collect = command.equals(COLLECT);
         for (int i = 1; i < args.length; i++) {
@@ -111,38 +98,38 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
                 case "-o", "--output" -> {
                     only(COLLECT, command, arg);
                     if (output != null) {
-                        throw Failure.usage(arg + " is given twice");
+                        throw Failure.argument(arg + " is given twice");
                     }
                     output = path(arg, value(args, ++i, arg, "FILE"));
                 }
                 case "--bins" -> {
                     only(COLLECT, command, arg);
                     if (bins != null) {
-                        throw Failure.usage(arg + " is given twice");
+                        throw Failure.argument(arg + " is given twice");
                     }
                     bins = path(arg, value(args, ++i, arg, "BINDIR"));
                 }
                 case "--progress", "--no-progress" -> {
                     only(COLLECT, command, arg);
                     if (progress != null) {
-                        throw Failure.usage(arg + ": --progress and --no-progress may be given once, and not both");
+                        throw Failure.argument(arg + ": --progress and --no-progress may be given once, and not both");
                     }
-                    progress = arg.equals("--progress") ? Progress.Mode.ON : Progress.Mode.OFF;
+                    progress = arg.equals("--progress") ? ProgressBar.Mode.ON : ProgressBar.Mode.OFF;
                 }
                 case "-n" -> {
                     only(LOG, command, arg);
                     if (records != null) {
-                        throw Failure.usage(arg + " is given twice");
+                        throw Failure.argument(arg + " is given twice");
                     }
                     records = count(arg, ++i < args.length ? args[i] : null);
                 }
                 case "--follow" -> follow = once(follow, arg, LOG, command);
                 default -> {
                     if (arg.startsWith("-") && arg.length() > 1) {
-                        throw Failure.usage("unknown option '" + arg + "' for " + command);
+                        throw Failure.argument("unknown option '" + arg + "' for " + command);
                     }
                     if (directory != null) {
-                        throw Failure.usage("unexpected argument '" + arg + "': " + command + " takes one DIR");
+                        throw Failure.argument("unexpected argument '" + arg + "': " + command + " takes one DIR");
                     }
                     directory = path("DIR", arg);
                 }
@@ -150,22 +137,22 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
         }
         int shown = records == null ? DEFAULT_RECORDS : records;
         if (help) {
-            return new CommandLine(command, directory, output, bins, Progress.Mode.AUTO, json, debug, true, shown, follow);
+            return new CommandLine(command, directory, output, bins, ProgressBar.Mode.AUTO, json, debug, true, shown, follow);
         }
         if (directory == null) {
-            throw Failure.usage(command + ": DIR is missing (the kmemdump directory)");
+            throw Failure.argument(command + ": DIR is missing (the kmemdump directory)");
         }
         if (collect && output == null) {
-            throw Failure.usage("collect: -o FILE is missing (where to write the core)");
+            throw Failure.argument("collect: -o FILE is missing (where to write the core)");
         }
-        return new CommandLine(command, directory, output, bins, progress == null ? Progress.Mode.AUTO : progress, json,
+        return new CommandLine(command, directory, output, bins, progress == null ? ProgressBar.Mode.AUTO : progress, json,
                 debug, false, shown, follow);
     }
 
     /** @return {@code -n}'s value: a number of records, 0 or more */
     private static int count(String option, String value) throws Failure {
         if (value == null || value.isEmpty()) {
-            throw Failure.usage(option + " needs a number of records");
+            throw Failure.argument(option + " needs a number of records");
         }
         try {
             int count = Integer.parseInt(value);
@@ -175,38 +162,38 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
         } catch (NumberFormatException e) {
             // said below
         }
-        throw Failure.usage(option + " '" + value + "' is not a number of records (0 to " + Integer.MAX_VALUE + ")");
+        throw Failure.argument(option + " '" + value + "' is not a number of records (0 to " + Integer.MAX_VALUE + ")");
     }
 
     private static boolean once(boolean already, String arg, String allowedFor, String command) throws Failure {
         only(allowedFor, command, arg);
         if (already) {
-            throw Failure.usage(arg + " is given twice");
+            throw Failure.argument(arg + " is given twice");
         }
         return true;
     }
 
     private static void only(String allowedFor, String command, String arg) throws Failure {
         if (!allowedFor.equals(command)) {
-            throw Failure.usage("option '" + arg + "' is for " + allowedFor + ", not " + command);
+            throw Failure.argument("option '" + arg + "' is for " + allowedFor + ", not " + command);
         }
     }
 
     private static String value(String[] args, int index, String option, String what) throws Failure {
         if (index >= args.length || args[index].isEmpty() || args[index].startsWith("-")) {
-            throw Failure.usage(option + " needs a " + what);
+            throw Failure.argument(option + " needs a " + what);
         }
         return args[index];
     }
 
     private static Path path(String what, String text) throws Failure {
         if (text.isEmpty()) {
-            throw Failure.usage(what + " is empty");
+            throw Failure.argument(what + " is empty");
         }
         try {
             return Path.of(text).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
-            throw Failure.usage(what + " '" + text + "' is not a valid path: " + e.getReason());
+            throw Failure.argument(what + " '" + text + "' is not a valid path: " + e.getReason());
         }
     }
 }

@@ -8,7 +8,6 @@ import java.util.Map;
 
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
-import org.kmemdump.format.MinidumpTable.Region;
 
 /**
  * The regions to collect and where they are listed: the minidump table in smem (what the backend
@@ -29,44 +28,16 @@ import org.kmemdump.format.MinidumpTable.Region;
  * <li>The directory of an owner that shut down cleanly is not used: the runtime let go of its
  * zones, so there is no crash to collect.
  * </ul>
+ *
+ * @param directoryUnused why the zone directory's listing added nothing, or {@code null} when it was used
+ * @param zones           every zone, in ascending id order
+ * @param entriesNotUsed  directory entries that were ignored, lost or disagree with the table
+ * @param notes           one for each of those, for the report
  */
-final class RegionSources {
-    /** Which sources list a region: for reports. */
-    enum ListedBy {
-        TABLE("table"), DIRECTORY("directory"), BOTH("both");
-
-        final String text;
-
-        ListedBy(String text) {
-            this.text = text;
-        }
-    }
-
-    /** A region to collect and which sources list it. */
-    record Listed(Region region, ListedBy listedBy) {
-    }
-
-    private final SmemTable table;
-    private final String directoryUnused;
-    private final List<Listed> regions;
-    private final int tableRegions;
-    private final int onlyInDirectory;
-    private final int entriesNotUsed;
-    private final List<String> notes;
-
-    private RegionSources(SmemTable table, String directoryUnused, List<Listed> regions, int tableRegions, int onlyInDirectory,
-            int entriesNotUsed, List<String> notes) {
-        this.table = table;
-        this.directoryUnused = directoryUnused;
-        this.regions = regions;
-        this.tableRegions = tableRegions;
-        this.onlyInDirectory = onlyInDirectory;
-        this.entriesNotUsed = entriesNotUsed;
-        this.notes = notes;
-    }
-
+record ZoneSources(SmemTable table, String directoryUnused, List<Zone> zones, int tableRegions, int onlyInDirectory,
+        int entriesNotUsed, List<String> notes) {
     /** @throws Failure (exit 3) when neither the table nor the zone directory lists anything to collect */
-    static RegionSources of(DumpInput input, OwnerProcess owner) throws Failure {
+    static ZoneSources of(DumpInput input, OwnerProcess owner) throws Failure {
         SmemTable table = input.smem();
         DirectoryListing directory = input.zoneDirectory();
         String unused = directory.problem() != null ? directory.problem()
@@ -74,35 +45,35 @@ final class RegionSources {
         if (!table.dumpable() && unused != null) {
             throw Failure.input(nothingToCollect(table, unused, owner));
         }
-        Map<Integer, DirectoryListing.Zone> listed = new HashMap<>();
+        Map<Integer, DirectoryListing.Listed> listed = new HashMap<>();
         if (unused == null) {
             directory.zones().forEach(zone -> listed.put(zone.id(), zone));
         }
-        List<Listed> regions = new ArrayList<>();
+        List<Zone> zones = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         int entriesNotUsed = 0;
-        for (Region region : input.tableRegions()) {
-            DirectoryListing.Zone zone = listed.remove(region.seqNum());
+        for (Zone region : table.zones()) {
+            DirectoryListing.Listed zone = listed.remove(region.id());
             boolean agrees = zone != null && zone.name().equals(region.name()) && zone.address() == region.address()
                     && Elf64.align4(zone.size()) == region.size();
             if (zone != null && !agrees) {
                 entriesNotUsed++;
-                notes.add("the zone directory lists " + zone.describe() + ", the table has '" + RegionTable.printable(region.name())
+                notes.add("the zone directory lists " + zone.describe() + ", the table has '" + TerminalText.clean(region.name())
                         + "' at " + Sizes.hex(region.address()) + " (" + Long.toUnsignedString(region.size())
                         + " bytes): the table's region is collected");
             }
-            regions.add(new Listed(region, agrees ? ListedBy.BOTH : ListedBy.TABLE));
+            zones.add(agrees ? region.listedBy(Zone.ListedBy.BOTH) : region);
         }
-        int tableRegions = regions.size();
+        int tableRegions = zones.size();
         int onlyInDirectory = 0;
         if (unused == null) {
             ArenaFile.Header header = input.header();
-            for (DirectoryListing.Zone zone : directory.zones()) {
+            for (DirectoryListing.Listed zone : directory.zones()) {
                 if (!listed.containsKey(zone.id())) {
                     continue; // the table lists it
                 }
                 if (header.holds(zone.address(), Elf64.align4(zone.size())) || owner.memoryReadable() || zone.inElf()) {
-                    regions.add(new Listed(zone.region(), ListedBy.DIRECTORY));
+                    zones.add(zone.zone());
                     onlyInDirectory++;
                 } else {
                     entriesNotUsed++;
@@ -113,8 +84,8 @@ final class RegionSources {
             entriesNotUsed += directory.ignored().size();
             notes.addAll(directory.ignored());
         }
-        regions.sort(Comparator.comparing((Listed each) -> each.region().seqNum(), Integer::compareUnsigned));
-        return new RegionSources(table, unused, List.copyOf(regions), tableRegions, onlyInDirectory, entriesNotUsed, List.copyOf(notes));
+        zones.sort(Comparator.comparing(Zone::id, Integer::compareUnsigned));
+        return new ZoneSources(table, unused, List.copyOf(zones), tableRegions, onlyInDirectory, entriesNotUsed, List.copyOf(notes));
     }
 
     private static String nothingToCollect(SmemTable table, String directoryUnused, OwnerProcess owner) {
@@ -127,33 +98,6 @@ final class RegionSources {
             return why + " (its owner shut down cleanly: there is no crash to collect)";
         }
         return why + ", and the arena's zone directory cannot stand in: " + directoryUnused;
-    }
-
-    /** @return every region, in ascending id order */
-    List<Listed> regions() {
-        return regions;
-    }
-
-    SmemTable table() {
-        return table;
-    }
-
-    /** @return why the zone directory's listing added nothing, or {@code null} when it was used */
-    String directoryUnused() {
-        return directoryUnused;
-    }
-
-    int onlyInDirectory() {
-        return onlyInDirectory;
-    }
-
-    int tableRegions() {
-        return tableRegions;
-    }
-
-    /** @return directory entries that were ignored, lost or disagree with the table, for the report */
-    List<String> notes() {
-        return notes;
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.kmemdump.collector;
+package org.kmemdump.collector.cli;
 
 import java.io.PrintStream;
 import java.time.Instant;
@@ -6,6 +6,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
+import org.kmemdump.collector.DumpInput;
+import org.kmemdump.collector.Failure;
+import org.kmemdump.collector.KinfoFile;
+import org.kmemdump.collector.LogRingLocation;
+import org.kmemdump.collector.OwnerProcess;
+import org.kmemdump.collector.TerminalText;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.LogRing;
 
@@ -28,7 +34,7 @@ final class LogCommand {
     private LogCommand() {
     }
 
-    static int run(CommandLine line, PrintStream out, PrintStream err) throws Failure {
+    static ExitCode run(CommandLine line, PrintStream out, PrintStream err) throws Failure {
         try (DumpInput input = DumpInput.open(line.directory())) {
             OwnerProcess owner = OwnerProcess.of(input.header());
             LogRingLocation location = LogRingLocation.find(input, KinfoFile.read(input.directory(), owner.memoryReadable()));
@@ -39,9 +45,9 @@ final class LogCommand {
                 throw location.note() == null ? failure : Failure.input(location.note() + "; " + failure.getMessage());
             }
             if (location.note() != null) {
-                err.println(Collector.NAME + ": " + oneLine(location.note()));
+                err.println(Collector.NAME + ": " + TerminalText.clean(location.note()));
             }
-            int code = location.kinfoDefect() ? ExitCode.INCOMPLETE : ExitCode.OK;
+            ExitCode code = location.kinfoDefect() ? ExitCode.INCOMPLETE : ExitCode.OK;
             List<LogRing.Entry> entries = walk.entries();
             if (walk.lost() > 0 && line.records() > 0) {
                 out.println(lost(walk.lost()) + " (overwritten as the ring wrapped around, or unreadable)");
@@ -152,35 +158,10 @@ final class LogCommand {
     /** One line: time, level, bundle (name [id]), message; an exception summary on an indented line after it. */
     static void print(LogRing.Entry entry, PrintStream out) {
         out.println(TIME.format(Instant.ofEpochMilli(entry.time())) + " " + String.format("%-5s", entry.level()) + " "
-                + (entry.bundle().isEmpty() ? "-" : oneLine(entry.bundle())) + " [" + (entry.bundleId() < 0 ? "-" : entry.bundleId()) + "] "
-                + oneLine(entry.message()));
+                + (entry.bundle().isEmpty() ? "-" : TerminalText.clean(entry.bundle())) + " [" + (entry.bundleId() < 0 ? "-" : entry.bundleId()) + "] "
+                + TerminalText.clean(entry.message()));
         if (!entry.exception().isEmpty()) {
-            out.println(CONTINUATION + oneLine(entry.exception()));
+            out.println(CONTINUATION + TerminalText.clean(entry.exception()));
         }
-    }
-
-    /**
-     * @return the text on one line, safe for a terminal: line breaks and tabs as {@code \n},
-     *         {@code \r}, {@code \t}; other control and format characters (escape sequences,
-     *         bidirectional overrides) as {@code ?}. Any other Unicode stays: log messages are text
-     *         (decoded from UTF-8, so never a lone surrogate).
-     */
-    static String oneLine(String text) {
-        StringBuilder line = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '\n' -> line.append("\\n");
-                case '\r' -> line.append("\\r");
-                case '\t' -> line.append("\\t");
-                default -> {
-                    int type = Character.getType(c);
-                    boolean unsafe = Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                            || type == Character.PARAGRAPH_SEPARATOR;
-                    line.append(unsafe ? '?' : c);
-                }
-            }
-        }
-        return line.toString();
     }
 }

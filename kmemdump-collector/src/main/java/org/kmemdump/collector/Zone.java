@@ -1,0 +1,34 @@
+package org.kmemdump.collector;
+
+import java.util.Locale;
+
+/**
+ * A zone to collect, in the collector's own terms whichever source listed it: the minidump table
+ * (a region descriptor, converted where the table is read) or the arena's zone directory.
+ *
+ * @param id       the zone id: the table's {@code seq_num}, the directory's index
+ * @param name     as listed; untrusted, so {@link TerminalText#clean} it before printing
+ * @param address  where the owner mapped it
+ * @param size     the bytes to collect: rounded up to 4, as a backend stores it in the table
+ * @param listedBy which sources list it
+ */
+public record Zone(int id, String name, long address, long size, ListedBy listedBy) {
+    /** Which sources list a zone. */
+    public enum ListedBy {
+        TABLE, DIRECTORY, BOTH;
+
+        /** @return {@code table}, {@code directory} or {@code both}, for reports */
+        public String text() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** @return the id as the reports print it: ids are u32 in the table */
+    public String idText() {
+        return Integer.toUnsignedString(id);
+    }
+
+    Zone listedBy(ListedBy by) {
+        return new Zone(id, name, address, size, by);
+    }
+}
