@@ -44,7 +44,7 @@ import org.osgi.framework.ServiceReference;
  * would drop {@code info} calls before they are entries, so the framework property
  * {@code org.osgi.service.log.admin.loglevel} is INFO.
  *
- * <pre>java -cp ... org.kmemdump.benchmarks.LogRingHarness benchmarks/target/log-bench-bundles [messages, default 100000] [rounds, default 5]</pre>
+ * <pre>java -cp ... org.kmemdump.benchmarks.LogRingHarness benchmarks/target/bench-bundles [messages, default 100000] [rounds, default 5]</pre>
  */
 public final class LogRingHarness {
     private static final String CORE_PID = "org.kmemdump.core";
