@@ -45,11 +45,11 @@ public final class BenchSummary {
             new HarnessRow("log -n 1000, 64 MiB vs 1 MiB ring:", "logtail.txt", LogTailHarness.RESULT),
             new HarnessRow("log call, ring on vs off:", "logring.txt", LogRingHarness.RESULT));
 
-    /** One JMH result: score, error and unit as JMH wrote them. */
-    record Score(double score, String error, String unit) {
+    /** One JMH result: score, error (NaN with a single iteration) and unit. */
+    record Score(double score, double error, String unit) {
         @Override
         public String toString() {
-            return String.format("%10.3f ± %s %s", score, error, unit);
+            return String.format("%10.3f ± %.3f %s", score, error, unit);
         }
     }
 
@@ -150,7 +150,7 @@ public final class BenchSummary {
                     key.append(':').append(cells[param]);
                 }
             }
-            scores.put(key.toString(), new Score(Double.parseDouble(cells[4]), cells[5], cells[6]));
+            scores.put(key.toString(), new Score(Double.parseDouble(cells[4]), Double.parseDouble(cells[5]), cells[6]));
         }
         return scores;
     }
