@@ -2,8 +2,9 @@
 # Builds, tests and runs kmemdump with a JDK 25 found on this machine (the default java may be older).
 #   ./build.sh run     build what the runtime needs and start it (Felix shell; 'stop 0' or Ctrl-D quits)
 #   ./build.sh test    build everything and run every test; prints "N passed, N failed"
-#   ./build.sh bench [JMH args]  run the JMH benchmarks (short runs; extra args go to JMH), then time the runtime's startup,
-#                                collect against cp, and logging with the log ring on against off
+#   ./build.sh bench [JMH args]  run the JMH benchmarks (short runs; extra args go to JMH), then time the runtime's startup
+#                                against the bare framework, collect against cp, the collector's log, and logging with the
+#                                log ring on against off; prints a summary, exits non-zero if any of them failed
 #   ./build.sh collector ...    the collector (inspect DIR, collect DIR -o FILE), built if needed
 #   ./build.sh mvn ... any Maven command, run on the JDK 25
 set -euo pipefail
@@ -62,99 +63,46 @@ case "${1:-}" in
         ;;
     bench)
         shift
+        # benchmarks depends on the features and collector modules, so -am builds the runtimes and the collector too
         "${MVN[@]}" -q -DskipTests package -pl benchmarks -am
-        results=benchmarks/target/jmh-result.csv
-        rm -f "$results"
+        target=benchmarks/target
+        rm -f "$target/jmh-result.csv" "$target"/{startup,collect,logtail,logring}.txt
+        classpath="$target/classes:$(cat "$target/classpath.txt")"
+        # JDK 25 warns about JMH's use of sun.misc.Unsafe; the core maps its arena with restricted methods; the
+        # benchmarks start Felix with the bundles in bench-bundles. JMH's forks inherit these options.
+        java_opts=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED
+            "-Dkmemdump.bench.bundles=$target/bench-bundles" -cp "$classpath")
+        collector=kmemdump-collector/target/kmemdump-collector.jar
+        # A step that fails is reported and the others still run; the summary names every row without a
+        # result, and the exit status is non-zero when anything failed.
+        status=0
+        failed() { echo "bench: $1 failed (exit $2)" >&2; status=1; }
+
         # Short runs for 2 cores. JMH refuses an option given twice, so a default goes only where
         # the extra arguments do not set that option themselves (as a separate word: -f 3, not -f3).
         jmh_args=()
-        for default in "-f 1" "-wi 3" "-w 1s" "-i 5" "-r 1s" "-rf csv" "-rff $results"; do
+        for default in "-f 1" "-wi 3" "-w 1s" "-i 5" "-r 1s" "-rf csv" "-rff $target/jmh-result.csv"; do
             option=${default%% *}
             case " $* " in *" $option "*) ;; *) jmh_args+=("$option" "${default#* }") ;; esac
         done
-        # JDK 25 warns about JMH's use of sun.misc.Unsafe; the forks inherit these options.
-        java --sun-misc-unsafe-memory-access=allow \
-            -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
-            org.openjdk.jmh.Main "${jmh_args[@]}" "$@"
+        java "${java_opts[@]}" org.openjdk.jmh.Main "${jmh_args[@]}" "$@" || failed "JMH" $?
 
-        # The runtime the features module exports (KMEMDUMP_JAR names another one).
-        jar=${KMEMDUMP_JAR:-features/target/kmemdump.jar}
-        if [ -z "${KMEMDUMP_JAR:-}" ] && [ ! -f "$jar" ] && [ -f features/pom.xml ] \
-                && grep -Eq '^[[:space:]]*<module>features</module>' pom.xml; then
-            "${MVN[@]}" -q -DskipTests package -pl features -am
-        fi
-        if [ -f "$jar" ]; then
-            if java -cp benchmarks/target/classes org.kmemdump.benchmarks.StartupHarness "$jar" \
-                    | tee benchmarks/target/startup.txt; then
-                startup=$(sed -n 's/^startup: min/min/p' benchmarks/target/startup.txt)
-            else
-                startup="failed: see the harness output above"
-            fi
-        else
-            startup="not measured: no $jar (the features module builds it)"
-        fi
-
+        # start-up of the runtime until its shell answered, against the bare framework (the same bndrun without kmemdump)
+        java "${java_opts[@]}" org.kmemdump.benchmarks.StartupHarness features/target/kmemdump.jar \
+            features/target/framework.jar | tee "$target/startup.txt" || failed StartupHarness $?
         # collect of 1 GiB of arena zones against cp of the arena file
-        collector=kmemdump-collector/target/kmemdump-collector.jar
-        [ -f "$collector" ] || "${MVN[@]}" -q -DskipTests package -pl kmemdump-collector -am
-        if java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" org.kmemdump.benchmarks.CollectHarness \
-                "$collector" | tee benchmarks/target/collect.txt; then
-            collect=$(sed -n 's/^collect: ratio //p' benchmarks/target/collect.txt)
-        else
-            collect="failed: see the harness output above"
-        fi
-
-        # logging through the Log Service with the log ring on against off, Felix started in process
-        if java --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED \
-                -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" org.kmemdump.benchmarks.LogRingHarness \
-                benchmarks/target/log-bench-bundles | tee benchmarks/target/logring.txt; then
-            logring=$(sed -n 's/^logring: ratio on\/off per log call //p' benchmarks/target/logring.txt)
-        else
-            logring="failed: see the harness output above"
-        fi
-
+        java "${java_opts[@]}" org.kmemdump.benchmarks.CollectHarness "$collector" \
+            | tee "$target/collect.txt" || failed CollectHarness $?
         # the collector's log on a full 64 MiB ring: the last 1000 records
-        if java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" org.kmemdump.benchmarks.LogTailHarness \
-                "$collector" | tee benchmarks/target/logtail.txt; then
-            logtail=$(sed -n 's/^log: //p' benchmarks/target/logtail.txt)
-        else
-            logtail="failed: see the harness output above"
-        fi
+        java "${java_opts[@]}" org.kmemdump.benchmarks.LogTailHarness "$collector" \
+            | tee "$target/logtail.txt" || failed LogTailHarness $?
+        # logging through the Log Service with the log ring on against off, Felix started in process
+        java "${java_opts[@]}" org.kmemdump.benchmarks.LogRingHarness "$target/bench-bundles" \
+            | tee "$target/logring.txt" || failed LogRingHarness $?
 
         echo
-        echo "== kmemdump bench summary (JMH: $results) =="
-        # CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit"; profilers add "name:metric" rows
-        if ! head -n 1 "$results" 2>/dev/null | grep -q '^"Benchmark",'; then
-            echo "no JMH results as CSV in $results"
-        else awk -F, '
-            { gsub(/["\r]/, "") }   # JMH writes CRLF
-            NR > 1 && $1 !~ /:/ {
-                n = split($1, part, "."); name = part[n]
-                if ($8 != "" && $8 != "default") name = name ":" $8   # a @Param value other than the baseline
-                score[name] = $5; error[name] = $6; unit[name] = $7
-            }
-            function show(label, name) {
-                if (name in score) printf "%-34s %10.3f ± %.3f %s\n", label, score[name], error[name], unit[name]
-            }
-            END {
-                show("registry pair, default backend:", "registryPair")
-                show("registry pair, no backend:", "registryPairNoBackend")
-                show("registry pair, with coreimage:", "registryPairWithCoreImage")
-                show("registry pair, minidump backend:", "registryPairMinidump")
-                show("ConcurrentHashMap put+remove:", "chmPair")
-                if (score["chmPair"] > 0) {
-                    if ("registryPair" in score) printf "%-34s %10.1f x\n", "ratio registry/CHM:", score["registryPair"] / score["chmPair"]
-                    if ("registryPairNoBackend" in score) printf "%-34s %10.1f x\n", "ratio registry (no backend)/CHM:", score["registryPairNoBackend"] / score["chmPair"]
-                    if ("registryPairWithCoreImage" in score) printf "%-34s %10.1f x\n", "ratio registry (coreimage)/CHM:", score["registryPairWithCoreImage"] / score["chmPair"]
-                }
-                show("backend swap, 200 zones:", "swap")
-                show("swap default<->minidump, 200:", "swap:minidump")
-            }' "$results"
-        fi
-        printf '%-34s %s\n' "startup to 'kmemdump:zones':" "$startup"
-        printf '%-34s %s\n' "collect 1 GiB vs cp of the arena:" "$collect"
-        printf '%-34s %s\n' "log -n 1000 on a 64 MiB ring:" "$logtail"
-        printf '%-34s %s\n' "log call, ring on vs off:" "$logring"
+        java "${java_opts[@]}" org.kmemdump.benchmarks.BenchSummary "$target" || status=1
+        exit "$status"
         ;;
     collector)
         shift
@@ -166,7 +114,7 @@ case "${1:-}" in
         exec "${MVN[@]}" "$@"
         ;;
     *)
-        sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
 esac

@@ -21,30 +21,38 @@ import org.kmemdump.format.SmemFile;
  * Times {@code collect} of about 1 GiB of arena zones against {@code cp} of the arena file, in the
  * same run, and prints the ratio: the collector should stay within a small factor of a plain copy.
  * The directory is made with the format writers, as a killed runtime would leave it: an arena of
- * {@value #REGIONS} zones of {@value #REGION_MIB} MiB filled with data (no sparse pages), a minidump
- * table listing them, and an owner that no longer exists. Both outputs go to the same file system.
+ * {@value #REGIONS} zones of an eighth of the size each (128 MiB by default) filled with data (no
+ * sparse pages), a minidump table listing them, and an owner that no longer exists. Both outputs
+ * go to the same file system.
  *
- * <pre>java -cp ... org.kmemdump.benchmarks.CollectHarness kmemdump-collector.jar [work-directory] [runs]</pre>
+ * <pre>java -cp ... org.kmemdump.benchmarks.CollectHarness kmemdump-collector.jar [runs] [MiB] [work-directory]</pre>
  */
 public final class CollectHarness {
     static final int REGIONS = 8;
-    static final int REGION_MIB = 128;
+    /** How the line with the result begins: build.sh's summary and the smoke test look for it. */
+    static final String RESULT = "collect: ratio ";
 
     private CollectHarness() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: CollectHarness <kmemdump-collector.jar> [work directory, default /dev/shm or tmp] [runs, default 3]");
+            System.err.println("usage: CollectHarness <kmemdump-collector.jar> [runs, default 3] [MiB of zones, a multiple of "
+                    + REGIONS + ", default 1024] [work directory, default /dev/shm or tmp]");
             System.exit(2);
         }
         Path collector = Path.of(args[0]).toAbsolutePath();
-        Path parent = args.length > 1 ? Path.of(args[1]) : null;
-        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int mib = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
+        Path parent = args.length > 3 ? Path.of(args[3]) : null;
+        if (mib < REGIONS || mib % REGIONS != 0) {
+            System.err.println("CollectHarness: " + mib + " MiB of zones is not a positive multiple of " + REGIONS + " MiB");
+            System.exit(2);
+        }
         Path work = parent == null ? Scratch.directory("kmemdump-collect-bench") : Files.createTempDirectory(parent, "kmemdump-collect-bench");
         try {
             Path directory = Files.createDirectory(work.resolve("kmemdump"));
-            long bytes = makeDirectory(directory);
+            long bytes = makeDirectory(directory, ((long) mib << 20) / REGIONS);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<Long> copy = new ArrayList<>();
             List<Long> collect = new ArrayList<>();
@@ -59,7 +67,7 @@ public final class CollectHarness {
             long col = median(collect);
             System.out.printf("collect: %d MiB of zones in %s, %d runs%n", bytes >> 20, work.getParent(), runs);
             System.out.printf("collect: cp of the arena median %d ms %s, collect median %d ms %s%n", cp, copy, col, collect);
-            System.out.printf("collect: ratio collect/cp %.2f x (%.0f MiB/s collected)%n", (double) col / cp,
+            System.out.printf(RESULT + "collect/cp %.2f x (%.0f MiB/s collected)%n", (double) col / cp,
                     (bytes >> 20) * 1000.0 / col);
         } finally {
             Scratch.delete(work);
@@ -67,8 +75,7 @@ public final class CollectHarness {
     }
 
     /** @return the bytes of zones the directory holds */
-    private static long makeDirectory(Path directory) throws IOException {
-        long regionSize = (long) REGION_MIB << 20;
+    private static long makeDirectory(Path directory, long regionSize) throws IOException {
         long arenaLength = ArenaFile.ZONES_START + REGIONS * regionSize;
         try (Arena arena = Arena.ofConfined();
                 FileChannel arenaFile = FileChannel.open(directory.resolve(ArenaFile.FILE_NAME), StandardOpenOption.CREATE_NEW,

@@ -13,14 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.format.ArenaFile;
@@ -29,8 +26,6 @@ import org.kmemdump.format.ZoneDirectory;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.launch.Framework;
-import org.osgi.framework.launch.FrameworkFactory;
 
 /**
  * What the log ring costs a thread that logs: starts a real Felix in this process, with the
@@ -49,11 +44,13 @@ import org.osgi.framework.launch.FrameworkFactory;
  * would drop {@code info} calls before they are entries, so the framework property
  * {@code org.osgi.service.log.admin.loglevel} is INFO.
  *
- * <pre>java -cp ... org.kmemdump.benchmarks.LogRingHarness benchmarks/target/log-bench-bundles [messages, default 100000] [rounds, default 5]</pre>
+ * <pre>java -cp ... org.kmemdump.benchmarks.LogRingHarness benchmarks/target/bench-bundles [messages, default 100000] [rounds, default 5]</pre>
  */
 public final class LogRingHarness {
     private static final String CORE_PID = "org.kmemdump.core";
     private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** How the line with the result begins: build.sh's summary and the smoke test look for it. */
+    static final String RESULT = "logring: ratio on/off per log call ";
 
     enum Mode {
         OFF("off"), LISTENER("off, a no-op listener"), ON("on");
@@ -80,20 +77,12 @@ public final class LogRingHarness {
         Path bundles = Path.of(args[0]).toAbsolutePath();
         int messages = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        List<Path> jars;
-        try (Stream<Path> files = Files.list(bundles)) {
-            jars = files.filter(file -> file.toString().endsWith(".jar")).sorted().toList();
-        }
-        if (jars.isEmpty()) {
-            System.err.println("LogRingHarness: no bundles in " + bundles + " (the benchmarks module copies them at package)");
-            System.exit(2);
-        }
-        System.out.printf("logring: %d bundles from %s, %d rounds of %d messages (after a warm-up round), java %s%n",
-                jars.size(), bundles, rounds, messages, Runtime.version());
+        System.out.printf("logring: bundles from %s, %d rounds of %d messages (after a warm-up round), java %s%n",
+                bundles, rounds, messages, Runtime.version());
 
-        List<Round> off = run(jars, Mode.OFF, messages, rounds);
-        List<Round> listener = run(jars, Mode.LISTENER, messages, rounds);
-        List<Round> on = run(jars, Mode.ON, messages, rounds);
+        List<Round> off = run(bundles, Mode.OFF, messages, rounds);
+        List<Round> listener = run(bundles, Mode.LISTENER, messages, rounds);
+        List<Round> on = run(bundles, Mode.ON, messages, rounds);
 
         double offCall = perCall(off, messages);
         double listenerCall = perCall(listener, messages);
@@ -104,46 +93,22 @@ public final class LogRingHarness {
         System.out.printf("logring: on:  %.3f us per log call; the ring had the last message %.1f ms after the last call, "
                 + "%.1f ms after the first (medians)%n", onCall, median(on.stream().map(r -> r.ringNanos() - r.callNanos()).toList()) / 1e6,
                 ringComplete);
-        System.out.printf("logring: ratio on/off per log call %.2f x (%.3f vs %.3f us; on/no-op listener %.2f x; ring complete %.0f ms"
+        System.out.printf(RESULT + "%.2f x (%.3f vs %.3f us; on/no-op listener %.2f x; ring complete %.0f ms"
                 + " after %d calls)%n", onCall / offCall, onCall, offCall, onCall / listenerCall, ringComplete, messages);
     }
 
-    private static List<Round> run(List<Path> jars, Mode mode, int messages, int rounds) throws Throwable {
+    private static List<Round> run(Path bundles, Mode mode, int messages, int rounds) throws Throwable {
         boolean ring = mode == Mode.ON;
-        Path work = Scratch.directory("kmemdump-logring-bench");
-        Path directory = work.resolve("kmemdump");
-        Map<String, String> properties = new HashMap<>();
-        properties.put("org.osgi.framework.storage", work.resolve("framework").toString());
-        properties.put("org.osgi.framework.storage.clean", "onFirstInit");
-        properties.put("kmemdump.directory", directory.toString());
-        properties.put("org.osgi.service.log.admin.loglevel", "INFO");
-        Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no FrameworkFactory on the class path: the Felix framework jar"))
-                .newFramework(properties);
-        try {
-            framework.start();
-            BundleContext context = framework.getBundleContext();
-            Bundle core = null;
-            List<Bundle> installed = new ArrayList<>();
-            for (Path jar : jars) {
-                Bundle bundle = context.installBundle(jar.toUri().toString());
-                if ("kmemdump-core".equals(bundle.getSymbolicName())) {
-                    core = bundle;
-                } else {
-                    installed.add(bundle);
-                }
-            }
-            if (core == null) {
-                throw new IllegalStateException("no kmemdump-core among " + jars);
-            }
-            for (Bundle bundle : installed) {
-                bundle.start();
-            }
+        try (InProcessFelix felix = InProcessFelix.start(bundles, Map.of("org.osgi.service.log.admin.loglevel", "INFO"))) {
+            List<String> beforeCore = new ArrayList<>(InProcessFelix.SERVICES);
+            beforeCore.addAll(List.of("kmemdump-api", "kmemdump-format"));
+            felix.startAll(beforeCore);
+            BundleContext context = felix.context();
             if (!ring) {
                 disableRing(context);
             }
-            core.start();
-            Path arena = directory.resolve(ArenaFile.FILE_NAME);
+            felix.startAll(List.of("kmemdump-core"));
+            Path arena = felix.kmemdumpDirectory().resolve(ArenaFile.FILE_NAME);
             awaitZone(arena, ring ? ZoneIds.LOG : ZoneIds.BUNDLES);
             if (mode == Mode.LISTENER) {
                 addNoOpListener(context);
@@ -160,10 +125,6 @@ public final class LogRingHarness {
             System.out.printf("logring: ring %s: per log call %s us%n", mode.label,
                     timed.stream().map(r -> String.format("%.3f", r.callNanos() / 1e3 / messages)).toList());
             return timed;
-        } finally {
-            framework.stop();
-            framework.waitForStop(30_000);
-            Scratch.delete(work);
         }
     }
 

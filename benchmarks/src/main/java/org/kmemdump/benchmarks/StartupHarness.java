@@ -7,22 +7,26 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
 
 /**
- * Times the exported runtime from process start until it has answered {@code kmemdump:zones}:
- * starts {@code java -jar kmemdump.jar} N times, each with
- * {@code -Dgosh.args=--nointeractive -c "kmemdump:zones"}, and stops the clock at the table's
- * closing line ({@code "7 zones"}). That line means the framework is up, SCR has activated the
- * core and its commands, and the Gogo shell has run the command.
+ * Times the exported runtime from process start until its shell has answered
+ * {@code kmemdump:zones}, against the bare framework ({@code framework.jar}: the same bndrun without
+ * the kmemdump bundles) until its shell has answered {@code echo}, alternating the two, one of
+ * each per run, and prints the ratios of the medians: wall time, the child's CPU time and its peak
+ * resident memory ({@code VmHWM} of {@code /proc/PID/status}), each read the moment the answer is
+ * seen. The runtime's answer is the table's closing line ({@code "7 zones"}): the framework is
+ * up, SCR has activated the core and its commands, and the Gogo shell has run the command.
  *
  * <p>Gosh runs the {@code -c} command once the shell bundle starts (it has the highest start
  * level), and the framework then keeps running: each child is killed once the line is seen
@@ -31,58 +35,87 @@ import java.util.regex.Pattern;
  * (where bnd's launcher unpacks the bundles and Felix keeps its cache), deleted afterwards, so a
  * killed child leaves nothing behind and no run finds the cache of a previous one.
  *
- * <pre>java -cp benchmarks.jar org.kmemdump.benchmarks.StartupHarness features/target/kmemdump.jar [runs] [timeout-seconds]</pre>
+ * <pre>java -cp benchmarks.jar org.kmemdump.benchmarks.StartupHarness features/target/kmemdump.jar features/target/framework.jar [runs] [timeout-seconds]</pre>
  */
 public final class StartupHarness {
-    /** The zones table's closing line: {@code "<count> zones"}. */
-    private static final Pattern ZONES_LINE = Pattern.compile("\\d+ zones");
-    private static final String GOSH_ARGS = "-Dgosh.args=--nointeractive -c \"kmemdump:zones\"";
+    /** How the line with the result begins: build.sh's summary and the smoke test look for it. */
+    static final String RESULT = "startup: ratio ";
+
+    /** A runtime to start, the shell command it runs, and the line that says the command was answered. */
+    record Target(String label, Path jar, String command, Pattern answer) {
+    }
+
+    /** One start: until the answer, milliseconds of wall time and of CPU time, and the peak resident memory in KiB. */
+    record Start(double wallMillis, double cpuMillis, long peakKib) {
+    }
 
     private StartupHarness() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || args.length > 3) {
-            System.err.println("usage: StartupHarness <kmemdump.jar> [runs, default 5] [timeout seconds per run, default 60]");
+        if (args.length < 2 || args.length > 4) {
+            System.err.println("usage: StartupHarness <kmemdump.jar> <framework.jar> [runs, default 5] [timeout seconds per start, default 60]");
             System.exit(2);
         }
-        Path jar = Path.of(args[0]).toAbsolutePath();
-        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        int timeout = args.length > 2 ? Integer.parseInt(args[2]) : 60;
-        if (!Files.isRegularFile(jar)) {
-            System.err.println("StartupHarness: no such jar: " + jar);
-            System.exit(2);
+        Target runtime = new Target("kmemdump", Path.of(args[0]).toAbsolutePath(), "kmemdump:zones", Pattern.compile("\\d+ zones"));
+        Target bare = new Target("bare", Path.of(args[1]).toAbsolutePath(), "echo shell-ready", Pattern.compile("shell-ready"));
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        int timeout = args.length > 3 ? Integer.parseInt(args[3]) : 60;
+        for (Target target : List.of(runtime, bare)) {
+            if (!Files.isRegularFile(target.jar())) {
+                System.err.println("StartupHarness: no such jar: " + target.jar());
+                System.exit(2);
+            }
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        System.out.printf("startup: %s, %d runs, java %s%n", jar, runs, Runtime.version());
+        System.out.printf("startup: %s against %s, %d runs each, alternated, java %s%n", runtime.jar(), bare.jar(), runs,
+                Runtime.version());
 
-        double[] millis = new double[runs];
-        for (int run = 0; run < runs; run++) {
-            millis[run] = once(java, jar, timeout);
-            System.out.printf("startup: run %d: %.0f ms%n", run + 1, millis[run]);
+        List<Start> runtimeStarts = new ArrayList<>();
+        List<Start> bareStarts = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            Start b = once(java, bare, timeout);
+            Start r = once(java, runtime, timeout);
+            bareStarts.add(b);
+            runtimeStarts.add(r);
+            System.out.printf("startup: run %d: kmemdump %s; bare %s%n", run, describe(r), describe(b));
         }
-        Arrays.sort(millis);
-        System.out.printf("startup: min %.0f ms, median %.0f ms, max %.0f ms (%d runs, until '%s' answered)%n",
-                millis[0], median(millis), millis[runs - 1], runs, "kmemdump:zones");
+        double wall = median(runtimeStarts, Start::wallMillis);
+        double bareWall = median(bareStarts, Start::wallMillis);
+        double cpu = median(runtimeStarts, Start::cpuMillis);
+        double bareCpu = median(bareStarts, Start::cpuMillis);
+        double peak = median(runtimeStarts, start -> start.peakKib() / 1024.0);
+        double barePeak = median(bareStarts, start -> start.peakKib() / 1024.0);
+        System.out.printf("startup: medians until '%s' / '%s' answered: kmemdump %.0f ms (CPU %.0f ms, peak %.1f MiB), "
+                + "bare %.0f ms (CPU %.0f ms, peak %.1f MiB)%n", runtime.command(), bare.command(), wall, cpu, peak, bareWall,
+                bareCpu, barePeak);
+        System.out.printf(RESULT + "%.2f x the bare framework (%.0f vs %.0f ms; CPU %.2f x; peak memory %.1f vs %.1f MiB, %+.1f MiB;"
+                + " medians of %d runs each)%n", wall / bareWall, wall, bareWall, cpu / bareCpu, peak, barePeak, peak - barePeak, runs);
     }
 
-    private static double once(String java, Path jar, int timeoutSeconds) throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("kmemdump-startup-");
+    private static String describe(Start start) {
+        return String.format("%.0f ms, CPU %.0f ms, peak %.1f MiB", start.wallMillis(), start.cpuMillis(), start.peakKib() / 1024.0);
+    }
+
+    private static Start once(String java, Target target, int timeoutSeconds) throws IOException, InterruptedException {
+        Path dir = Scratch.directory("kmemdump-startup-");
         List<String> command = List.of(java, "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
-                "-Djava.io.tmpdir=" + dir, GOSH_ARGS, "-jar", jar.toString());
+                "-Djava.io.tmpdir=" + dir, "-Dkmemdump.directory=" + dir.resolve("kmemdump"),
+                "-Dgosh.args=--nointeractive -c \"" + target.command() + "\"", "-jar", target.jar().toString());
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         Deque<String> lastLines = new ArrayDeque<>();
         long start = System.nanoTime();
         Process child = builder.start();
         try {
             child.getOutputStream().close(); // --nointeractive: the shell reads nothing
-            CompletableFuture<Long> seen = new CompletableFuture<>();
+            CompletableFuture<Start> seen = new CompletableFuture<>();
             Thread reader = Thread.ofPlatform().daemon().name("startup-stdout").start(() -> {
                 try (BufferedReader lines = new BufferedReader(
                         new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = lines.readLine()) != null; ) {
-                        if (!seen.isDone() && ZONES_LINE.matcher(line.strip()).matches()) {
-                            seen.complete(System.nanoTime());
+                        if (!seen.isDone() && target.answer().matcher(line.strip()).matches()) {
+                            double wall = (System.nanoTime() - start) / 1e6;
+                            seen.complete(new Start(wall, cpuMillis(child), peakKib(child)));
                         }
                         synchronized (lastLines) {
                             lastLines.addLast(line);
@@ -92,30 +125,47 @@ public final class StartupHarness {
                         }
                     }
                     seen.completeExceptionally(new IllegalStateException("the runtime ended (exit "
-                            + child.waitFor() + ") without printing the zones table"));
+                            + child.waitFor() + ") without answering '" + target.command() + "'"));
                 } catch (IOException e) {
                     seen.completeExceptionally(new UncheckedIOException(e));
                 } catch (InterruptedException e) {
                     seen.completeExceptionally(e);
+                } catch (RuntimeException e) {
+                    seen.completeExceptionally(e);
                 }
             });
-            long end;
             try {
-                end = seen.get(timeoutSeconds, TimeUnit.SECONDS);
+                return seen.get(timeoutSeconds, TimeUnit.SECONDS);
             } catch (TimeoutException | ExecutionException e) {
-                String why = e instanceof TimeoutException ? "no zones table within " + timeoutSeconds + " s"
+                String why = e instanceof TimeoutException ? "no answer to '" + target.command() + "' within " + timeoutSeconds + " s"
                         : e.getCause().getMessage();
                 stop(child);
                 reader.join(5_000);
                 synchronized (lastLines) {
-                    throw new IllegalStateException("StartupHarness: " + why + "; command " + command
+                    throw new IllegalStateException("StartupHarness: " + target.label() + ": " + why + "; command " + command
                             + "; its last output:\n  " + String.join("\n  ", lastLines));
                 }
             }
-            return (end - start) / 1e6;
         } finally {
             stop(child);
             Scratch.delete(dir);
+        }
+    }
+
+    private static double cpuMillis(Process child) {
+        return child.info().totalCpuDuration().map(Duration::toNanos)
+                .orElseThrow(() -> new IllegalStateException("the CPU time of process " + child.pid() + " is not known here")) / 1e6;
+    }
+
+    /** @return the child's peak resident set, in KiB: the {@code VmHWM} line of {@code /proc/PID/status} (Linux) */
+    private static long peakKib(Process child) {
+        Path status = Path.of("/proc", Long.toString(child.pid()), "status");
+        try {
+            return Files.readAllLines(status).stream().filter(line -> line.startsWith("VmHWM:"))
+                    .map(line -> Long.parseLong(line.replaceAll("[^0-9]", ""))).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no VmHWM line in " + status));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the peak memory of process " + child.pid() + " from " + status, e);
         }
     }
 
@@ -130,9 +180,9 @@ public final class StartupHarness {
         }
     }
 
-    private static double median(double[] sorted) {
+    private static <T> double median(List<T> values, ToDoubleFunction<T> value) {
+        double[] sorted = values.stream().mapToDouble(value).sorted().toArray();
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
-
 }

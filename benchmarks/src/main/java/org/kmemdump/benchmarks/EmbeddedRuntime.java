@@ -1,0 +1,93 @@
+package org.kmemdump.benchmarks;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.kmemdump.api.Zone;
+import org.kmemdump.api.ZoneIds;
+import org.kmemdump.api.ZoneRegistry;
+import org.kmemdump.backend.Backend;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The kmemdump runtime as the JMH benchmarks measure it: the real core, format and backend bundles
+ * in an {@link InProcessFelix} whose system bundle exports the API, so the benchmark uses the
+ * {@link ZoneRegistry} service and registers {@link Backend} services as any bundle does.
+ */
+final class EmbeddedRuntime implements AutoCloseable {
+    private static final String VMCOREINFO_BACKEND = "KMEMDUMP_BACKEND=";
+
+    private final InProcessFelix felix;
+    private final ZoneRegistry registry;
+
+    private EmbeddedRuntime(InProcessFelix felix, ZoneRegistry registry) {
+        this.felix = felix;
+        this.registry = registry;
+    }
+
+    /** Starts Felix with the core and these backend bundles (artifact ids), and waits for the registry. */
+    static EmbeddedRuntime start(List<String> backendBundles) throws Exception {
+        InProcessFelix felix = InProcessFelix.withApiFromClassPath(InProcessFelix.bundleDirectory());
+        try {
+            List<String> bundles = new ArrayList<>(InProcessFelix.SERVICES);
+            bundles.addAll(List.of("kmemdump-format", "kmemdump-core"));
+            bundles.addAll(backendBundles);
+            felix.startAll(bundles);
+            ServiceTracker<ZoneRegistry, ZoneRegistry> tracker = new ServiceTracker<>(felix.context(), ZoneRegistry.class, null);
+            tracker.open();
+            ZoneRegistry registry = tracker.waitForService(TimeUnit.SECONDS.toMillis(60));
+            if (registry == null) {
+                throw new IllegalStateException("no ZoneRegistry service within 60 s: did the core start?");
+            }
+            return new EmbeddedRuntime(felix, registry);
+        } catch (Exception | Error e) {
+            felix.close();
+            throw e;
+        }
+    }
+
+    /** @return the registry as the system bundle sees it: the zones registered through it are the system bundle's */
+    ZoneRegistry registry() {
+        return registry;
+    }
+
+    /** Registers a backend service from the system bundle, with this ranking. */
+    ServiceRegistration<Backend> register(Backend backend, int ranking) {
+        return felix.context().registerService(Backend.class, backend, ranking(ranking));
+    }
+
+    /** @return service properties with this {@code service.ranking}, for a registration or its setProperties */
+    static Dictionary<String, Object> ranking(int ranking) {
+        return new Hashtable<>(Map.of(Constants.SERVICE_RANKING, ranking));
+    }
+
+    /** @return the active backend's name, as the VMCOREINFO zone says it (a collector reads the same line) */
+    String activeBackend() {
+        Zone vmcoreinfo = registry.zones().stream().filter(zone -> zone.id() == ZoneIds.VMCOREINFO).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the runtime has no VMCOREINFO zone"));
+        String text = MemorySegment.ofAddress(vmcoreinfo.address()).reinterpret(vmcoreinfo.size()).getString(0);
+        return text.lines().filter(line -> line.startsWith(VMCOREINFO_BACKEND)).findFirst()
+                .map(line -> line.substring(VMCOREINFO_BACKEND.length()))
+                .orElseThrow(() -> new IllegalStateException("no " + VMCOREINFO_BACKEND + " line in VMCOREINFO:\n" + text));
+    }
+
+    /** Fails unless {@code name} is the active backend. */
+    void expectActive(String name) {
+        String active = activeBackend();
+        if (!active.equals(name)) {
+            throw new IllegalStateException("the active backend is '" + active + "', expected '" + name + "'");
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        felix.close();
+    }
+}

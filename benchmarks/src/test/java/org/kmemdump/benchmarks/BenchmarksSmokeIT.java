@@ -1,0 +1,64 @@
+package org.kmemdump.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One short run of every benchmark and harness, as {@code ./build.sh bench} runs them but on small
+ * inputs, so a benchmark that no longer runs fails the build instead of dropping out of the next
+ * bench summary: each must exit 0 and print the result the summary reads.
+ */
+class BenchmarksSmokeIT {
+    private static final Path COLLECTOR = SmokeRun.property("kmemdump.collector.jar");
+
+    @TempDir
+    Path work;
+
+    /** Every JMH benchmark, every parameter, one 100 ms iteration in the child's own JVM: each gives the row the summary expects. */
+    @Test
+    void everyJmhBenchmarkRunsAndHasItsSummaryRow() throws Exception {
+        Path csv = work.resolve(BenchSummary.JMH_RESULTS);
+        SmokeRun.run(work.resolve("jmh.txt"), "org.openjdk.jmh.Main", "-f", "0", "-wi", "0", "-i", "1", "-r", "100ms",
+                "-foe", "true", "-rf", "csv", "-rff", csv.toString(), "org.kmemdump.benchmarks.");
+        Map<String, BenchSummary.Score> scores = BenchSummary.jmhScores(csv);
+        System.out.println("JMH smoke run: " + scores);
+        assertEquals(new TreeSet<>(BenchSummary.JMH_ROWS.stream().map(BenchSummary.JmhRow::key).toList()),
+                new TreeSet<>(scores.keySet()), "the JMH results against the bench summary's rows");
+    }
+
+    @Test
+    void startupHarnessMeasuresTheRuntimeAgainstTheBareFramework() throws Exception {
+        Path output = work.resolve("startup.txt");
+        SmokeRun.run(output, StartupHarness.class.getName(), SmokeRun.property("kmemdump.jar").toString(),
+                SmokeRun.property("kmemdump.framework.jar").toString(), "1");
+        SmokeRun.assertResult(output, StartupHarness.RESULT);
+    }
+
+    @Test
+    void collectHarnessComparesCollectWithCp() throws Exception {
+        Path output = work.resolve("collect.txt");
+        SmokeRun.run(output, CollectHarness.class.getName(), COLLECTOR.toString(), "1", "16");
+        SmokeRun.assertResult(output, CollectHarness.RESULT);
+    }
+
+    @Test
+    void logTailHarnessTimesTheCollectorsLog() throws Exception {
+        Path output = work.resolve("logtail.txt");
+        SmokeRun.run(output, LogTailHarness.class.getName(), COLLECTOR.toString(), "1", "2");
+        SmokeRun.assertResult(output, LogTailHarness.RESULT);
+    }
+
+    @Test
+    void logRingHarnessComparesTheRingOnAndOff() throws Exception {
+        Path output = work.resolve("logring.txt");
+        SmokeRun.run(output, LogRingHarness.class.getName(), SmokeRun.property(InProcessFelix.BUNDLES_PROPERTY).toString(),
+                "1000", "1");
+        SmokeRun.assertResult(output, LogRingHarness.RESULT);
+    }
+}
