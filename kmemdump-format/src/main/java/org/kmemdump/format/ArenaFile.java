@@ -1,10 +1,16 @@
 package org.kmemdump.format;
 
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static org.kmemdump.format.LittleEndian.U32_ALIGNED;
 import static org.kmemdump.format.LittleEndian.U32_ORDERED;
 import static org.kmemdump.format.LittleEndian.U64;
+import static org.kmemdump.format.LittleEndian.U64_ALIGNED;
 import static org.kmemdump.format.LittleEndian.U64_ORDERED;
+import static org.kmemdump.format.LittleEndian.U8;
 
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -50,18 +56,34 @@ public final class ArenaFile {
     public static final long MAGIC_FIELD = HeaderPrologue.MAGIC_FIELD;
     public static final long VERSION_FIELD = HeaderPrologue.VERSION_FIELD;
     public static final long HEADER_LENGTH_FIELD = HeaderPrologue.HEADER_LENGTH_FIELD;
-    public static final long PID = 16;
-    public static final long START_TIME = 24;
-    public static final long BASE_ADDRESS = 32;
-    public static final long LENGTH = 40;
-    public static final long HEARTBEAT = 48;
-    public static final long SHUTDOWN = 56;
-    public static final long ELF_ADDRESS = 64;
-    public static final long VMCOREINFO_ADDRESS = 72;
-    public static final long BACKEND = 80;
-    public static final long ELF_SIZE = 112;
-    public static final long VMCOREINFO_SIZE = 120;
-    public static final long DIRECTORY_OFFSET = 128;
+    /** The header's fields; the rest of its {@link #HEADER_LENGTH} bytes is reserved. */
+    public static final StructLayout HEADER_FIELDS = MemoryLayout.structLayout(
+            HeaderPrologue.LAYOUT.withName("prologue"),
+            U64_ALIGNED.withName("pid"),
+            U64_ALIGNED.withName("start_time"),
+            U64_ALIGNED.withName("base_address"),
+            U64_ALIGNED.withName("length"),
+            U64_ALIGNED.withName("heartbeat"),
+            U32_ALIGNED.withName("shutdown"),
+            MemoryLayout.paddingLayout(4),
+            U64_ALIGNED.withName("elf_address"),
+            U64_ALIGNED.withName("vmcoreinfo_address"),
+            MemoryLayout.sequenceLayout(BACKEND_NAME_LENGTH, U8).withName("backend"),
+            U64_ALIGNED.withName("elf_size"),
+            U64_ALIGNED.withName("vmcoreinfo_size"),
+            U64_ALIGNED.withName("directory_offset"));
+    public static final long PID = HEADER_FIELDS.byteOffset(groupElement("pid"));
+    public static final long START_TIME = HEADER_FIELDS.byteOffset(groupElement("start_time"));
+    public static final long BASE_ADDRESS = HEADER_FIELDS.byteOffset(groupElement("base_address"));
+    public static final long LENGTH = HEADER_FIELDS.byteOffset(groupElement("length"));
+    public static final long HEARTBEAT = HEADER_FIELDS.byteOffset(groupElement("heartbeat"));
+    public static final long SHUTDOWN = HEADER_FIELDS.byteOffset(groupElement("shutdown"));
+    public static final long ELF_ADDRESS = HEADER_FIELDS.byteOffset(groupElement("elf_address"));
+    public static final long VMCOREINFO_ADDRESS = HEADER_FIELDS.byteOffset(groupElement("vmcoreinfo_address"));
+    public static final long BACKEND = HEADER_FIELDS.byteOffset(groupElement("backend"));
+    public static final long ELF_SIZE = HEADER_FIELDS.byteOffset(groupElement("elf_size"));
+    public static final long VMCOREINFO_SIZE = HEADER_FIELDS.byteOffset(groupElement("vmcoreinfo_size"));
+    public static final long DIRECTORY_OFFSET = HEADER_FIELDS.byteOffset(groupElement("directory_offset"));
     /** Where the zone directory starts: right after the header. */
     public static final long DIRECTORY_START = HEADER_LENGTH;
     /** Where zone memory starts. */

@@ -1,12 +1,15 @@
 package org.kmemdump.format;
 
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static org.kmemdump.format.LittleEndian.U16;
+import static org.kmemdump.format.LittleEndian.U16_ALIGNED;
 import static org.kmemdump.format.LittleEndian.U32;
+import static org.kmemdump.format.LittleEndian.U32_ALIGNED;
 import static org.kmemdump.format.LittleEndian.U64;
+import static org.kmemdump.format.LittleEndian.U64_ALIGNED;
 import static org.kmemdump.format.LittleEndian.U8;
 
 import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
@@ -74,15 +77,15 @@ public final class Elf64 {
      * with their natural alignment, as the C compiler lays them out on x86_64 and aarch64.
      */
     public static final StructLayout PRSTATUS_HEAD = MemoryLayout.structLayout(
-            U32.withByteAlignment(4).withName("si_signo"),
-            U32.withByteAlignment(4).withName("si_code"),
-            U32.withByteAlignment(4).withName("si_errno"),
-            U16.withByteAlignment(2).withName("pr_cursig"),
+            U32_ALIGNED.withName("si_signo"),
+            U32_ALIGNED.withName("si_code"),
+            U32_ALIGNED.withName("si_errno"),
+            U16_ALIGNED.withName("pr_cursig"),
             MemoryLayout.paddingLayout(2),
-            U64.withByteAlignment(8).withName("pr_sigpend"),
-            U64.withByteAlignment(8).withName("pr_sighold"),
-            U32.withByteAlignment(4).withName("pr_pid"));
-    public static final long PRSTATUS_PID = PRSTATUS_HEAD.byteOffset(PathElement.groupElement("pr_pid"));
+            U64_ALIGNED.withName("pr_sigpend"),
+            U64_ALIGNED.withName("pr_sighold"),
+            U32_ALIGNED.withName("pr_pid"));
+    public static final long PRSTATUS_PID = PRSTATUS_HEAD.byteOffset(groupElement("pr_pid"));
 
     /**
      * {@code struct elf_prpsinfo}, the {@code NT_PRPSINFO} descriptor, the same on x86_64 and
@@ -94,21 +97,21 @@ public final class Elf64 {
             U8.withName("pr_zomb"),
             U8.withName("pr_nice"),
             MemoryLayout.paddingLayout(4),
-            U64.withByteAlignment(8).withName("pr_flag"),
-            U32.withByteAlignment(4).withName("pr_uid"),
-            U32.withByteAlignment(4).withName("pr_gid"),
-            U32.withByteAlignment(4).withName("pr_pid"),
-            U32.withByteAlignment(4).withName("pr_ppid"),
-            U32.withByteAlignment(4).withName("pr_pgrp"),
-            U32.withByteAlignment(4).withName("pr_sid"),
+            U64_ALIGNED.withName("pr_flag"),
+            U32_ALIGNED.withName("pr_uid"),
+            U32_ALIGNED.withName("pr_gid"),
+            U32_ALIGNED.withName("pr_pid"),
+            U32_ALIGNED.withName("pr_ppid"),
+            U32_ALIGNED.withName("pr_pgrp"),
+            U32_ALIGNED.withName("pr_sid"),
             MemoryLayout.sequenceLayout(16, U8).withName("pr_fname"),
             MemoryLayout.sequenceLayout(80, U8).withName("pr_psargs"));
     public static final int PRPSINFO_SIZE = (int) PRPSINFO.byteSize();
-    public static final long PRPSINFO_SNAME = PRPSINFO.byteOffset(PathElement.groupElement("pr_sname"));
-    public static final long PRPSINFO_PID = PRPSINFO.byteOffset(PathElement.groupElement("pr_pid"));
-    public static final long PRPSINFO_FNAME = PRPSINFO.byteOffset(PathElement.groupElement("pr_fname"));
+    public static final long PRPSINFO_SNAME = PRPSINFO.byteOffset(groupElement("pr_sname"));
+    public static final long PRPSINFO_PID = PRPSINFO.byteOffset(groupElement("pr_pid"));
+    public static final long PRPSINFO_FNAME = PRPSINFO.byteOffset(groupElement("pr_fname"));
     public static final int PRPSINFO_FNAME_LENGTH = 16;
-    public static final long PRPSINFO_PSARGS = PRPSINFO.byteOffset(PathElement.groupElement("pr_psargs"));
+    public static final long PRPSINFO_PSARGS = PRPSINFO.byteOffset(groupElement("pr_psargs"));
     public static final int PRPSINFO_PSARGS_LENGTH = 80;
     /** {@code pr_sname} of a running process, as {@code ps} shows it. */
     public static final byte STATE_RUNNING = 'R';
@@ -212,7 +215,7 @@ public final class Elf64 {
     }
 
     /**
-     * Fills an {@code NT_PRPSINFO} descriptor of {@value #PRPSINFO_SIZE} bytes for a running process;
+     * Fills an {@code NT_PRPSINFO} descriptor ({@link #PRPSINFO_SIZE} bytes) for a running process;
      * {@code fname} and {@code psargs} are cut to fit their NUL-terminated fields.
      */
     public static void writePrpsinfo(MemorySegment descriptor, int pid, String fname, String psargs) {

@@ -1,10 +1,15 @@
 package org.kmemdump.format;
 
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static org.kmemdump.format.LittleEndian.U32;
+import static org.kmemdump.format.LittleEndian.U32_ALIGNED;
 import static org.kmemdump.format.LittleEndian.U32_ORDERED;
 import static org.kmemdump.format.LittleEndian.U64;
+import static org.kmemdump.format.LittleEndian.U64_ALIGNED;
 
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 
 /**
  * The first 16 bytes of every header kmemdump defines for memory it owns (the arena file, the SMEM
@@ -21,9 +26,13 @@ import java.lang.foreign.MemorySegment;
  * @param kind what the header heads, for messages ("arena", "SMEM file", "log ring")
  */
 record HeaderPrologue(String kind, long magic, int version, int headerLength) {
-    static final long MAGIC_FIELD = 0;
-    static final long VERSION_FIELD = MAGIC_FIELD + Long.BYTES;
-    static final long HEADER_LENGTH_FIELD = VERSION_FIELD + Integer.BYTES;
+    static final StructLayout LAYOUT = MemoryLayout.structLayout(
+            U64_ALIGNED.withName("magic"),
+            U32_ALIGNED.withName("version"),
+            U32_ALIGNED.withName("header_length"));
+    static final long MAGIC_FIELD = LAYOUT.byteOffset(groupElement("magic"));
+    static final long VERSION_FIELD = LAYOUT.byteOffset(groupElement("version"));
+    static final long HEADER_LENGTH_FIELD = LAYOUT.byteOffset(groupElement("header_length"));
 
     /** Unpublishes the header, zeroes all {@link #headerLength} bytes and writes the prologue but its version. */
     void begin(MemorySegment header) {

@@ -18,7 +18,8 @@ public final class KnownZones {
     public static final int ELF = 1;
     public static final String ELF_NAME = "ELF";
     public static final int VMCOREINFO = 2;
-    public static final String VMCOREINFO_NAME = "VMCOREINFO";
+    /** Named after the note whose text it holds. */
+    public static final String VMCOREINFO_NAME = Vmcoreinfo.NOTE_NAME;
     public static final int CONFIG = 3;
     public static final String CONFIG_NAME = "config";
     public static final int RELEASE = 4;

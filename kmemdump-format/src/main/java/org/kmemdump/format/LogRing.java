@@ -1,13 +1,16 @@
 package org.kmemdump.format;
 
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static org.kmemdump.format.LittleEndian.U32;
+import static org.kmemdump.format.LittleEndian.U32_ALIGNED;
 import static org.kmemdump.format.LittleEndian.U64;
+import static org.kmemdump.format.LittleEndian.U64_ALIGNED;
 import static org.kmemdump.format.LittleEndian.U64_ORDERED;
 import static org.kmemdump.format.LittleEndian.U8;
 
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,14 +49,32 @@ import java.util.zip.CRC32C;
  * {@code head}, and only then is {@code head} moved past it, so a record cut short by a kill is
  * outside the readable window {@code [head - capacity, head)}. What it did overwrite is the oldest
  * data in that window, whose checksums then fail: those records are skipped, as wrap-around would
- * have dropped them next anyway. Fewer than {@value #RECORD_HEADER} bytes before the end of the data
+ * have dropped them next anyway. Fewer than {@link #RECORD_HEADER} bytes before the end of the data
  * area are skipped implicitly; more are filled by a padding record.
  */
 public final class LogRing {
     public static final long MAGIC = 0x4752474F4C444D4BL; // "KMDLOGRG"
     public static final int VERSION = 1;
-    public static final int HEADER_LENGTH = 64;
-    public static final int RECORD_HEADER = 48;
+    public static final StructLayout HEADER = MemoryLayout.structLayout(
+            HeaderPrologue.LAYOUT.withName("prologue"),
+            U64_ALIGNED.withName("capacity"),
+            U64_ALIGNED.withName("head"),
+            U64_ALIGNED.withName("next_sequence"),
+            MemoryLayout.paddingLayout(24));
+    public static final StructLayout RECORD = MemoryLayout.structLayout(
+            U32_ALIGNED.withName("length"),
+            U32_ALIGNED.withName("checksum"),
+            U64_ALIGNED.withName("position"),
+            U64_ALIGNED.withName("sequence"),
+            U64_ALIGNED.withName("time"),
+            U64_ALIGNED.withName("bundle"),
+            U8.withName("level"),
+            U8.withName("kind"),
+            MemoryLayout.paddingLayout(2),
+            U32_ALIGNED.withName("text_length"));
+    public static final int HEADER_LENGTH = (int) HEADER.byteSize();
+    /** A record's fixed part; its text follows. */
+    public static final int RECORD_HEADER = (int) RECORD.byteSize();
     /**
      * The smallest zone {@link #create} accepts: the header and room for four bare records. So small
      * a ring keeps records without text, since text is cut to a quarter of the ring.
@@ -62,19 +83,19 @@ public final class LogRing {
     public static final long MAGIC_FIELD = HeaderPrologue.MAGIC_FIELD;
     public static final long VERSION_FIELD = HeaderPrologue.VERSION_FIELD;
     public static final long HEADER_LENGTH_FIELD = HeaderPrologue.HEADER_LENGTH_FIELD;
-    public static final long CAPACITY = 16;
-    public static final long HEAD = 24;
-    public static final long NEXT_SEQUENCE = 32;
+    public static final long CAPACITY = HEADER.byteOffset(groupElement("capacity"));
+    public static final long HEAD = HEADER.byteOffset(groupElement("head"));
+    public static final long NEXT_SEQUENCE = HEADER.byteOffset(groupElement("next_sequence"));
 
-    public static final long R_LENGTH = 0;
-    public static final long R_CHECKSUM = 4;
-    public static final long R_POSITION = 8;
-    public static final long R_SEQUENCE = 16;
-    public static final long R_TIME = 24;
-    public static final long R_BUNDLE = 32;
-    public static final long R_LEVEL = 40;
-    public static final long R_KIND = 41;
-    public static final long R_TEXT_LENGTH = 44;
+    public static final long R_LENGTH = RECORD.byteOffset(groupElement("length"));
+    public static final long R_CHECKSUM = RECORD.byteOffset(groupElement("checksum"));
+    public static final long R_POSITION = RECORD.byteOffset(groupElement("position"));
+    public static final long R_SEQUENCE = RECORD.byteOffset(groupElement("sequence"));
+    public static final long R_TIME = RECORD.byteOffset(groupElement("time"));
+    public static final long R_BUNDLE = RECORD.byteOffset(groupElement("bundle"));
+    public static final long R_LEVEL = RECORD.byteOffset(groupElement("level"));
+    public static final long R_KIND = RECORD.byteOffset(groupElement("kind"));
+    public static final long R_TEXT_LENGTH = RECORD.byteOffset(groupElement("text_length"));
     public static final byte KIND_ENTRY = 1;
     public static final byte KIND_PADDING = 2;
 
@@ -204,18 +225,19 @@ public final class LogRing {
     }
 
     private void write(long position, int length, long sequence, long time, long bundleId, byte kind, byte level, byte[] text) {
-        ByteBuffer record = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-        record.putInt(0, length);
-        record.putLong((int) R_POSITION, position);
-        record.putLong((int) R_SEQUENCE, sequence);
-        record.putLong((int) R_TIME, time);
-        record.putLong((int) R_BUNDLE, bundleId);
-        record.put((int) R_LEVEL, level);
-        record.put((int) R_KIND, kind);
-        record.putInt((int) R_TEXT_LENGTH, text.length);
-        record.put(RECORD_HEADER, text);
-        record.putInt((int) R_CHECKSUM, checksum(record.array(), length));
-        MemorySegment.copy(MemorySegment.ofArray(record.array()), 0, data, position % capacity, length);
+        byte[] bytes = new byte[length];
+        MemorySegment record = MemorySegment.ofArray(bytes);
+        record.set(U32, R_LENGTH, length);
+        record.set(U64, R_POSITION, position);
+        record.set(U64, R_SEQUENCE, sequence);
+        record.set(U64, R_TIME, time);
+        record.set(U64, R_BUNDLE, bundleId);
+        record.set(U8, R_LEVEL, level);
+        record.set(U8, R_KIND, kind);
+        record.set(U32, R_TEXT_LENGTH, text.length);
+        MemorySegment.copy(text, 0, record, U8, RECORD_HEADER, text.length);
+        record.set(U32, R_CHECKSUM, checksum(bytes, length));
+        MemorySegment.copy(record, 0, data, position % capacity, length);
     }
 
     private static int checksum(byte[] record, int length) {
@@ -249,9 +271,8 @@ public final class LogRing {
                 position += 8;
                 continue;
             }
-            ByteBuffer bytes = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN);
-            if (bytes.get((int) R_KIND) == KIND_ENTRY) {
-                Entry entry = entry(bytes);
+            if (record[(int) R_KIND] == KIND_ENTRY) {
+                Entry entry = entry(record);
                 if (entry != null) {
                     if (expected >= 0 && entry.sequence() > expected) {
                         lost += entry.sequence() - expected;
@@ -279,18 +300,19 @@ public final class LogRing {
             return null;
         }
         byte[] record = data.asSlice(offset, length).toArray(U8);
-        int stored = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN).getInt((int) R_CHECKSUM);
+        int stored = MemorySegment.ofArray(record).get(U32, R_CHECKSUM);
         return checksum(record, length) == stored ? record : null;
     }
 
-    private static Entry entry(ByteBuffer record) {
-        int textLength = record.getInt((int) R_TEXT_LENGTH);
-        Level level = Level.of(record.get((int) R_LEVEL));
-        if (level == null || textLength < 0 || textLength > record.capacity() - RECORD_HEADER) {
+    private static Entry entry(byte[] bytes) {
+        MemorySegment record = MemorySegment.ofArray(bytes);
+        int textLength = record.get(U32, R_TEXT_LENGTH);
+        Level level = Level.of(record.get(U8, R_LEVEL));
+        if (level == null || textLength < 0 || textLength > bytes.length - RECORD_HEADER) {
             return null;
         }
-        String[] parts = new String(record.array(), RECORD_HEADER, textLength, StandardCharsets.UTF_8).split("\0", 3);
-        return new Entry(record.getLong((int) R_SEQUENCE), record.getLong((int) R_TIME), record.getLong((int) R_BUNDLE), level,
+        String[] parts = new String(bytes, RECORD_HEADER, textLength, StandardCharsets.UTF_8).split("\0", 3);
+        return new Entry(record.get(U64, R_SEQUENCE), record.get(U64, R_TIME), record.get(U64, R_BUNDLE), level,
                 parts[0], parts.length > 1 ? parts[1] : "", parts.length > 2 ? parts[2] : "");
     }
 }

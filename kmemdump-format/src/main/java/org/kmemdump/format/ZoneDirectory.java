@@ -1,11 +1,16 @@
 package org.kmemdump.format;
 
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static org.kmemdump.format.LittleEndian.U32;
+import static org.kmemdump.format.LittleEndian.U32_ALIGNED;
 import static org.kmemdump.format.LittleEndian.U32_ORDERED;
 import static org.kmemdump.format.LittleEndian.U64;
+import static org.kmemdump.format.LittleEndian.U64_ALIGNED;
 import static org.kmemdump.format.LittleEndian.U8;
 
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +33,20 @@ import java.util.List;
 public final class ZoneDirectory {
     /** One entry per zone id, as the registry's table: ids 1 to 200, entry 0 unused. */
     public static final int ENTRIES = KnownZones.MAX_ZONES;
-    public static final int ENTRY_SIZE = 40;
-    public static final long LENGTH = (long) ENTRIES * ENTRY_SIZE;
     public static final int NAME_LENGTH = 16;
-    public static final long NAME = 0;
-    public static final long ID = 16;
-    public static final long VALID_FIELD = 20;
-    public static final long ADDRESS = 24;
-    public static final long SIZE = 32;
+    public static final StructLayout ENTRY = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(NAME_LENGTH, U8).withName("name"),
+            U32_ALIGNED.withName("id"),
+            U32_ALIGNED.withName("valid"),
+            U64_ALIGNED.withName("address"),
+            U64_ALIGNED.withName("size"));
+    public static final int ENTRY_SIZE = (int) ENTRY.byteSize();
+    public static final long LENGTH = (long) ENTRIES * ENTRY_SIZE;
+    public static final long NAME = ENTRY.byteOffset(groupElement("name"));
+    public static final long ID = ENTRY.byteOffset(groupElement("id"));
+    public static final long VALID_FIELD = ENTRY.byteOffset(groupElement("valid"));
+    public static final long ADDRESS = ENTRY.byteOffset(groupElement("address"));
+    public static final long SIZE = ENTRY.byteOffset(groupElement("size"));
     public static final int VALID = 'Z' << 24 | 'O' << 16 | 'N' << 8 | 'E';
 
     /** A valid entry. */

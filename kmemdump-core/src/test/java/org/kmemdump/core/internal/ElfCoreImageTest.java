@@ -22,6 +22,7 @@ import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.core.internal.CoreFile.Note;
 import org.kmemdump.core.internal.CoreFile.Segment;
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.Vmcoreinfo;
 
 /**
  * {@link Elf64} against byte vectors written by hand from the System V gABI, then the zones a
@@ -166,6 +167,14 @@ class ElfCoreImageTest {
                     + zone.size() + "\n";
             assertTrue(text.contains(line), () -> "no " + line + " in\n" + text);
         }
+    }
+
+    @Test
+    void theVmcoreinfoReaderAcceptsTheTextAndFindsEveryZone() {
+        Vmcoreinfo parsed = Vmcoreinfo.parse(core().note("VMCOREINFO", 0).descriptor());
+        assertEquals(fixture.table.zones().stream().map(zone -> new Vmcoreinfo.Zone(zone.id(), zone.name(), zone.address(), zone.size()))
+                .toList(), parsed.zones());
+        assertEquals(String.valueOf(fixture.table.zones().size()), parsed.value(Vmcoreinfo.ZONES).orElseThrow());
     }
 
     // --- helpers

@@ -10,7 +10,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +26,7 @@ import org.kmemdump.api.ZoneIds;
 import org.kmemdump.backend.Region;
 import org.kmemdump.backend.RegionRefusedException;
 import org.kmemdump.format.KinfoRecord;
+import org.kmemdump.format.LittleEndian;
 
 /**
  * The kinfo record in its reserved area file, with the kernel backend's rules: the area is zeroed
@@ -117,11 +117,11 @@ final class KinfoArea implements Closeable {
     }
 
     private static void checkMagic(Path file, FileChannel channel) throws IOException {
-        ByteBuffer magic = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer magic = ByteBuffer.allocate(Integer.BYTES);
         while (magic.hasRemaining() && channel.read(magic, magic.position()) > 0) {
             // a file shorter than 4 bytes reads as if zero-padded: an empty file was never written
         }
-        int found = magic.getInt(0);
+        int found = MemorySegment.ofArray(magic.array()).get(LittleEndian.U32, KinfoRecord.MAGIC_NUMBER);
         if (found != 0 && found != KinfoRecord.MAGIC) {
             throw new IllegalArgumentException(file + ": magic_number is 0x" + Integer.toHexString(found)
                     + ", neither 0 (never written) nor 0x" + Integer.toHexString(KinfoRecord.MAGIC)

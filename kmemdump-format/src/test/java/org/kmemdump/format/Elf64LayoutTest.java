@@ -9,10 +9,23 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 /**
- * The note descriptors against the kernel's {@code struct elf_prpsinfo} and {@code struct
- * elf_prstatus} (include/uapi/linux/elfcore.h), laid out by hand for x86_64 and aarch64.
+ * The headers against the gABI's {@code Elf64_Ehdr} and {@code Elf64_Phdr}, and the note
+ * descriptors against the kernel's {@code struct elf_prpsinfo} and {@code struct elf_prstatus}
+ * (include/uapi/linux/elfcore.h), laid out by hand for x86_64 and aarch64.
  */
-class Elf64NoteLayoutTest {
+class Elf64LayoutTest {
+    @Test
+    void headersAreTheGabisStructs() {
+        // e_ident[16]; u16 e_type, e_machine; u32 e_version; u64 e_entry, e_phoff, e_shoff; u32 e_flags; u16 x6
+        assertEquals(64, Elf64.EHDR_SIZE);
+        assertEquals(16 + 2 + 2 + 4 + 8, Elf64.E_PHOFF);
+        assertEquals(16 + 2 + 2 + 4 + 3 * 8 + 4 + 2 * 2, Elf64.E_PHNUM);
+        assertEquals(62, Elf64.E_SHSTRNDX);
+        // u32 p_type, p_flags; u64 p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align
+        assertEquals(56, Elf64.PHDR_SIZE);
+        assertEquals(4 + 4 + 3 * 8, Elf64.P_FILESZ);
+    }
+
     @Test
     void prpsinfoIsTheKernelsStruct() {
         // char pr_state, pr_sname, pr_zomb, pr_nice; (4 padding) unsigned long pr_flag;
