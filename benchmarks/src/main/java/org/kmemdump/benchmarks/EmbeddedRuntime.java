@@ -1,6 +1,7 @@
 package org.kmemdump.benchmarks;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -12,6 +13,7 @@ import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
 import org.kmemdump.backend.Backend;
+import org.kmemdump.format.Vmcoreinfo;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.util.tracker.ServiceTracker;
@@ -22,8 +24,6 @@ import org.osgi.util.tracker.ServiceTracker;
  * {@link ZoneRegistry} service and registers {@link Backend} services as any bundle does.
  */
 final class EmbeddedRuntime implements AutoCloseable {
-    private static final String VMCOREINFO_BACKEND = "KMEMDUMP_BACKEND=";
-
     private final InProcessFelix felix;
     private final ZoneRegistry registry;
 
@@ -72,10 +72,9 @@ final class EmbeddedRuntime implements AutoCloseable {
     String activeBackend() {
         Zone vmcoreinfo = registry.zones().stream().filter(zone -> zone.id() == ZoneIds.VMCOREINFO).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the runtime has no VMCOREINFO zone"));
-        String text = MemorySegment.ofAddress(vmcoreinfo.address()).reinterpret(vmcoreinfo.size()).getString(0);
-        return text.lines().filter(line -> line.startsWith(VMCOREINFO_BACKEND)).findFirst()
-                .map(line -> line.substring(VMCOREINFO_BACKEND.length()))
-                .orElseThrow(() -> new IllegalStateException("no " + VMCOREINFO_BACKEND + " line in VMCOREINFO:\n" + text));
+        byte[] text = MemorySegment.ofAddress(vmcoreinfo.address()).reinterpret(vmcoreinfo.size()).toArray(ValueLayout.JAVA_BYTE);
+        return Vmcoreinfo.parse(text).value(Vmcoreinfo.BACKEND)
+                .orElseThrow(() -> new IllegalStateException("no " + Vmcoreinfo.BACKEND + " line in VMCOREINFO"));
     }
 
     /** Fails unless {@code name} is the active backend. */
