@@ -51,15 +51,21 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
     private DumpArena(DumpDirectory.Claim claim, FileChannel channel, long length) throws IOException {
         this.claim = claim;
         this.channel = channel;
-        this.file = channel.map(MapMode.READ_WRITE, 0, length, arena);
         this.allocator = new ArenaAllocator(ArenaFile.ZONES_START, length);
-        ProcessHandle self = ProcessHandle.current();
-        ArenaFile.create(file, self.pid(), self.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L),
-                System.currentTimeMillis());
-        this.directory = ArenaFile.directory(file);
+        try {
+            this.file = channel.map(MapMode.READ_WRITE, 0, length, arena);
+            ProcessHandle self = ProcessHandle.current();
+            ArenaFile.create(file, self.pid(), self.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L),
+                    System.currentTimeMillis());
+            this.directory = ArenaFile.directory(file);
+            Runtime.getRuntime().addShutdownHook(exitMark);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+        // last: nothing after it can fail, so a failed open never leaves the thread running
         heartbeat = Executors.newSingleThreadScheduledExecutor(task -> Thread.ofPlatform().daemon().name("kmemdump-heartbeat").unstarted(task));
         heartbeat.scheduleAtFixedRate(() -> ArenaFile.heartbeat(file, System.currentTimeMillis()), 1, 1, TimeUnit.SECONDS);
-        Runtime.getRuntime().addShutdownHook(exitMark);
     }
 
     private synchronized void markCleanShutdown() {
@@ -93,11 +99,26 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
             }
             FileChannel channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            channel.write(ByteBuffer.allocate(1), length - 1);
-            return new DumpArena(claim, channel, length);
+            try {
+                channel.write(ByteBuffer.allocate(1), length - 1);
+                return new DumpArena(claim, channel, length);
+            } catch (IOException | RuntimeException e) {
+                // a half-made arena left here would pass for one in use, and block every later open in this JVM
+                discard(channel, path, e);
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
             claim.close();
             throw e;
+        }
+    }
+
+    private static void discard(FileChannel channel, Path path, Exception failure) {
+        try {
+            channel.close();
+            Files.delete(path);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -105,12 +126,23 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
         return claim.directory();
     }
 
-    /** The runtime's own zones: slices of the main mapping, freed only with the arena. */
+    /**
+     * The runtime's own zones: slices of the main mapping, freed only with the arena.
+     *
+     * @throws IllegalArgumentException if the size is below 1 or the alignment is not a power of
+     *                                  two up to {@value ArenaAllocator#GRANULE} (blocks are aligned to that)
+     * @throws IllegalStateException    if no free block is large enough
+     */
     @Override
     public synchronized MemorySegment allocate(long byteSize, long byteAlignment) {
+        if (byteAlignment <= 0 || byteAlignment > ArenaAllocator.GRANULE || Long.bitCount(byteAlignment) != 1) {
+            throw new IllegalArgumentException("alignment " + byteAlignment + " is not a power of two up to "
+                    + ArenaAllocator.GRANULE + ", the alignment of every arena block");
+        }
         long offset = allocator.allocate(byteSize);
-        if (offset < 0 || byteAlignment > ArenaAllocator.GRANULE) {
-            throw new IllegalStateException("the dump arena has no room for the runtime's " + byteSize + "-byte zone");
+        if (offset < 0) {
+            throw new IllegalStateException("the dump arena has no room for the runtime's " + byteSize + "-byte zone: "
+                    + allocator.freeBytes() + " bytes free; raise arena.size");
         }
         return file.asSlice(offset, byteSize).fill((byte) 0);
     }

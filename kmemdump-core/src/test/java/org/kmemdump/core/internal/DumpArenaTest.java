@@ -159,6 +159,24 @@ class DumpArenaTest {
     }
 
     @Test
+    void anAlignmentTheArenaCannotGiveIsRefusedBeforeABlockIsTaken() throws Exception {
+        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+            String before = arena.describe();
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> arena.allocate(100, 128));
+            assertTrue(refused.getMessage().contains("alignment 128"), refused.getMessage());
+            assertEquals(before, arena.describe(), "no block was taken");
+        }
+    }
+
+    /** A size the file system or the address space cannot take fails the open, and leaves no arena behind to block the next one. */
+    @Test
+    void anArenaThatCannotBeCreatedLeavesNothingBehind() throws Exception {
+        assertThrows(IOException.class, () -> DumpArena.open(directory(), Long.MAX_VALUE));
+        assertFalse(Files.exists(directory().resolve(ArenaFile.FILE_NAME)), "the failed arena's file is gone");
+        DumpArena.open(directory(), SIZE).close();
+    }
+
+    @Test
     void aFullArenaSaysHowFull() throws Exception {
         try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
             ArenaFullException full = assertThrows(ArenaFullException.class, () -> arena.allocateBlock(SIZE));
