@@ -57,10 +57,11 @@ public interface ZoneRegistry {
      * freed when it is closed or when this bundle stops.
      *
      * @param size 1 byte up to the arena's free space
-     * @throws IllegalArgumentException naming the bad argument (id, name, size)
+     * @throws IllegalArgumentException naming the bad argument (id, name, size below 1)
      * @throws IllegalStateException    if the runtime has no persistent arena (its directory was
      *                                  unusable: the message says why)
-     * @throws ArenaFullException       no free block is large enough
+     * @throws ArenaFullException       no free block is large enough, whatever the size (up to
+     *                                  {@code Long.MAX_VALUE}); the arena is unchanged
      * @throws RegistryFullException    "any free id" found no free slot
      * @throws ZoneIdInUseException     the requested id is taken
      * @throws BackendRefusedException  the active backend refused the zone

@@ -154,9 +154,9 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
             throw new ArenaFullException("the dump arena has no room for " + size + " bytes: " + allocator.freeBytes()
                     + " free, the largest block " + allocator.largestFreeBlock() + "; raise arena.size");
         }
-        MemorySegment registered = file.asSlice(offset, size).fill((byte) 0);
         Arena owned = Arena.ofShared();
         try {
+            MemorySegment registered = file.asSlice(offset, size).fill((byte) 0);
             return new Block(offset, size, registered, channel.map(MapMode.READ_WRITE, offset, size, owned), owned);
         } catch (IOException | RuntimeException e) {
             owned.close();

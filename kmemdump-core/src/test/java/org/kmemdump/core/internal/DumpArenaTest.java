@@ -168,6 +168,27 @@ class DumpArenaTest {
         }
     }
 
+    /** Issue 10, defect 3: a size near 2^63 wrapped the allocator's rounding and left a negative free block. */
+    @Test
+    void aHugeSizeIsArenaFullAndTheArenaStaysUsableForEveryone() throws Exception {
+        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+            DumpArena.Block anothers = arena.allocateBlock(100);
+            String before = arena.describe();
+            for (long huge : new long[] {Long.MAX_VALUE, Long.MAX_VALUE - 62, Long.MAX_VALUE - 63, SIZE}) {
+                ArenaFullException full = assertThrows(ArenaFullException.class, () -> arena.allocateBlock(huge));
+                assertTrue(full.getMessage().contains(huge + " bytes"), full.getMessage());
+                IllegalStateException runtimeZone = assertThrows(IllegalStateException.class, () -> arena.allocate(huge, 8));
+                assertTrue(runtimeZone.getMessage().contains("raise arena.size"), runtimeZone.getMessage());
+                assertEquals(before, arena.describe(), "nothing changed after asking for " + huge + " bytes");
+            }
+            DumpArena.Block normal = arena.allocateBlock(4096);
+            arena.free(anothers);
+            arena.free(normal);
+            long zoneSpace = SIZE - ArenaAllocator.roundUp(ArenaFile.ZONES_START);
+            assertEquals(zoneSpace, arena.allocateBlock(zoneSpace).size(), "everything is one free block again");
+        }
+    }
+
     /** A size the file system or the address space cannot take fails the open, and leaves no arena behind to block the next one. */
     @Test
     void anArenaThatCannotBeCreatedLeavesNothingBehind() throws Exception {
