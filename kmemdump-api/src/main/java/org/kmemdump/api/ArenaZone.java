@@ -10,9 +10,11 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p>{@link #memory()} is this owner's own mapping of the zone's pages; the zone is registered at
  * the address the same pages have in the arena's main mapping ({@link Zone#address()}), which is
- * what backends and the collector see. {@link #close()} unregisters the zone, then frees the
- * memory and revokes {@link #memory()}: a later access throws {@link IllegalStateException}
- * instead of scribbling over another zone.
+ * what backends and the collector see. A part of {@link #memory()} registered as a zone of its own
+ * ({@link ZoneRegistry#register}) is registered the same way. {@link #close()} unregisters the zone,
+ * then frees the memory and revokes {@link #memory()}: a later access throws
+ * {@link IllegalStateException} instead of scribbling over another zone. Unregister such parts
+ * first: one still registered is reported lost.
  *
  * @since 1.1
  */

@@ -29,6 +29,11 @@ public interface ZoneRegistry {
      * Registers a zone under a requested id, or under the lowest free id from
      * {@link ZoneIds#NO_ID} up when {@code id == ZoneIds.NO_ID}.
      *
+     * <p>Memory in the persistent dump arena (a part of an {@link ArenaZone#memory()}) is
+     * registered, like the arena zone itself, at the address its bytes have in the arena's main
+     * mapping, so it is collected from the arena file after the JVM is gone; the returned
+     * {@link Zone#address()} is that address.
+     *
      * @param id     1 to {@code ZoneIds.MAX_ZONES - 1}, or {@link ZoneIds#NO_ID} for any free id
      * @param name   1 to {@link #MAX_NAME_LENGTH} characters of {@code [A-Za-z0-9_.+-]}
      * @param memory a native, alive, non-empty segment readable from any thread (from a shared,

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +40,8 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment file;
     private final ArenaAllocator allocator;
+    /** The live blocks, by the lifetime of their owner's mapping: a segment's scope tells whether it is a part of one. */
+    private final Map<MemorySegment.Scope, Block> blocks = new HashMap<>();
     private final ZoneDirectory directory;
     /** What the directory holds, by id: only entries that change are rewritten, so the others stay valid throughout. */
     private final ZoneSlot[] recorded = new ZoneSlot[ZoneDirectory.ENTRIES];
@@ -157,7 +161,9 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
         Arena owned = Arena.ofShared();
         try {
             MemorySegment registered = file.asSlice(offset, size).fill((byte) 0);
-            return new Block(offset, size, registered, channel.map(MapMode.READ_WRITE, offset, size, owned), owned);
+            Block block = new Block(offset, size, registered, channel.map(MapMode.READ_WRITE, offset, size, owned), owned);
+            blocks.put(owned.scope(), block);
+            return block;
         } catch (IOException | RuntimeException e) {
             owned.close();
             allocator.free(offset, size);
@@ -167,8 +173,24 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
 
     /** Revokes the owner's mapping, then returns the block. */
     synchronized void free(Block block) {
+        blocks.remove(block.ownedArena().scope());
         block.ownedArena().close();
         allocator.free(block.offset(), block.size());
+    }
+
+    /**
+     * @return the same bytes in the main mapping when {@code memory} lies in an owner's mapping of a
+     *         live block ({@link org.kmemdump.api.ArenaZone#memory()} or a part of it), else
+     *         {@code memory} itself: an owner's mapping has an address of its own, which a reader of
+     *         the file cannot place, while the main mapping's base address is in the header
+     */
+    synchronized MemorySegment canonical(MemorySegment memory) {
+        Block block = blocks.get(memory.scope());
+        if (block == null) {
+            return memory;
+        }
+        long offset = memory.address() - block.owned().address();
+        return offset < 0 || memory.byteSize() > block.size() - offset ? memory : block.registered().asSlice(offset, memory.byteSize());
     }
 
     /** @return e.g. {@code /dev/shm/kmemdump-me/arena: 67108864 bytes, 66990080 free} */

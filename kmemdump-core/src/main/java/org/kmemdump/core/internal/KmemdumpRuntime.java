@@ -108,6 +108,7 @@ public class KmemdumpRuntime {
             DumpArena persistent = dumpArena;
             if (persistent != null) {
                 persistent.coreimage(coreImage.elf(), coreImage.vmcoreinfo());
+                table.canonical(persistent::canonical);
                 table.listener((zones, backend) -> {
                     persistent.zonesChanged(zones);
                     coreImage.zonesChanged(zones, backend);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import org.kmemdump.api.BackendRefusedException;
 import org.kmemdump.api.RegistryFullException;
@@ -34,6 +35,8 @@ final class ZoneTable {
     private final ZoneSlot[] slots = new ZoneSlot[MAX_ZONES];
     private final Consumer<String> warnings;
     private Listener listener = (zones, backend) -> { };
+    /** Finds a zone's {@link ZoneSlot#canonical canonical} view of its memory. */
+    private UnaryOperator<MemorySegment> canonical = UnaryOperator.identity();
     private Backend active;
     private String activeName = "none";
 
@@ -45,6 +48,17 @@ final class ZoneTable {
         locked(() -> {
             this.listener = listener;
             changed();
+            return null;
+        });
+    }
+
+    /**
+     * Sets what a zone's records point at: the {@link DumpArena}'s main mapping for memory in one
+     * of its blocks. For zones registered from now on.
+     */
+    void canonical(UnaryOperator<MemorySegment> canonical) {
+        locked(() -> {
+            this.canonical = canonical;
             return null;
         });
     }
@@ -62,7 +76,7 @@ final class ZoneTable {
                 throw new ZoneIdInUseException(id, "zone id " + id + " is in use by '" + slots[id].name() + "' of "
                         + slots[id].owner() + ": unregister it first");
             }
-            ZoneSlot slot = new ZoneSlot(id, name, memory, owner, null);
+            ZoneSlot slot = new ZoneSlot(id, name, memory, canonical.apply(memory), owner, null);
             if (active != null) {
                 try {
                     active.registerRegion(slot.region());

@@ -130,11 +130,31 @@ class DumpArenaTest {
     }
 
     @Test
+    void aPartOfAnOwnersMappingIsFoundInTheMainMappingWhileItsBlockLives() throws Exception {
+        try (DumpArena arena = DumpArena.open(directory(), SIZE); Arena elsewhere = Arena.ofShared()) {
+            DumpArena.Block block = arena.allocateBlock(4096);
+            MemorySegment part = block.owned().asSlice(1000, 300);
+            MemorySegment main = arena.canonical(part);
+            assertEquals(block.registered().address() + 1000, main.address());
+            assertEquals(300, main.byteSize());
+            assertEquals(block.offset() + 1000, main.address() - readHeader().baseAddress(), "where the file has the bytes");
+            assertEquals(block.registered().address(), arena.canonical(block.owned()).address(), "the whole block too");
+            MemorySegment other = elsewhere.allocate(100);
+            assertTrue(arena.canonical(other) == other, "memory outside the arena is itself");
+            assertTrue(arena.canonical(block.registered()) == block.registered(), "the main mapping is itself");
+            arena.free(block);
+            assertTrue(arena.canonical(part) == part, "a freed block's former owner mapping is nothing of the arena's");
+        }
+    }
+
+    @Test
     void theZoneDirectoryFollowsTheRegistryTouchingOnlyWhatChanged() throws Exception {
         try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
             Owner owner = new Owner(7, "test");
-            ZoneSlot a = new ZoneSlot(49, "a", arena.allocateBlock(100).registered(), owner, null);
-            ZoneSlot b = new ZoneSlot(50, "b", arena.allocateBlock(200).registered(), owner, null);
+            MemorySegment aMemory = arena.allocateBlock(100).registered();
+            MemorySegment bMemory = arena.allocateBlock(200).registered();
+            ZoneSlot a = new ZoneSlot(49, "a", aMemory, aMemory, owner, null);
+            ZoneSlot b = new ZoneSlot(50, "b", bMemory, bMemory, owner, null);
             arena.zonesChanged(List.of(a, b));
             assertEquals(List.of(entry(a), entry(b)), directoryEntries());
             long bEntry = ArenaFile.DIRECTORY_START + 50L * ZoneDirectory.ENTRY_SIZE;

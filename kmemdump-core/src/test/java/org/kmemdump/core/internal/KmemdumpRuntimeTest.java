@@ -1,5 +1,6 @@
 package org.kmemdump.core.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,12 +11,15 @@ import static org.kmemdump.api.ZoneIds.NO_ID;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -24,9 +28,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.api.ArenaFullException;
+import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.ZoneDirectory;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
@@ -123,6 +129,28 @@ class KmemdumpRuntimeTest {
         }
     }
 
+    /** The arena file as the collector reads it after a kill: the header, the valid directory entries, the bytes of an entry. */
+    private record ArenaFileView(ArenaFile.Header header, List<ZoneDirectory.Entry> entries, byte[] bytes) {
+        ZoneDirectory.Entry entry(int id) {
+            return entries.stream().filter(entry -> entry.id() == id).findFirst().orElseThrow();
+        }
+
+        byte[] contents(ZoneDirectory.Entry entry) {
+            assertTrue(header.holds(entry.address(), entry.size()), entry + " lies outside the arena's main mapping " + header);
+            int offset = Math.toIntExact(header.offsetOf(entry.address()));
+            return Arrays.copyOfRange(bytes, offset, offset + Math.toIntExact(entry.size()));
+        }
+    }
+
+    private ArenaFileView arenaFile() throws IOException {
+        Path file = directory().resolve(ArenaFile.FILE_NAME);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            MemorySegment mapped = channel.map(MapMode.READ_ONLY, 0, channel.size(), arena);
+            return new ArenaFileView(ArenaFile.read(mapped, channel.size(), file.toString()), ArenaFile.directory(mapped).validEntries(),
+                    mapped.toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
     private static List<Integer> ids(KmemdumpRuntime runtime) {
         return runtime.table().zones().stream().map(ZoneSlot::id).toList();
     }
@@ -190,5 +218,39 @@ class KmemdumpRuntimeTest {
         runtime.allocate(NO_ID, "normal", 4096, BUNDLE, closed -> { }).close();
         anothers.close();
         assertEquals(withoutBundleZones, runtime.arenaStatus(), "every byte came back");
+    }
+
+    /**
+     * Issue 7: a part of an arena zone's memory registered as a zone of its own was recorded at its
+     * address in the bundle's own mapping, outside the arena's main mapping, so after kill -9 the
+     * collector reported it lost. It is recorded where the main mapping has its bytes, and the zone
+     * directory, the registry, the coreimage's PT_LOAD and VMCOREINFO line all say the same.
+     */
+    @Test
+    void aSliceOfAnArenaZoneIsRecordedWhereItsBytesAreInTheArena() throws Exception {
+        KmemdumpRuntime runtime = activate(context(directory()), ARENA_SIZE, LogRingWriter.DEFAULT_SIZE);
+        PersistentZone whole = runtime.allocate(NO_ID, "whole", 4096, BUNDLE, closed -> { });
+        MemorySegment slice = whole.memory().asSlice(1000, 300);
+        byte[] pattern = CoreFixture.pattern(300, 7);
+        slice.copyFrom(MemorySegment.ofArray(pattern));
+        Zone zone = runtime.table().register(NO_ID, "slice", slice, BUNDLE).zone();
+        assertEquals(whole.zone().address() + 1000, zone.address(), "the slice's address in the arena's main mapping");
+
+        ArenaFileView arena = arenaFile();
+        assertEquals(new ZoneDirectory.Entry(zone.id(), "slice", zone.address(), 300), arena.entry(zone.id()));
+        assertArrayEquals(pattern, arena.contents(arena.entry(zone.id())), "the entry leads to the slice's bytes in the file");
+
+        Path core = work.resolve("core.elf");
+        runtime.dump(core).forEach(outcome -> assertNull(outcome.problem(), outcome.toString()));
+        CoreFile elf = new CoreFile(Files.readAllBytes(core));
+        CoreFile.Segment load = elf.loads().stream().filter(segment -> segment.vaddr() == zone.address()).findFirst()
+                .orElseThrow(() -> new AssertionError("no PT_LOAD at 0x" + Long.toHexString(zone.address()) + ": " + elf.loads()));
+        assertArrayEquals(pattern, elf.contents(load));
+        assertTrue(elf.note("VMCOREINFO", 0).text().contains("ZONE(" + zone.id() + ")=slice,0x" + Long.toHexString(zone.address()) + ",300\n"),
+                elf.note("VMCOREINFO", 0).text());
+
+        whole.close();
+        ZoneSlot orphan = runtime.table().zones().stream().filter(slot -> slot.id() == zone.id()).findFirst().orElseThrow();
+        assertTrue(orphan.lost(), "freed under the slice, the block is not read for it: it may be another zone's now");
     }
 }
