@@ -126,14 +126,31 @@ final class ZoneTable {
     }
 
     /**
-     * Unregisters {@code slot} if it is still registered: its id may have been unregistered and
-     * taken again since, and then the newer zone must stay.
+     * Unregisters the arena zone {@code slot}, if it is still registered (its id may have been
+     * unregistered and taken again since, and then the newer zone must stay), and every other zone
+     * whose bytes lie in its block (a part of its memory registered on its own), with a warning:
+     * its block is about to be freed and may be another zone's next, so no record may name it.
      */
-    void unregisterIfPresent(ZoneSlot slot) {
+    void unregisterArenaZone(ZoneSlot slot) {
         locked(() -> {
-            ZoneSlot current = slots[slot.id()];
-            if (current != null && current.memory() == slot.memory() && current.owner().equals(slot.owner())) {
-                release(current);
+            boolean removed = false;
+            for (ZoneSlot current : slots) {
+                if (current == null) {
+                    continue;
+                }
+                long offset = current.address() - slot.address();
+                boolean itself = current.memory() == slot.memory() && current.owner().equals(slot.owner());
+                boolean part = !itself && offset >= 0 && current.size() <= slot.size() - offset;
+                if (part) {
+                    warnings.accept("zone " + current.id() + " '" + current.name() + "' of " + current.owner() + " lay in arena zone "
+                            + slot.id() + " '" + slot.name() + "', which was closed: it is unregistered");
+                }
+                if (itself || part) {
+                    release(current);
+                    removed = true;
+                }
+            }
+            if (removed) {
                 changed();
             }
             return null;
