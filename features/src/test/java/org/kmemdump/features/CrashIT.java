@@ -117,6 +117,34 @@ class CrashIT {
         assertTrue(gdb.contains(address + ":\t'B' <repeats 200 times>"), "gdb reads zone consumer-1\n" + gdb);
     }
 
+    /**
+     * Issue 7: a bundle registered a part of its arena zone's own mapping as a zone of its own; after
+     * SIGKILL the collector reported it lost, though its bytes are in the arena file. The zone-consumer
+     * registers bytes 1024..1535 of consumer-2 as consumer-slice, byte i being 'a' + i % 26.
+     */
+    @Test
+    void aKilledRuntimesSliceOfAnArenaZoneIsCollectedByteForByte() throws IOException {
+        Map<String, String> addresses;
+        try (Child runtime = startWith("zone-consumer", "-Dkmemdump.consumer.slice=true")) {
+            addresses = addresses(runtime);
+            assertTrue(addresses.keySet().containsAll(List.of("consumer-2", "consumer-slice")), runtime.describe());
+            runtime.kill();
+        }
+        assertEquals(Long.decode(addresses.get("consumer-2")) + 1024, Long.decode(addresses.get("consumer-slice")),
+                "kmemdump:zones shows the slice inside consumer-2");
+        Path bins = work.resolve("bins");
+        Collected collected = collect(work.resolve("core.elf"), bins);
+        assertEquals(1, collected.exit(), "only consumer-native lived outside the arena\n" + collected.output());
+        assertEquals("ok", collected.outcomes().get("consumer-slice"), collected.output());
+        byte[] slice = new byte[512];
+        for (int i = 0; i < slice.length; i++) {
+            slice[i] = (byte) ('a' + i % 26);
+        }
+        assertArrayEquals(slice, Files.readAllBytes(bins.resolve("md_consumer-slice.BIN")));
+        assertArrayEquals(slice, Arrays.copyOfRange(Files.readAllBytes(bins.resolve("md_consumer-2.BIN")), 1024, 1536),
+                "the same bytes, in the zone they are part of");
+    }
+
     @Test
     void aStoppedRuntimeIsCollectedWholeIncludingItsOrdinaryMemory() throws Exception {
         try (Child runtime = startWith("zone-consumer")) {

@@ -29,6 +29,11 @@ public interface ZoneRegistry {
      * Registers a zone under a requested id, or under the lowest free id from
      * {@link ZoneIds#NO_ID} up when {@code id == ZoneIds.NO_ID}.
      *
+     * <p>Memory in the persistent dump arena (a part of an {@link ArenaZone#memory()}) is
+     * registered, like the arena zone itself, at the address its bytes have in the arena's main
+     * mapping, so it is collected from the arena file after the JVM is gone; the returned
+     * {@link Zone#address()} is that address.
+     *
      * @param id     1 to {@code ZoneIds.MAX_ZONES - 1}, or {@link ZoneIds#NO_ID} for any free id
      * @param name   1 to {@link #MAX_NAME_LENGTH} characters of {@code [A-Za-z0-9_.+-]}
      * @param memory a native, alive, non-empty segment readable from any thread (from a shared,
@@ -57,10 +62,11 @@ public interface ZoneRegistry {
      * freed when it is closed or when this bundle stops.
      *
      * @param size 1 byte up to the arena's free space
-     * @throws IllegalArgumentException naming the bad argument (id, name, size)
+     * @throws IllegalArgumentException naming the bad argument (id, name, size below 1)
      * @throws IllegalStateException    if the runtime has no persistent arena (its directory was
      *                                  unusable: the message says why)
-     * @throws ArenaFullException       no free block is large enough
+     * @throws ArenaFullException       no free block is large enough, whatever the size (up to
+     *                                  {@code Long.MAX_VALUE}); the arena is unchanged
      * @throws RegistryFullException    "any free id" found no free slot
      * @throws ZoneIdInUseException     the requested id is taken
      * @throws BackendRefusedException  the active backend refused the zone

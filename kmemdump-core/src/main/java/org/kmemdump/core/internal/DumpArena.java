@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +40,8 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment file;
     private final ArenaAllocator allocator;
+    /** The live blocks, by the lifetime of their owner's mapping: a segment's scope tells whether it is a part of one. */
+    private final Map<MemorySegment.Scope, Block> blocks = new HashMap<>();
     private final ZoneDirectory directory;
     /** What the directory holds, by id: only entries that change are rewritten, so the others stay valid throughout. */
     private final ZoneSlot[] recorded = new ZoneSlot[ZoneDirectory.ENTRIES];
@@ -51,15 +55,21 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
     private DumpArena(DumpDirectory.Claim claim, FileChannel channel, long length) throws IOException {
         this.claim = claim;
         this.channel = channel;
-        this.file = channel.map(MapMode.READ_WRITE, 0, length, arena);
         this.allocator = new ArenaAllocator(ArenaFile.ZONES_START, length);
-        ProcessHandle self = ProcessHandle.current();
-        ArenaFile.create(file, self.pid(), self.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L),
-                System.currentTimeMillis());
-        this.directory = ArenaFile.directory(file);
+        try {
+            this.file = channel.map(MapMode.READ_WRITE, 0, length, arena);
+            ProcessHandle self = ProcessHandle.current();
+            ArenaFile.create(file, self.pid(), self.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L),
+                    System.currentTimeMillis());
+            this.directory = ArenaFile.directory(file);
+            Runtime.getRuntime().addShutdownHook(exitMark);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+        // last: nothing after it can fail, so a failed open never leaves the thread running
         heartbeat = Executors.newSingleThreadScheduledExecutor(task -> Thread.ofPlatform().daemon().name("kmemdump-heartbeat").unstarted(task));
         heartbeat.scheduleAtFixedRate(() -> ArenaFile.heartbeat(file, System.currentTimeMillis()), 1, 1, TimeUnit.SECONDS);
-        Runtime.getRuntime().addShutdownHook(exitMark);
     }
 
     private synchronized void markCleanShutdown() {
@@ -93,11 +103,26 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
             }
             FileChannel channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            channel.write(ByteBuffer.allocate(1), length - 1);
-            return new DumpArena(claim, channel, length);
+            try {
+                channel.write(ByteBuffer.allocate(1), length - 1);
+                return new DumpArena(claim, channel, length);
+            } catch (IOException | RuntimeException e) {
+                // a half-made arena left here would pass for one in use, and block every later open in this JVM
+                discard(channel, path, e);
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
             claim.close();
             throw e;
+        }
+    }
+
+    private static void discard(FileChannel channel, Path path, Exception failure) {
+        try {
+            channel.close();
+            Files.delete(path);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -105,12 +130,23 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
         return claim.directory();
     }
 
-    /** The runtime's own zones: slices of the main mapping, freed only with the arena. */
+    /**
+     * The runtime's own zones: slices of the main mapping, freed only with the arena.
+     *
+     * @throws IllegalArgumentException if the size is below 1 or the alignment is not a power of
+     *                                  two up to {@value ArenaAllocator#GRANULE} (blocks are aligned to that)
+     * @throws IllegalStateException    if no free block is large enough
+     */
     @Override
     public synchronized MemorySegment allocate(long byteSize, long byteAlignment) {
+        if (byteAlignment <= 0 || byteAlignment > ArenaAllocator.GRANULE || Long.bitCount(byteAlignment) != 1) {
+            throw new IllegalArgumentException("alignment " + byteAlignment + " is not a power of two up to "
+                    + ArenaAllocator.GRANULE + ", the alignment of every arena block");
+        }
         long offset = allocator.allocate(byteSize);
-        if (offset < 0 || byteAlignment > ArenaAllocator.GRANULE) {
-            throw new IllegalStateException("the dump arena has no room for the runtime's " + byteSize + "-byte zone");
+        if (offset < 0) {
+            throw new IllegalStateException("the dump arena has no room for the runtime's " + byteSize + "-byte zone: "
+                    + allocator.freeBytes() + " bytes free; raise arena.size");
         }
         return file.asSlice(offset, byteSize).fill((byte) 0);
     }
@@ -122,10 +158,12 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
             throw new ArenaFullException("the dump arena has no room for " + size + " bytes: " + allocator.freeBytes()
                     + " free, the largest block " + allocator.largestFreeBlock() + "; raise arena.size");
         }
-        MemorySegment registered = file.asSlice(offset, size).fill((byte) 0);
         Arena owned = Arena.ofShared();
         try {
-            return new Block(offset, size, registered, channel.map(MapMode.READ_WRITE, offset, size, owned), owned);
+            MemorySegment registered = file.asSlice(offset, size).fill((byte) 0);
+            Block block = new Block(offset, size, registered, channel.map(MapMode.READ_WRITE, offset, size, owned), owned);
+            blocks.put(owned.scope(), block);
+            return block;
         } catch (IOException | RuntimeException e) {
             owned.close();
             allocator.free(offset, size);
@@ -135,8 +173,24 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
 
     /** Revokes the owner's mapping, then returns the block. */
     synchronized void free(Block block) {
+        blocks.remove(block.ownedArena().scope());
         block.ownedArena().close();
         allocator.free(block.offset(), block.size());
+    }
+
+    /**
+     * @return the same bytes in the main mapping when {@code memory} lies in an owner's mapping of a
+     *         live block ({@link org.kmemdump.api.ArenaZone#memory()} or a part of it), else
+     *         {@code memory} itself: an owner's mapping has an address of its own, which a reader of
+     *         the file cannot place, while the main mapping's base address is in the header
+     */
+    synchronized MemorySegment canonical(MemorySegment memory) {
+        Block block = blocks.get(memory.scope());
+        if (block == null) {
+            return memory;
+        }
+        long offset = memory.address() - block.owned().address();
+        return offset < 0 || memory.byteSize() > block.size() - offset ? memory : block.registered().asSlice(offset, memory.byteSize());
     }
 
     /** @return e.g. {@code /dev/shm/kmemdump-me/arena: 67108864 bytes, 66990080 free} */

@@ -73,7 +73,8 @@ public class KmemdumpRuntime {
         @AttributeDefinition(name = "Log ring size",
                 description = "Bytes of the log ring (zone 7, 'log'), its 64-byte header included: every OSGi Log Service "
                         + "entry is appended to it, the oldest overwritten, and it lives in the dump arena, so it outlives "
-                        + "the JVM. 0 disables it; a size below 256 bytes is raised to 256, with a warning. Read at start.")
+                        + "the JVM. 0 disables it; a size below 256 bytes is raised to 256, with a warning; one larger than the arena "
+                        + "is a warning and no ring. Read at start.")
         long log_ring_size() default LogRingWriter.DEFAULT_SIZE;
     }
 
@@ -105,29 +106,33 @@ public class KmemdumpRuntime {
         modified(config);
         Host host = Host.current();
         RuntimeFacts facts = new RuntimeFacts(context, host);
-        SegmentAllocator memory = openArena(config.arena_size());
-        CoreImage coreImage = new CoreImage(memory, host, facts.release());
-        DumpArena persistent = dumpArena;
-        if (persistent != null) {
-            persistent.coreimage(coreImage.elf(), coreImage.vmcoreinfo());
-            table.listener((zones, backend) -> {
-                persistent.zonesChanged(zones);
-                coreImage.zonesChanged(zones, backend);
-                persistent.backend(backend);
-            });
-        } else {
-            table.listener(coreImage);
-        }
-        bundleTable = memory.allocate(BUNDLE_TABLE_CAPACITY);
-        writeBundleTable();
+        // all or nothing: a failure at any step (an arena too small for the runtime's zones) releases
+        // the arena, its directory claim, heartbeat and shutdown hook, or every later activation in
+        // this JVM would find the directory taken and fall back to ordinary memory
         try {
+            SegmentAllocator memory = openArena(config.arena_size());
+            CoreImage coreImage = new CoreImage(memory, host, facts.release());
+            DumpArena persistent = dumpArena;
+            if (persistent != null) {
+                persistent.coreimage(coreImage.elf(), coreImage.vmcoreinfo());
+                table.canonical(persistent::canonical);
+                table.listener((zones, backend) -> {
+                    persistent.zonesChanged(zones);
+                    coreImage.zonesChanged(zones, backend);
+                    persistent.backend(backend);
+                });
+            } else {
+                table.listener(coreImage);
+            }
+            bundleTable = memory.allocate(BUNDLE_TABLE_CAPACITY);
+            writeBundleTable();
             table.register(ELF, ELF_NAME, coreImage.elf(), runtimeOwner);
             table.register(VMCOREINFO, VMCOREINFO_NAME, coreImage.vmcoreinfo(), runtimeOwner);
             table.register(CONFIG, CONFIG_NAME, Text.allocate(memory, facts.configuration()), runtimeOwner);
             table.register(RELEASE, RELEASE_NAME, Text.allocate(memory, facts.release()), runtimeOwner);
             table.register(BANNER, BANNER_NAME, Text.allocate(memory, facts.banner()), runtimeOwner);
             table.register(BUNDLES, BUNDLES_NAME, bundleTable, runtimeOwner);
-            startLogRing(memory, config.log_ring_size());
+            startLogRing(memory, config.log_ring_size(), config.arena_size());
         } catch (ZoneRegistrationException | RuntimeException e) {
             release();
             throw e;
@@ -154,26 +159,36 @@ public class KmemdumpRuntime {
 
     /**
      * Allocates the log ring beside the runtime's other zones, registers it and starts feeding it.
-     * A ring that does not fit is a warning: the registry works without it.
+     * A ring that does not fit is a warning: the registry works without it. A ring larger than
+     * {@code arena.size} is refused before anything is allocated, also in ordinary memory, where
+     * nothing else would stop a size like 2^63-1 from reaching the C allocator.
      */
-    private void startLogRing(SegmentAllocator memory, long configured) throws ZoneRegistrationException {
+    private void startLogRing(SegmentAllocator memory, long configured, long arenaSize) throws ZoneRegistrationException {
         long size = LogRingWriter.zoneSize(configured, this::warn);
         if (size == 0) {
             logRingProblem = "the log ring is disabled: log.ring.size is 0 in PID " + PID;
+            return;
+        }
+        if (size > arenaSize) {
+            noLogRing("log.ring.size " + size + " is larger than arena.size " + arenaSize);
             return;
         }
         MemorySegment zone;
         try {
             zone = memory.allocate(size, 8);
         } catch (RuntimeException e) {
-            logRingProblem = "no log ring: " + e.getMessage();
-            warn(logRingProblem + "; lower log.ring.size or raise arena.size");
+            noLogRing(e.getMessage());
             return;
         }
         logRing = new LogRingWriter(zone);
         table.register(LOG, LOG_NAME, zone, runtimeOwner);
         logFeed = new LogFeed(context, logRing);
         logFeed.open();
+    }
+
+    private void noLogRing(String reason) {
+        logRingProblem = "no log ring: " + reason;
+        warn(logRingProblem + "; lower log.ring.size or raise arena.size");
     }
 
     @Modified

@@ -6,7 +6,10 @@ import java.util.function.Consumer;
 import org.kmemdump.api.ArenaZone;
 import org.kmemdump.api.Zone;
 
-/** An {@link ArenaZone}: closing unregisters first, then frees the block and revokes the owner's view. */
+/**
+ * An {@link ArenaZone}: closing unregisters first (the zone and any part of it registered on its
+ * own), then frees the block and revokes the owner's view.
+ */
 final class PersistentZone implements ArenaZone {
     private final ZoneTable table;
     private final DumpArena arena;
@@ -37,7 +40,7 @@ final class PersistentZone implements ArenaZone {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            table.unregisterIfPresent(slot);
+            table.unregisterArenaZone(slot);
             arena.free(block);
             onClose.accept(this);
         }

@@ -9,21 +9,26 @@ import org.kmemdump.backend.Region;
  * One occupied slot of the zone table. Immutable: the table replaces a slot to change its state,
  * so snapshots handed out stay true to the moment they were taken.
  *
- * @param refusal why the active backend refused this zone on replay, or {@code null} if the
- *                active backend holds it (or there is no backend)
+ * @param memory    the memory as registered: dumps read it, and it is lost once its owner frees it
+ * @param canonical the same bytes where every record of the zone points (the backend's region, the
+ *                  arena's zone directory, the coreimage, {@link Zone#address()}): for bytes in a
+ *                  block of the dump arena, whichever mapping they were registered through, the
+ *                  arena's main mapping, the one a reader of the arena file finds; else {@code memory}
+ * @param refusal   why the active backend refused this zone on replay, or {@code null} if the
+ *                  active backend holds it (or there is no backend)
  */
-record ZoneSlot(int id, String name, MemorySegment memory, Owner owner, String refusal) {
+record ZoneSlot(int id, String name, MemorySegment memory, MemorySegment canonical, Owner owner, String refusal) {
 
     Region region() {
-        return new Region(id, name, memory);
+        return new Region(id, name, canonical);
     }
 
     Zone zone() {
-        return new Zone(id, name, memory.address(), memory.byteSize());
+        return new Zone(id, name, canonical.address(), canonical.byteSize());
     }
 
     long address() {
-        return memory.address();
+        return canonical.address();
     }
 
     long size() {
@@ -36,6 +41,6 @@ record ZoneSlot(int id, String name, MemorySegment memory, Owner owner, String r
     }
 
     ZoneSlot withRefusal(String reason) {
-        return new ZoneSlot(id, name, memory, owner, reason);
+        return new ZoneSlot(id, name, memory, canonical, owner, reason);
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import org.kmemdump.api.BackendRefusedException;
 import org.kmemdump.api.RegistryFullException;
@@ -34,6 +35,8 @@ final class ZoneTable {
     private final ZoneSlot[] slots = new ZoneSlot[MAX_ZONES];
     private final Consumer<String> warnings;
     private Listener listener = (zones, backend) -> { };
+    /** Finds a zone's {@link ZoneSlot#canonical canonical} view of its memory. */
+    private UnaryOperator<MemorySegment> canonical = UnaryOperator.identity();
     private Backend active;
     private String activeName = "none";
 
@@ -45,6 +48,17 @@ final class ZoneTable {
         locked(() -> {
             this.listener = listener;
             changed();
+            return null;
+        });
+    }
+
+    /**
+     * Sets what a zone's records point at: the {@link DumpArena}'s main mapping for memory in one
+     * of its blocks. For zones registered from now on.
+     */
+    void canonical(UnaryOperator<MemorySegment> canonical) {
+        locked(() -> {
+            this.canonical = canonical;
             return null;
         });
     }
@@ -62,7 +76,7 @@ final class ZoneTable {
                 throw new ZoneIdInUseException(id, "zone id " + id + " is in use by '" + slots[id].name() + "' of "
                         + slots[id].owner() + ": unregister it first");
             }
-            ZoneSlot slot = new ZoneSlot(id, name, memory, owner, null);
+            ZoneSlot slot = new ZoneSlot(id, name, memory, canonical.apply(memory), owner, null);
             if (active != null) {
                 try {
                     active.registerRegion(slot.region());
@@ -112,14 +126,31 @@ final class ZoneTable {
     }
 
     /**
-     * Unregisters {@code slot} if it is still registered: its id may have been unregistered and
-     * taken again since, and then the newer zone must stay.
+     * Unregisters the arena zone {@code slot}, if it is still registered (its id may have been
+     * unregistered and taken again since, and then the newer zone must stay), and every other zone
+     * whose bytes lie in its block (a part of its memory registered on its own), with a warning:
+     * its block is about to be freed and may be another zone's next, so no record may name it.
      */
-    void unregisterIfPresent(ZoneSlot slot) {
+    void unregisterArenaZone(ZoneSlot slot) {
         locked(() -> {
-            ZoneSlot current = slots[slot.id()];
-            if (current != null && current.memory() == slot.memory() && current.owner().equals(slot.owner())) {
-                release(current);
+            boolean removed = false;
+            for (ZoneSlot current : slots) {
+                if (current == null) {
+                    continue;
+                }
+                long offset = current.address() - slot.address();
+                boolean itself = current.memory() == slot.memory() && current.owner().equals(slot.owner());
+                boolean part = !itself && offset >= 0 && current.size() <= slot.size() - offset;
+                if (part) {
+                    warnings.accept("zone " + current.id() + " '" + current.name() + "' of " + current.owner() + " lay in arena zone "
+                            + slot.id() + " '" + slot.name() + "', which was closed: it is unregistered");
+                }
+                if (itself || part) {
+                    release(current);
+                    removed = true;
+                }
+            }
+            if (removed) {
                 changed();
             }
             return null;

@@ -130,11 +130,31 @@ class DumpArenaTest {
     }
 
     @Test
+    void aPartOfAnOwnersMappingIsFoundInTheMainMappingWhileItsBlockLives() throws Exception {
+        try (DumpArena arena = DumpArena.open(directory(), SIZE); Arena elsewhere = Arena.ofShared()) {
+            DumpArena.Block block = arena.allocateBlock(4096);
+            MemorySegment part = block.owned().asSlice(1000, 300);
+            MemorySegment main = arena.canonical(part);
+            assertEquals(block.registered().address() + 1000, main.address());
+            assertEquals(300, main.byteSize());
+            assertEquals(block.offset() + 1000, main.address() - readHeader().baseAddress(), "where the file has the bytes");
+            assertEquals(block.registered().address(), arena.canonical(block.owned()).address(), "the whole block too");
+            MemorySegment other = elsewhere.allocate(100);
+            assertTrue(arena.canonical(other) == other, "memory outside the arena is itself");
+            assertTrue(arena.canonical(block.registered()) == block.registered(), "the main mapping is itself");
+            arena.free(block);
+            assertTrue(arena.canonical(part) == part, "a freed block's former owner mapping is nothing of the arena's");
+        }
+    }
+
+    @Test
     void theZoneDirectoryFollowsTheRegistryTouchingOnlyWhatChanged() throws Exception {
         try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
             Owner owner = new Owner(7, "test");
-            ZoneSlot a = new ZoneSlot(49, "a", arena.allocateBlock(100).registered(), owner, null);
-            ZoneSlot b = new ZoneSlot(50, "b", arena.allocateBlock(200).registered(), owner, null);
+            MemorySegment aMemory = arena.allocateBlock(100).registered();
+            MemorySegment bMemory = arena.allocateBlock(200).registered();
+            ZoneSlot a = new ZoneSlot(49, "a", aMemory, aMemory, owner, null);
+            ZoneSlot b = new ZoneSlot(50, "b", bMemory, bMemory, owner, null);
             arena.zonesChanged(List.of(a, b));
             assertEquals(List.of(entry(a), entry(b)), directoryEntries());
             long bEntry = ArenaFile.DIRECTORY_START + 50L * ZoneDirectory.ENTRY_SIZE;
@@ -156,6 +176,45 @@ class DumpArenaTest {
             ArenaFile.read(mapped, channel.size(), file.toString());
             return ArenaFile.directory(mapped).validEntries();
         }
+    }
+
+    @Test
+    void anAlignmentTheArenaCannotGiveIsRefusedBeforeABlockIsTaken() throws Exception {
+        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+            String before = arena.describe();
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> arena.allocate(100, 128));
+            assertTrue(refused.getMessage().contains("alignment 128"), refused.getMessage());
+            assertEquals(before, arena.describe(), "no block was taken");
+        }
+    }
+
+    /** Issue 10, defect 3: a size near 2^63 wrapped the allocator's rounding and left a negative free block. */
+    @Test
+    void aHugeSizeIsArenaFullAndTheArenaStaysUsableForEveryone() throws Exception {
+        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+            DumpArena.Block anothers = arena.allocateBlock(100);
+            String before = arena.describe();
+            for (long huge : new long[] {Long.MAX_VALUE, Long.MAX_VALUE - 62, Long.MAX_VALUE - 63, SIZE}) {
+                ArenaFullException full = assertThrows(ArenaFullException.class, () -> arena.allocateBlock(huge));
+                assertTrue(full.getMessage().contains(huge + " bytes"), full.getMessage());
+                IllegalStateException runtimeZone = assertThrows(IllegalStateException.class, () -> arena.allocate(huge, 8));
+                assertTrue(runtimeZone.getMessage().contains("raise arena.size"), runtimeZone.getMessage());
+                assertEquals(before, arena.describe(), "nothing changed after asking for " + huge + " bytes");
+            }
+            DumpArena.Block normal = arena.allocateBlock(4096);
+            arena.free(anothers);
+            arena.free(normal);
+            long zoneSpace = SIZE - ArenaAllocator.roundUp(ArenaFile.ZONES_START);
+            assertEquals(zoneSpace, arena.allocateBlock(zoneSpace).size(), "everything is one free block again");
+        }
+    }
+
+    /** A size the file system or the address space cannot take fails the open, and leaves no arena behind to block the next one. */
+    @Test
+    void anArenaThatCannotBeCreatedLeavesNothingBehind() throws Exception {
+        assertThrows(IOException.class, () -> DumpArena.open(directory(), Long.MAX_VALUE));
+        assertFalse(Files.exists(directory().resolve(ArenaFile.FILE_NAME)), "the failed arena's file is gone");
+        DumpArena.open(directory(), SIZE).close();
     }
 
     @Test

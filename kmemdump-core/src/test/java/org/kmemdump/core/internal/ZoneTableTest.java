@@ -282,6 +282,24 @@ class ZoneTableTest {
 
     // --- helpers
 
+    /** An arena zone's close: its parts registered on their own go with it, whoever registered them; what lies outside stays. */
+    @Test
+    void unregisteringAnArenaZoneTakesThePartsOfItWithIt() throws ZoneRegistrationException {
+        MemorySegment block = arena.allocate(4096);
+        ZoneSlot whole = table.register(60, "whole", block, alice);
+        table.register(61, "part", block.asSlice(1000, 300), alice);
+        table.register(62, "end", block.asSlice(4095), bob);
+        table.register(63, "beside", arena.allocate(64), alice);
+        log.clear();
+        table.unregisterArenaZone(whole);
+        assertEquals(List.of(3, 49, 63), ids());
+        assertEquals(List.of("rec -60", "rec -61", "rec -62"), log);
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(1).startsWith("zone 62 'end' of bundle 11 (bob) lay in arena zone 60 'whole'"), warnings.toString());
+        table.unregisterArenaZone(whole);
+        assertEquals(List.of(3, 49, 63), ids(), "a second close changes nothing");
+    }
+
     private ZoneSlot register(int id, Owner owner) throws ZoneRegistrationException {
         return table.register(id, "zone" + id, arena.allocate(16), owner);
     }

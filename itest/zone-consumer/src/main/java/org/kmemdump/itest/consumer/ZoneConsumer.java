@@ -2,11 +2,13 @@ package org.kmemdump.itest.consumer;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 import org.kmemdump.api.ArenaZone;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.api.ZoneRegistry;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -17,21 +19,38 @@ import org.osgi.service.component.annotations.Reference;
  * ordinary native memory under {@link ZoneIds#USER_END}, {@code consumer-native}, filled with
  * {@code 'N'} (readable only from the live or stopped process). It never frees them: the registry
  * must unregister them when this bundle stops.
+ *
+ * <p>With the framework property {@value #SLICE} set to {@code true} it also registers a part of
+ * {@code consumer-2}'s own mapping ({@link ArenaZone#memory()}) as a zone of its own,
+ * {@code consumer-slice}: the {@value #SLICE_SIZE} bytes from offset {@value #SLICE_OFFSET}, byte
+ * {@code i} being {@code 'a' + i % 26} (so {@code consumer-2} holds them too).
  */
 @Component(immediate = true, service = {})
 public class ZoneConsumer {
     static final int ZONES = 3;
     static final int SIZE = 4096;
+    /** Framework property: {@code true} to register {@code consumer-slice} too. */
+    static final String SLICE = "kmemdump.consumer.slice";
+    static final int SLICE_OFFSET = 1024;
+    static final int SLICE_SIZE = 512;
 
     @Activate
-    public ZoneConsumer(@Reference ZoneRegistry registry) throws ZoneRegistrationException {
+    public ZoneConsumer(@Reference ZoneRegistry registry, BundleContext context) throws ZoneRegistrationException {
+        ArenaZone last = null;
         for (int n = 0; n < ZONES; n++) {
-            ArenaZone zone = registry.allocate("consumer-" + n, SIZE);
-            zone.memory().fill((byte) ('A' + n));
+            last = registry.allocate("consumer-" + n, SIZE);
+            last.memory().fill((byte) ('A' + n));
         }
         // an automatic arena: the registry's reference keeps the memory alive while it is registered
         MemorySegment nativeZone = Arena.ofAuto().allocate(SIZE);
         nativeZone.fill((byte) 'N');
         registry.register(ZoneIds.USER_END, "consumer-native", nativeZone);
+        if (Boolean.parseBoolean(context.getProperty(SLICE))) {
+            MemorySegment slice = last.memory().asSlice(SLICE_OFFSET, SLICE_SIZE);
+            for (int i = 0; i < SLICE_SIZE; i++) {
+                slice.set(ValueLayout.JAVA_BYTE, i, (byte) ('a' + i % 26));
+            }
+            registry.register("consumer-slice", slice);
+        }
     }
 }

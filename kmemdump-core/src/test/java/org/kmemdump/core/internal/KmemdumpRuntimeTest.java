@@ -1,0 +1,257 @@
+package org.kmemdump.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kmemdump.api.ZoneIds.NO_ID;
+
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileChannel.MapMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kmemdump.api.ArenaFullException;
+import org.kmemdump.api.Zone;
+import org.kmemdump.api.ZoneIds;
+import org.kmemdump.api.ZoneRegistrationException;
+import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.ZoneDirectory;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+
+/**
+ * The runtime activated and deactivated as SCR does it, with the system bundle's context of a real
+ * Felix framework, on a real arena in a temporary directory: an activation is all or nothing, and
+ * no size a configuration or a bundle asks for leaves the arena unusable for the others.
+ */
+class KmemdumpRuntimeTest {
+    private static final long ARENA_SIZE = 4L << 20;
+    private static final Owner BUNDLE = new Owner(42, "test.bundle");
+    private static final Owner OTHER_BUNDLE = new Owner(43, "other.bundle");
+
+    @TempDir
+    Path work;
+
+    private Framework framework;
+    private final List<KmemdumpRuntime> active = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws BundleException, InterruptedException {
+        active.forEach(KmemdumpRuntime::deactivate);
+        if (framework != null) {
+            framework.stop();
+            framework.waitForStop(10_000);
+        }
+    }
+
+    private Path directory() {
+        return work.resolve("kmemdump");
+    }
+
+    /** The system bundle's context of a framework whose kmemdump directory (the documented framework property) is {@code directory}. */
+    private BundleContext context(Path directory) throws BundleException {
+        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(Map.of(
+                Constants.FRAMEWORK_STORAGE, work.resolve("framework").toString(),
+                Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT,
+                "kmemdump.directory", directory.toString()));
+        framework.start();
+        return framework.getBundleContext();
+    }
+
+    private static KmemdumpRuntime.Config config(long arenaSize, long logRingSize) {
+        return new KmemdumpRuntime.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return KmemdumpRuntime.Config.class;
+            }
+
+            @Override
+            public String pinned_backend() {
+                return "";
+            }
+
+            @Override
+            public long arena_size() {
+                return arenaSize;
+            }
+
+            @Override
+            public long log_ring_size() {
+                return logRingSize;
+            }
+        };
+    }
+
+    private KmemdumpRuntime activate(BundleContext context, long arenaSize, long logRingSize) throws ZoneRegistrationException {
+        KmemdumpRuntime runtime = new KmemdumpRuntime();
+        runtime.activate(context, config(arenaSize, logRingSize));
+        active.add(runtime);
+        return runtime;
+    }
+
+    private static boolean heartbeatRunning() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(thread -> thread.getName().equals("kmemdump-heartbeat"));
+    }
+
+    /** Waits a little: a stopped executor's thread ends just after its shutdown returns. */
+    private static void assertNoHeartbeatThread() throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (heartbeatRunning() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertFalse(heartbeatRunning(), "a kmemdump-heartbeat thread is still running");
+    }
+
+    private ArenaFile.Header arenaHeader() throws IOException {
+        Path file = directory().resolve(ArenaFile.FILE_NAME);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            return ArenaFile.read(channel.map(MapMode.READ_ONLY, 0, ArenaFile.HEADER_LENGTH, arena), channel.size(), file.toString());
+        }
+    }
+
+    /** The arena file as the collector reads it after a kill: the header, the valid directory entries, the bytes of an entry. */
+    private record ArenaFileView(ArenaFile.Header header, List<ZoneDirectory.Entry> entries, byte[] bytes) {
+        ZoneDirectory.Entry entry(int id) {
+            return entries.stream().filter(entry -> entry.id() == id).findFirst().orElseThrow();
+        }
+
+        byte[] contents(ZoneDirectory.Entry entry) {
+            assertTrue(header.holds(entry.address(), entry.size()), entry + " lies outside the arena's main mapping " + header);
+            int offset = Math.toIntExact(header.offsetOf(entry.address()));
+            return Arrays.copyOfRange(bytes, offset, offset + Math.toIntExact(entry.size()));
+        }
+    }
+
+    private ArenaFileView arenaFile() throws IOException {
+        Path file = directory().resolve(ArenaFile.FILE_NAME);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            MemorySegment mapped = channel.map(MapMode.READ_ONLY, 0, channel.size(), arena);
+            return new ArenaFileView(ArenaFile.read(mapped, channel.size(), file.toString()), ArenaFile.directory(mapped).validEntries(),
+                    mapped.toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
+    private static List<Integer> ids(KmemdumpRuntime runtime) {
+        return runtime.table().zones().stream().map(ZoneSlot::id).toList();
+    }
+
+    /** Issue 7: the arena, its directory claim, heartbeat and shutdown hook outlived a failed activation. */
+    @Test
+    void anActivationThatFailsPartWayReleasesWhatItTookAndTheNextOneGetsTheArena() throws Exception {
+        BundleContext context = context(directory());
+        KmemdumpRuntime failed = new KmemdumpRuntime();
+        long coreimageOnly = ArenaFile.ZONES_START + 32 * 1024; // the coreimage zones fit, the bundle table does not
+        IllegalStateException full = assertThrows(IllegalStateException.class,
+                () -> failed.activate(context, config(coreimageOnly, LogRingWriter.DEFAULT_SIZE)));
+        assertTrue(full.getMessage().contains("raise arena.size"), full.getMessage());
+        assertNoHeartbeatThread();
+        assertTrue(arenaHeader().cleanShutdown(), "the failed activation closed its arena");
+        assertEquals(List.of(), ids(failed), "and unregistered the zones it had registered");
+
+        KmemdumpRuntime next = activate(context, ARENA_SIZE, LogRingWriter.DEFAULT_SIZE);
+        String arena = directory().toRealPath().resolve(ArenaFile.FILE_NAME).toString();
+        assertTrue(next.arenaStatus().startsWith(arena + ": "), "the persistent arena, not ordinary memory: " + next.arenaStatus());
+        assertFalse(arenaHeader().cleanShutdown());
+        next.allocate(NO_ID, "persistent", 4096, BUNDLE, zone -> { }).close();
+        next.deactivate();
+        active.remove(next);
+        assertNoHeartbeatThread();
+        assertTrue(arenaHeader().cleanShutdown());
+    }
+
+    /** Issue 10, defect 3: the ring's 2^63-1 bytes wrapped the allocator, and every bundle's allocations failed after. */
+    @Test
+    void aLogRingLargerThanTheArenaIsAWarningAndTheArenaStaysUsable() throws Exception {
+        KmemdumpRuntime runtime = activate(context(directory()), ARENA_SIZE, Long.MAX_VALUE);
+        assertNull(runtime.logRing());
+        assertTrue(runtime.logRingProblem().startsWith("no log ring: "), runtime.logRingProblem());
+        assertFalse(ids(runtime).contains(ZoneIds.LOG));
+        PersistentZone zone = runtime.allocate(NO_ID, "after", 4096, BUNDLE, closed -> { });
+        assertEquals(ZoneIds.NO_ID, zone.zone().id());
+        zone.close();
+    }
+
+    /** Without a persistent arena the ring is ordinary memory: 2^63-1 bytes are refused, not asked of malloc. */
+    @Test
+    void aLogRingLargerThanTheArenaSizeIsAWarningInOrdinaryMemoryToo() throws Exception {
+        Path notADirectory = Files.writeString(work.resolve("a-file"), "");
+        KmemdumpRuntime runtime = activate(context(notADirectory), ARENA_SIZE, Long.MAX_VALUE);
+        assertTrue(runtime.arenaStatus().startsWith("no persistent dump arena"), runtime.arenaStatus());
+        assertNull(runtime.logRing());
+        assertTrue(runtime.logRingProblem().startsWith("no log ring: "), runtime.logRingProblem());
+        assertTrue(ids(runtime).contains(ZoneIds.BUNDLES), "the runtime's other zones are there");
+    }
+
+    /** Issue 10, defect 3, as it was found: a huge zone, then a normal one, then another bundle frees its zone. */
+    @Test
+    void aHugeZoneIsArenaFullAndEveryOtherBundleCarriesOn() throws Exception {
+        KmemdumpRuntime runtime = activate(context(directory()), ARENA_SIZE, LogRingWriter.DEFAULT_SIZE);
+        String withoutBundleZones = runtime.arenaStatus();
+        PersistentZone anothers = runtime.allocate(NO_ID, "anothers", 4096, OTHER_BUNDLE, closed -> { });
+        List<ZoneSlot> zones = runtime.table().zones();
+        String arena = runtime.arenaStatus();
+        ArenaFullException full = assertThrows(ArenaFullException.class,
+                () -> runtime.allocate(NO_ID, "huge", Long.MAX_VALUE, BUNDLE, closed -> { }));
+        assertTrue(full.getMessage().contains("raise arena.size"), full.getMessage());
+        assertEquals(zones, runtime.table().zones());
+        assertEquals(arena, runtime.arenaStatus());
+        runtime.allocate(NO_ID, "normal", 4096, BUNDLE, closed -> { }).close();
+        anothers.close();
+        assertEquals(withoutBundleZones, runtime.arenaStatus(), "every byte came back");
+    }
+
+    /**
+     * Issue 7: a part of an arena zone's memory registered as a zone of its own was recorded at its
+     * address in the bundle's own mapping, outside the arena's main mapping, so after kill -9 the
+     * collector reported it lost. It is recorded where the main mapping has its bytes, and the zone
+     * directory, the registry, the coreimage's PT_LOAD and VMCOREINFO line all say the same. Closing
+     * the arena zone unregisters the part too: nothing may name a freed block.
+     */
+    @Test
+    void aSliceOfAnArenaZoneIsRecordedWhereItsBytesAreInTheArena() throws Exception {
+        KmemdumpRuntime runtime = activate(context(directory()), ARENA_SIZE, LogRingWriter.DEFAULT_SIZE);
+        PersistentZone whole = runtime.allocate(NO_ID, "whole", 4096, BUNDLE, closed -> { });
+        MemorySegment slice = whole.memory().asSlice(1000, 300);
+        byte[] pattern = CoreFixture.pattern(300, 7);
+        slice.copyFrom(MemorySegment.ofArray(pattern));
+        Zone zone = runtime.table().register(NO_ID, "slice", slice, BUNDLE).zone();
+        assertEquals(whole.zone().address() + 1000, zone.address(), "the slice's address in the arena's main mapping");
+
+        ArenaFileView arena = arenaFile();
+        assertEquals(new ZoneDirectory.Entry(zone.id(), "slice", zone.address(), 300), arena.entry(zone.id()));
+        assertArrayEquals(pattern, arena.contents(arena.entry(zone.id())), "the entry leads to the slice's bytes in the file");
+
+        Path core = work.resolve("core.elf");
+        runtime.dump(core).forEach(outcome -> assertNull(outcome.problem(), outcome.toString()));
+        CoreFile elf = new CoreFile(Files.readAllBytes(core));
+        CoreFile.Segment load = elf.loads().stream().filter(segment -> segment.vaddr() == zone.address()).findFirst()
+                .orElseThrow(() -> new AssertionError("no PT_LOAD at 0x" + Long.toHexString(zone.address()) + ": " + elf.loads()));
+        assertArrayEquals(pattern, elf.contents(load));
+        assertTrue(elf.note("VMCOREINFO", 0).text().contains("ZONE(" + zone.id() + ")=slice,0x" + Long.toHexString(zone.address()) + ",300\n"),
+                elf.note("VMCOREINFO", 0).text());
+
+        whole.close();
+        assertFalse(ids(runtime).contains(zone.id()), "closing the arena zone unregistered its part: the block may be another zone's next");
+        assertTrue(arenaFile().entries().stream().noneMatch(entry -> entry.id() == zone.id()), "nothing in the file names the freed block");
+    }
+}
