@@ -156,8 +156,15 @@ public final class DumpDirectory {
         synchronized (HOLDERS) {
             Holder holder = HOLDERS.get(key);
             if (holder == null) {
-                FileChannel channel = FileChannel.open(key.resolve(LOCK_FILE), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Path lockFile = key.resolve(LOCK_FILE);
+                FileChannel channel;
+                try {
+                    // never through a link: a dangling one would make us create its target outside the directory
+                    channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } catch (IOException e) {
+                    throw new IOException("cannot open " + lockFile + " without following links: " + e.getMessage(), e);
+                }
                 try {
                     FileLock lock;
                     try {
