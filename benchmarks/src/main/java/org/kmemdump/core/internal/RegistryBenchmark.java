@@ -3,15 +3,12 @@ package org.kmemdump.core.internal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistrationException;
-import org.kmemdump.backend.Backend;
 import org.kmemdump.backend.defaults.internal.DefaultBackend;
 import org.kmemdump.backend.minidump.internal.MinidumpForBenchmarks;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,8 +43,7 @@ public class RegistryBenchmark {
     private ZoneTable withoutBackend;
     private ZoneTable withCoreImage;
     private ZoneTable withMinidump;
-    private Backend minidump;
-    private Path smemDirectory;
+    private MinidumpForBenchmarks minidump;
     private ConcurrentHashMap<Integer, MemorySegment> map;
 
     @Setup(Level.Trial)
@@ -72,13 +68,12 @@ public class RegistryBenchmark {
             throw new IllegalStateException(e);
         }
         try {
-            smemDirectory = Files.createTempDirectory("kmemdump-bench");
-            minidump = MinidumpForBenchmarks.open(smemDirectory.resolve("smem"));
+            minidump = new MinidumpForBenchmarks();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         withMinidump = new ZoneTable(RegistryBenchmark::unexpected);
-        withMinidump.changeBackends(() -> { }, () -> minidump);
+        withMinidump.changeBackends(() -> { }, minidump::backend);
         map = new ConcurrentHashMap<>();
     }
 
@@ -89,9 +84,7 @@ public class RegistryBenchmark {
             throw new IllegalStateException("a pair left something behind");
         }
         withMinidump.changeBackends(() -> { }, () -> null);
-        MinidumpForBenchmarks.close(minidump);
-        Files.delete(smemDirectory.resolve("smem"));
-        Files.delete(smemDirectory);
+        minidump.close();
         arena.close();
     }
 

@@ -2,8 +2,6 @@ package org.kmemdump.core.internal;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import org.kmemdump.api.RegistryFullException;
@@ -42,7 +40,7 @@ public class SwapBenchmark {
     public String second;
 
     private Arena arena;
-    private Path smemDirectory;
+    private MinidumpForBenchmarks minidump;
     private ZoneTable table;
     private Backend first;
     private Backend other;
@@ -53,8 +51,8 @@ public class SwapBenchmark {
         arena = Arena.ofShared();
         first = new DefaultBackend();
         if (second.equals("minidump")) {
-            smemDirectory = Files.createTempDirectory("kmemdump-bench");
-            other = MinidumpForBenchmarks.open(smemDirectory.resolve("smem"));
+            minidump = new MinidumpForBenchmarks();
+            other = minidump.backend();
         } else {
             other = new DefaultBackend();
         }
@@ -89,10 +87,8 @@ public class SwapBenchmark {
             throw new IllegalStateException("the swaps lost or refused zones");
         }
         table.changeBackends(() -> { }, () -> first);
-        if (smemDirectory != null) {
-            MinidumpForBenchmarks.close(other);
-            Files.delete(smemDirectory.resolve("smem"));
-            Files.delete(smemDirectory);
+        if (minidump != null) {
+            minidump.close();
         }
         arena.close();
     }

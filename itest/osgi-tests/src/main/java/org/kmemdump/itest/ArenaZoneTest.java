@@ -22,12 +22,16 @@ import org.kmemdump.api.ZoneRegistry;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.common.install.BundleInstaller;
 
 /** Zones allocated in the persistent arena: their bytes are in the arena file, where a collector reads them. */
 class ArenaZoneTest {
     @InjectBundleContext
     BundleContext context;
+    @InjectBundleInstaller
+    BundleInstaller installer;
     @InjectService
     ZoneRegistry registry;
 
@@ -66,7 +70,7 @@ class ArenaZoneTest {
 
     @Test
     void aStoppedBundlesArenaZonesAreUnregisteredAndFreed() throws Exception {
-        Bundle consumer = new Fixture(context).install("zone-consumer");
+        Bundle consumer = installer.installBundle(Fixture.embedded("zone-consumer"), false);
         try {
             consumer.start();
             await("the consumer's zones", () -> ids(registry).containsAll(List.of(48, 49, 50, 51)));

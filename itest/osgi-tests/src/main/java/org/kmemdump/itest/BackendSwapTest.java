@@ -24,7 +24,9 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.common.install.BundleInstaller;
 
 /**
  * Backends come and go as bundles and configurations at runtime; the registry keeps exactly one
@@ -35,6 +37,8 @@ class BackendSwapTest {
 
     @InjectBundleContext
     BundleContext context;
+    @InjectBundleInstaller
+    BundleInstaller installer;
     @InjectService
     ZoneRegistry registry;
 
@@ -47,11 +51,11 @@ class BackendSwapTest {
     void setUp() throws Exception {
         fixture = new Fixture(context);
         arena = Arena.ofShared();
-        consumer = fixture.install("zone-consumer");
+        consumer = installer.installBundle(Fixture.embedded("zone-consumer"), false);
         consumer.start();
         await("the consumer's zones", () -> ids(registry).containsAll(List.of(48, 49, 50, 51)));
         registry.register(ZoneIds.USER_START, "test-zone", arena.allocate(100));
-        recorders = fixture.install("recording-backend");
+        recorders = installer.installBundle(Fixture.embedded("recording-backend"), false);
         recorders.start();
     }
 

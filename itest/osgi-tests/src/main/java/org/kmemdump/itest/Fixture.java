@@ -24,20 +24,20 @@ import java.util.function.Supplier;
 import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
+import org.kmemdump.directory.KmemdumpDirectory;
 import org.kmemdump.format.ArenaFile;
-import org.kmemdump.format.DumpDirectory;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.BundleException;
+import org.osgi.framework.Filter;
 import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
 
 /**
- * What the integration tests share: installing the test bundles built by the reactor, creating
- * recording backends through ConfigAdmin, reading their call logs, and waiting for DS, which
- * reacts to configuration and bundle events asynchronously.
+ * What the integration tests share: where the test bundles built by the reactor are embedded (for
+ * osgi-test's BundleInstaller), creating recording backends through ConfigAdmin, reading their call
+ * logs, and waiting for DS, which reacts to configuration and bundle events asynchronously.
  */
 final class Fixture {
     static final String RECORDER_PID = "org.kmemdump.itest.recorder";
@@ -50,13 +50,12 @@ final class Fixture {
         this.context = context;
     }
 
-    /** Installs a bundle the pom copies to target/test-bundles (recording-backend, zone-consumer, backend-minidump, backend-kinfo). */
-    Bundle install(String artifactId) throws BundleException {
-        String directory = context.getProperty("kmemdump.itest.bundles");
-        if (directory == null) {
-            fail("framework property kmemdump.itest.bundles is not set: see osgi-tests.bndrun");
-        }
-        return context.installBundle("file:" + directory + "/" + artifactId + ".jar");
+    /**
+     * @return the entry of a bundle embedded in the test bundle (recording-backend, zone-consumer,
+     *         backend-minidump, backend-kinfo; see bnd.bnd), for {@code BundleInstaller.installBundle}
+     */
+    static String embedded(String artifactId) {
+        return "test-bundles/" + artifactId + ".jar";
     }
 
     /**
@@ -64,7 +63,7 @@ final class Fixture {
      * header to {@code reader}; the mapping is gone when this returns.
      */
     <T> T readArena(BiFunction<MemorySegment, ArenaFile.Header, T> reader) throws IOException {
-        Path file = DumpDirectory.resolve(context.getProperty(DumpDirectory.PROPERTY)).resolve(ArenaFile.FILE_NAME);
+        Path file = directory().resolve(ArenaFile.FILE_NAME);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
             MemorySegment mapped = channel.map(MapMode.READ_ONLY, 0, channel.size(), arena);
             return reader.apply(mapped, ArenaFile.read(mapped, channel.size(), file.toString()));
@@ -83,6 +82,11 @@ final class Fixture {
 
     ConfigurationAdmin configurationAdmin() {
         return context.getService(context.getServiceReference(ConfigurationAdmin.class));
+    }
+
+    /** @return the kmemdump directory the runtime claimed */
+    Path directory() {
+        return context.getService(context.getServiceReference(KmemdumpDirectory.class)).path();
     }
 
     /** Creates (or updates) a recording backend named {@code name}. */
@@ -107,22 +111,29 @@ final class Fixture {
         }
     }
 
-    /** @return the live call log of recorder {@code name}, waiting for it to appear */
-    Supplier<List<String>> log(String name) {
-        await("recorder '" + name + "' to appear", () -> findLog(name) != null);
-        return findLog(name);
-    }
-
+    /** @return the live call log of recorder {@code name}, waiting for its service to appear */
     @SuppressWarnings("unchecked")
-    private Supplier<List<String>> findLog(String name) {
+    Supplier<List<String>> log(String name) {
+        Filter filter;
         try {
-            for (ServiceReference<?> reference : context.getServiceReferences(Supplier.class.getName(), "(name=" + name + ")")) {
-                return (Supplier<List<String>>) context.getService(reference);
-            }
-        } catch (InvalidSyntaxException | NullPointerException e) {
-            // no such service yet
+            filter = context.createFilter("(&(objectClass=" + Supplier.class.getName() + ")(name=" + name + "))");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("recorder name " + name, e);
         }
-        return null;
+        ServiceTracker<Supplier<List<String>>, Supplier<List<String>>> tracker = new ServiceTracker<>(context, filter, null);
+        tracker.open();
+        try {
+            if (tracker.waitForService(PATIENCE.toMillis()) == null) {
+                fail("timed out after " + PATIENCE.toSeconds() + " s waiting for recorder '" + name + "'");
+            }
+            // got through the test's context, so the recorder outlives the tracker: DS would deactivate an unused one
+            return (Supplier<List<String>>) context.getService(tracker.getServiceReference());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail("interrupted waiting for recorder '" + name + "'");
+        } finally {
+            tracker.close();
+        }
     }
 
     /** @return the ids a recorder holds, replaying its log */

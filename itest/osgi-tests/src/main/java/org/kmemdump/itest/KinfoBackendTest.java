@@ -33,7 +33,7 @@ import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
 import org.kmemdump.backend.Backend;
-import org.kmemdump.format.DumpDirectory;
+import org.kmemdump.directory.KmemdumpDirectory;
 import org.kmemdump.format.KinfoRecord;
 import org.kmemdump.format.KinfoRecord.Contents;
 import org.kmemdump.format.KinfoRecord.Pointer;
@@ -45,6 +45,9 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectBundleInstaller;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.common.install.BundleInstaller;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 
@@ -61,6 +64,10 @@ class KinfoBackendTest {
 
     @InjectBundleContext
     BundleContext context;
+    @InjectBundleInstaller
+    BundleInstaller installer;
+    @InjectService
+    KmemdumpDirectory kmemdumpDirectory;
 
     private ServiceReference<ZoneRegistry> registryReference;
     private ZoneRegistry registry;
@@ -75,7 +82,7 @@ class KinfoBackendTest {
         registryReference = context.getServiceReference(ZoneRegistry.class);
         registry = context.getService(registryReference);
         assertNotNull(registry, "the core's ZoneRegistry service gave no object (a failed activation; see the log)");
-        directory = DumpDirectory.resolve(context.getProperty(DumpDirectory.PROPERTY));
+        directory = kmemdumpDirectory.path();
     }
 
     @AfterEach
@@ -94,7 +101,7 @@ class KinfoBackendTest {
     }
 
     private Bundle start(String artifactId, String backend) throws Exception {
-        Bundle bundle = fixture.install(artifactId);
+        Bundle bundle = installer.installBundle(Fixture.embedded(artifactId), false);
         bundle.start();
         await("the " + backend + " backend to be active", () -> Fixture.activeBackend(registry).equals(backend));
         return bundle;
@@ -230,7 +237,7 @@ class KinfoBackendTest {
         assertEquals(8192, Files.size(other));
         assertNoAddressIn(directory.resolve("kinfo"));
 
-        minidump = fixture.install("backend-minidump");
+        minidump = installer.installBundle(Fixture.embedded("backend-minidump"), false);
         minidump.start();
         await("the minidump backend service", this::minidumpRegistered);
         assertEquals("kinfo", Fixture.activeBackend(registry), "150 outranks the minidump backend's 100");

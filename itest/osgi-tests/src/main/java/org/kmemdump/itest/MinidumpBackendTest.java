@@ -29,7 +29,7 @@ import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
 import org.kmemdump.backend.Backend;
-import org.kmemdump.format.DumpDirectory;
+import org.kmemdump.directory.KmemdumpDirectory;
 import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
 import org.osgi.framework.Bundle;
@@ -37,6 +37,9 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectBundleInstaller;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.common.install.BundleInstaller;
 
 /**
  * The minidump backend installed, swapped in and removed at runtime: the zones the registry holds
@@ -49,6 +52,10 @@ class MinidumpBackendTest {
 
     @InjectBundleContext
     BundleContext context;
+    @InjectBundleInstaller
+    BundleInstaller installer;
+    @InjectService
+    KmemdumpDirectory directory;
 
     // Looked up, not injected: an injected service is tracked, and a tracker that takes the core's new
     // ZoneRegistry first would bring the core up before the backend and hide the cycle of the restart test.
@@ -71,8 +78,8 @@ class MinidumpBackendTest {
         fixture = new Fixture(context);
         lookUpRegistry();
         arena = Arena.ofShared();
-        smem = DumpDirectory.resolve(context.getProperty(DumpDirectory.PROPERTY)).resolve(SmemFile.FILE_NAME);
-        consumer = fixture.install("zone-consumer");
+        smem = directory.path().resolve(SmemFile.FILE_NAME);
+        consumer = installer.installBundle(Fixture.embedded("zone-consumer"), false);
         consumer.start();
         await("the consumer's zones", () -> ids(registry).containsAll(List.of(49, 50, 51)));
         testZone = registry.register(ZoneIds.USER_START, "test-zone", arena.allocate(101));
@@ -105,7 +112,7 @@ class MinidumpBackendTest {
     }
 
     private void startMinidump() throws Exception {
-        minidump = fixture.install("backend-minidump");
+        minidump = installer.installBundle(Fixture.embedded("backend-minidump"), false);
         minidump.start();
         await("the minidump backend to be active", () -> Fixture.activeBackend(registry).equals("minidump"));
     }

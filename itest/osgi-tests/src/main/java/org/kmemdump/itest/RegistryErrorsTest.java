@@ -27,7 +27,9 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.common.install.BundleInstaller;
 
 /**
  * Every way a registration can fail, through the real service: each failure is the documented one,
@@ -36,6 +38,8 @@ import org.osgi.test.common.annotation.InjectService;
 class RegistryErrorsTest {
     @InjectBundleContext
     BundleContext context;
+    @InjectBundleInstaller
+    BundleInstaller installer;
     @InjectService
     ZoneRegistry registry;
 
@@ -49,7 +53,7 @@ class RegistryErrorsTest {
     void setUp() throws Exception {
         fixture = new Fixture(context);
         arena = Arena.ofShared();
-        recorders = fixture.install("recording-backend");
+        recorders = installer.installBundle(Fixture.embedded("recording-backend"), false);
         recorders.start();
         recorder = fixture.recorder("strict", 50, "46");
         log = fixture.log("strict");
@@ -162,7 +166,7 @@ class RegistryErrorsTest {
 
     @Test
     void onlyTheOwnerUnregisters() throws Exception {
-        Bundle consumer = fixture.install("zone-consumer");
+        Bundle consumer = installer.installBundle(Fixture.embedded("zone-consumer"), false);
         try {
             consumer.start();
             await("the consumer's zones", () -> ids(registry).containsAll(List.of(48, 49, 50, 51)));

@@ -29,7 +29,9 @@ import org.kmemdump.api.ZoneRegistry;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.common.install.BundleInstaller;
 
 /**
  * Registrations and unregistrations race with backends being installed, configured, started,
@@ -42,6 +44,8 @@ class SwapStressTest {
 
     @InjectBundleContext
     BundleContext context;
+    @InjectBundleInstaller
+    BundleInstaller installer;
     @InjectService
     ZoneRegistry registry;
 
@@ -81,7 +85,7 @@ class SwapStressTest {
 
             Random random = new Random(42);
             for (int round = 0; round < BACKEND_ROUNDS && failures.isEmpty(); round++) {
-                Bundle recorders = fixture.install("recording-backend");
+                Bundle recorders = installer.installBundle(Fixture.embedded("recording-backend"), false);
                 recorders.start();
                 String name = "r" + round;
                 fixture.recorder(name, random.nextInt(100), "");
@@ -96,7 +100,7 @@ class SwapStressTest {
                 assertEquals(Set.of(), held(log.get()), "backend " + name + " left holding zones");
             }
 
-            Bundle recorders = fixture.install("recording-backend");
+            Bundle recorders = installer.installBundle(Fixture.embedded("recording-backend"), false);
             recorders.start();
             fixture.recorder("final", 1000, "");
             Supplier<List<String>> last = fixture.log("final");

@@ -2,18 +2,27 @@ package org.kmemdump.backend.minidump.internal;
 
 import java.io.IOException;
 import java.lang.annotation.Annotation;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.kmemdump.backend.Backend;
+import org.kmemdump.directory.KmemdumpDirectory;
+import org.kmemdump.directory.internal.ClaimedDirectory;
+import org.kmemdump.format.SmemFile;
 
-/** The real {@link MinidumpBackend} component, made outside a framework on an SMEM file of the benchmark's. */
-public final class MinidumpForBenchmarks {
-    private MinidumpForBenchmarks() {
-    }
+/**
+ * The real {@link MinidumpBackend} component, made outside a framework on the SMEM file of a new
+ * temporary kmemdump directory, claimed as the runtime's directory component claims it.
+ */
+public final class MinidumpForBenchmarks implements AutoCloseable {
+    private final Path directory;
+    private final ClaimedDirectory claim;
+    private final MinidumpBackend backend;
 
-    public static Backend open(Path smem) throws IOException {
-        // a configured file: the component then needs no bundle context
-        return new MinidumpBackend(null, new MinidumpBackend.Config() {
+    public MinidumpForBenchmarks() throws IOException {
+        directory = Files.createTempDirectory("kmemdump-bench");
+        claim = new ClaimedDirectory(directory);
+        backend = new MinidumpBackend(claim, new MinidumpBackend.Config() {
             @Override
             public int service_ranking() {
                 return 100;
@@ -21,7 +30,7 @@ public final class MinidumpForBenchmarks {
 
             @Override
             public String smem_file() {
-                return smem.toString();
+                return "";
             }
 
             @Override
@@ -31,7 +40,17 @@ public final class MinidumpForBenchmarks {
         });
     }
 
-    public static void close(Backend backend) throws IOException {
-        ((MinidumpBackend) backend).deactivate();
+    public Backend backend() {
+        return backend;
+    }
+
+    /** Deactivates the backend, releases the directory and deletes it. */
+    @Override
+    public void close() throws IOException {
+        backend.deactivate();
+        claim.release();
+        Files.delete(directory.resolve(SmemFile.FILE_NAME));
+        Files.delete(directory.resolve(KmemdumpDirectory.LOCK_FILE));
+        Files.delete(directory);
     }
 }
