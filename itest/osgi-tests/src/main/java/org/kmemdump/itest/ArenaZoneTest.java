@@ -21,6 +21,7 @@ import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
@@ -30,6 +31,8 @@ import org.osgi.test.common.install.BundleInstaller;
 class ArenaZoneTest {
     @InjectBundleContext
     BundleContext context;
+    @InjectService
+    ConfigurationAdmin configurationAdmin;
     @InjectBundleInstaller
     BundleInstaller installer;
     @InjectService
@@ -37,7 +40,7 @@ class ArenaZoneTest {
 
     /** @return the zone's bytes in the arena file, read through a mapping of our own */
     private byte[] inArenaFile(Zone zone) throws IOException {
-        return new Fixture(context).readArena((mapped, header) -> {
+        return new Fixture(context, configurationAdmin).readArena((mapped, header) -> {
             assertTrue(header.holds(zone.address(), zone.size()), zone + " lies in the arena file");
             assertEquals(ProcessHandle.current().pid(), header.pid());
             return mapped.asSlice(header.offsetOf(zone.address()), zone.size()).toArray(ValueLayout.JAVA_BYTE);

@@ -36,8 +36,9 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * What the integration tests share: where the test bundles built by the reactor are embedded (for
- * osgi-test's BundleInstaller), creating recording backends through ConfigAdmin, reading their call
- * logs, and waiting for DS, which reacts to configuration and bundle events asynchronously.
+ * osgi-test's BundleInstaller), recording backends and the core's pin configured while a test runs
+ * (those known before it are osgi-test's {@code @WithFactoryConfiguration}), reading the recorders'
+ * call logs, and waiting for DS, which reacts to configuration and bundle events asynchronously.
  */
 final class Fixture {
     static final String RECORDER_PID = "org.kmemdump.itest.recorder";
@@ -45,9 +46,12 @@ final class Fixture {
     static final Duration PATIENCE = Duration.ofSeconds(20);
 
     private final BundleContext context;
+    private final ConfigurationAdmin configurationAdmin;
 
-    Fixture(BundleContext context) {
+    /** @param configurationAdmin the test's, injected by osgi-test ({@code @InjectService}) */
+    Fixture(BundleContext context, ConfigurationAdmin configurationAdmin) {
         this.context = context;
+        this.configurationAdmin = configurationAdmin;
     }
 
     /**
@@ -80,10 +84,6 @@ final class Fixture {
         return fail("no bundle " + symbolicName + " is installed");
     }
 
-    ConfigurationAdmin configurationAdmin() {
-        return context.getService(context.getServiceReference(ConfigurationAdmin.class));
-    }
-
     /** @return the kmemdump directory the runtime claimed */
     Path directory() {
         return context.getService(context.getServiceReference(KmemdumpDirectory.class)).path();
@@ -91,7 +91,7 @@ final class Fixture {
 
     /** Creates (or updates) a recording backend named {@code name}. */
     Configuration recorder(String name, int ranking, String refuse) throws IOException {
-        Configuration configuration = configurationAdmin().getFactoryConfiguration(RECORDER_PID, name, "?");
+        Configuration configuration = configurationAdmin.getFactoryConfiguration(RECORDER_PID, name, "?");
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("name", name);
         properties.put("service.ranking", ranking);
@@ -101,7 +101,7 @@ final class Fixture {
     }
 
     void pin(String backend) throws IOException {
-        Configuration configuration = configurationAdmin().getConfiguration(CORE_PID, "?");
+        Configuration configuration = configurationAdmin.getConfiguration(CORE_PID, "?");
         if (backend == null) {
             configuration.delete();
         } else {
@@ -187,6 +187,11 @@ final class Fixture {
                 .map(l -> l.substring("KMEMDUMP_BACKEND=".length())).orElse("?");
     }
 
+    /**
+     * Polls for a state no service event announces (the active backend, the contents of a file, the
+     * registry's zones); a service is awaited through osgi-test's {@code ServiceAware} or, for a
+     * recorder named at run time, a {@code ServiceTracker}.
+     */
     static void await(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (!condition.getAsBoolean()) {

@@ -41,13 +41,14 @@ import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.common.install.BundleInstaller;
+import org.osgi.test.common.service.ServiceAware;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 
@@ -64,10 +65,15 @@ class KinfoBackendTest {
 
     @InjectBundleContext
     BundleContext context;
+    @InjectService
+    ConfigurationAdmin configurationAdmin;
     @InjectBundleInstaller
     BundleInstaller installer;
     @InjectService
     KmemdumpDirectory kmemdumpDirectory;
+    /** Absent until a test installs the bundle: tracked, so a test can wait for it. */
+    @InjectService(filter = "(component.name=" + MINIDUMP + ")", cardinality = 0)
+    ServiceAware<Backend> minidumpBackend;
 
     private ServiceReference<ZoneRegistry> registryReference;
     private ZoneRegistry registry;
@@ -78,7 +84,7 @@ class KinfoBackendTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new Fixture(context);
+        fixture = new Fixture(context, configurationAdmin);
         registryReference = context.getServiceReference(ZoneRegistry.class);
         registry = context.getService(registryReference);
         assertNotNull(registry, "the core's ZoneRegistry service gave no object (a failed activation; see the log)");
@@ -87,7 +93,7 @@ class KinfoBackendTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (Configuration configuration : fixture.configurationAdmin().listConfigurations("(service.pid=" + PID + ")")
+        for (Configuration configuration : configurationAdmin.listConfigurations("(service.pid=" + PID + ")")
                 instanceof Configuration[] found ? found : new Configuration[0]) {
             configuration.delete();
         }
@@ -182,14 +188,6 @@ class KinfoBackendTest {
         }
     }
 
-    private boolean minidumpRegistered() {
-        try {
-            return !context.getServiceReferences(Backend.class, "(component.name=" + MINIDUMP + ")").isEmpty();
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Test
     void theRecordFollowsTheBackendSwaps() throws Exception {
         Path file = directory.resolve("kinfo");
@@ -229,7 +227,7 @@ class KinfoBackendTest {
         properties.put("area.size", 8192L);
         properties.put("build.info", "itest build");
         properties.put("service.ranking", 150);
-        fixture.configurationAdmin().getConfiguration(PID, "?").update(properties);
+        configurationAdmin.getConfiguration(PID, "?").update(properties);
 
         await("the configured kinfo file", () -> Files.exists(other));
         assertRecordFollowsTheZones(other);
@@ -239,7 +237,7 @@ class KinfoBackendTest {
 
         minidump = installer.installBundle(Fixture.embedded("backend-minidump"), false);
         minidump.start();
-        await("the minidump backend service", this::minidumpRegistered);
+        assertNotNull(minidumpBackend.waitForService(Fixture.PATIENCE.toMillis()), "the minidump backend service");
         assertEquals("kinfo", Fixture.activeBackend(registry), "150 outranks the minidump backend's 100");
         assertRecordFollowsTheZones(other);
     }

@@ -36,6 +36,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
@@ -52,6 +53,8 @@ class MinidumpBackendTest {
 
     @InjectBundleContext
     BundleContext context;
+    @InjectService
+    ConfigurationAdmin configurationAdmin;
     @InjectBundleInstaller
     BundleInstaller installer;
     @InjectService
@@ -75,7 +78,7 @@ class MinidumpBackendTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        fixture = new Fixture(context);
+        fixture = new Fixture(context, configurationAdmin);
         lookUpRegistry();
         arena = Arena.ofShared();
         smem = directory.path().resolve(SmemFile.FILE_NAME);
@@ -87,7 +90,7 @@ class MinidumpBackendTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (Configuration configuration : fixture.configurationAdmin().listConfigurations("(service.pid=" + PID + ")")
+        for (Configuration configuration : configurationAdmin.listConfigurations("(service.pid=" + PID + ")")
                 instanceof Configuration[] found ? found : new Configuration[0]) {
             configuration.delete();
         }
@@ -220,7 +223,7 @@ class MinidumpBackendTest {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("smem.file", other.toString());
         properties.put("service.ranking", 7);
-        fixture.configurationAdmin().getConfiguration(PID, "?").update(properties);
+        configurationAdmin.getConfiguration(PID, "?").update(properties);
 
         await("the minidump backend to hold every zone in " + other, () -> holdsEveryZone(other));
         assertFalse(apssEnabled(smem), "the default file was let go");

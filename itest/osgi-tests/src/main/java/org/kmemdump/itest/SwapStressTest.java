@@ -28,6 +28,7 @@ import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneRegistry;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
@@ -44,6 +45,8 @@ class SwapStressTest {
 
     @InjectBundleContext
     BundleContext context;
+    @InjectService
+    ConfigurationAdmin configurationAdmin;
     @InjectBundleInstaller
     BundleInstaller installer;
     @InjectService
@@ -51,7 +54,7 @@ class SwapStressTest {
 
     @Test
     void theActiveBackendHoldsExactlyTheRegistrysZones() throws Exception {
-        Fixture fixture = new Fixture(context);
+        Fixture fixture = new Fixture(context, configurationAdmin);
         AtomicBoolean running = new AtomicBoolean(true);
         Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
         CountDownLatch done = new CountDownLatch(WORKERS);
@@ -93,7 +96,7 @@ class SwapStressTest {
                 if (random.nextBoolean()) {
                     recorders.stop();
                 } else {
-                    fixture.configurationAdmin().getFactoryConfiguration(Fixture.RECORDER_PID, name, "?").delete();
+                    configurationAdmin.getFactoryConfiguration(Fixture.RECORDER_PID, name, "?").delete();
                     await("recorder " + name + " to leave", () -> !Fixture.activeBackend(registry).equals(name));
                 }
                 recorders.uninstall();
@@ -127,7 +130,7 @@ class SwapStressTest {
                 }
             }
             recorders.uninstall();
-            for (var configuration : fixture.configurationAdmin().listConfigurations(
+            for (var configuration : configurationAdmin.listConfigurations(
                     "(service.factoryPid=" + Fixture.RECORDER_PID + ")")) {
                 configuration.delete();
             }
