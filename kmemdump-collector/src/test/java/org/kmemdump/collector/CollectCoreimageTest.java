@@ -13,7 +13,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.collector.cli.ExitCode;
-import org.kmemdump.format.DumpDirectory;
+import org.kmemdump.directory.KmemdumpDirectory;
 import org.kmemdump.format.KnownZones;
 
 /** collect on a directory whose coreimage zones match the table: the output is the zones, concatenated. */
@@ -54,7 +54,7 @@ class CollectCoreimageTest {
 
     @Test
     void previousDirectoryIsCollectedTheSameWay() throws Exception {
-        Path previous = temp.resolve("dump").resolve(DumpDirectory.PREVIOUS);
+        Path previous = temp.resolve("dump").resolve(KmemdumpDirectory.PREVIOUS);
         try (DumpFixture fixture = DumpFixture.withCoreimage(previous, DumpFixture.Owner.dead()).standardZones()) {
             Path core = temp.resolve("previous.elf");
             CollectorRun run = CollectorRun.of("collect", previous.toString(), "-o", core.toString());

@@ -21,19 +21,26 @@ import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.common.install.BundleInstaller;
 
 /** Zones allocated in the persistent arena: their bytes are in the arena file, where a collector reads them. */
 class ArenaZoneTest {
     @InjectBundleContext
     BundleContext context;
     @InjectService
+    ConfigurationAdmin configurationAdmin;
+    @InjectBundleInstaller
+    BundleInstaller installer;
+    @InjectService
     ZoneRegistry registry;
 
     /** @return the zone's bytes in the arena file, read through a mapping of our own */
     private byte[] inArenaFile(Zone zone) throws IOException {
-        return new Fixture(context).readArena((mapped, header) -> {
+        return new Fixture(context, configurationAdmin).readArena((mapped, header) -> {
             assertTrue(header.holds(zone.address(), zone.size()), zone + " lies in the arena file");
             assertEquals(ProcessHandle.current().pid(), header.pid());
             return mapped.asSlice(header.offsetOf(zone.address()), zone.size()).toArray(ValueLayout.JAVA_BYTE);
@@ -66,7 +73,7 @@ class ArenaZoneTest {
 
     @Test
     void aStoppedBundlesArenaZonesAreUnregisteredAndFreed() throws Exception {
-        Bundle consumer = new Fixture(context).install("zone-consumer");
+        Bundle consumer = installer.installBundle(Fixture.embedded("zone-consumer"), false);
         try {
             consumer.start();
             await("the consumer's zones", () -> ids(registry).containsAll(List.of(48, 49, 50, 51)));

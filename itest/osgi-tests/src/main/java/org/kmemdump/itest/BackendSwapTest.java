@@ -23,8 +23,14 @@ import org.kmemdump.api.ZoneRegistry;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.common.annotation.Property;
+import org.osgi.test.common.annotation.Property.Scalar;
+import org.osgi.test.common.annotation.config.WithFactoryConfiguration;
+import org.osgi.test.common.install.BundleInstaller;
 
 /**
  * Backends come and go as bundles and configurations at runtime; the registry keeps exactly one
@@ -36,6 +42,10 @@ class BackendSwapTest {
     @InjectBundleContext
     BundleContext context;
     @InjectService
+    ConfigurationAdmin configurationAdmin;
+    @InjectBundleInstaller
+    BundleInstaller installer;
+    @InjectService
     ZoneRegistry registry;
 
     private Fixture fixture;
@@ -45,13 +55,13 @@ class BackendSwapTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        fixture = new Fixture(context);
+        fixture = new Fixture(context, configurationAdmin);
         arena = Arena.ofShared();
-        consumer = fixture.install("zone-consumer");
+        consumer = installer.installBundle(Fixture.embedded("zone-consumer"), false);
         consumer.start();
         await("the consumer's zones", () -> ids(registry).containsAll(List.of(48, 49, 50, 51)));
         registry.register(ZoneIds.USER_START, "test-zone", arena.allocate(100));
-        recorders = fixture.install("recording-backend");
+        recorders = installer.installBundle(Fixture.embedded("recording-backend"), false);
         recorders.start();
     }
 
@@ -64,7 +74,7 @@ class BackendSwapTest {
                 bundle.uninstall();
             }
         }
-        for (Configuration configuration : fixture.configurationAdmin().listConfigurations(
+        for (Configuration configuration : configurationAdmin.listConfigurations(
                 "(service.factoryPid=" + Fixture.RECORDER_PID + ")") instanceof Configuration[] found ? found : new Configuration[0]) {
             configuration.delete();
         }
@@ -144,8 +154,9 @@ class BackendSwapTest {
     }
 
     @Test
+    @WithFactoryConfiguration(factoryPid = Fixture.RECORDER_PID, name = "high", location = "?", properties = {
+            @Property(key = "name", value = "high"), @Property(key = "service.ranking", value = "20", scalar = Scalar.Integer)})
     void stoppingTheConsumerUnregistersItsZonesEverywhere() throws Exception {
-        fixture.recorder("high", 20, "");
         Supplier<List<String>> high = fixture.log("high");
         await("high to be active", () -> Fixture.activeBackend(registry).equals("high"));
         assertTrue(held(high.get()).containsAll(List.of(48, 49, 50, 51)));
@@ -157,8 +168,10 @@ class BackendSwapTest {
     }
 
     @Test
+    @WithFactoryConfiguration(factoryPid = Fixture.RECORDER_PID, name = "picky", location = "?", properties = {
+            @Property(key = "name", value = "picky"), @Property(key = "service.ranking", value = "20", scalar = Scalar.Integer),
+            @Property(key = "refuse", value = "50")})
     void aReplayRefusalIsRecordedAndOfferedToTheNextBackend() throws Exception {
-        fixture.recorder("picky", 20, "50");
         Supplier<List<String>> picky = fixture.log("picky");
         await("picky to be active", () -> Fixture.activeBackend(registry).equals("picky"));
         assertTrue(picky.get().stream().anyMatch(e -> e.endsWith("refuse 50 consumer-1")), picky.get().toString());

@@ -25,21 +25,22 @@ import java.util.function.Supplier;
 import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
+import org.kmemdump.directory.KmemdumpDirectory;
 import org.kmemdump.format.ArenaFile;
-import org.kmemdump.format.DumpDirectory;
 import org.kmemdump.format.Vmcoreinfo;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.BundleException;
+import org.osgi.framework.Filter;
 import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
 
 /**
- * What the integration tests share: installing the test bundles built by the reactor, creating
- * recording backends through ConfigAdmin, reading their call logs, and waiting for DS, which
- * reacts to configuration and bundle events asynchronously.
+ * What the integration tests share: where the test bundles built by the reactor are embedded (for
+ * osgi-test's BundleInstaller), recording backends and the core's pin configured while a test runs
+ * (those known before it are osgi-test's {@code @WithFactoryConfiguration}), reading the recorders'
+ * call logs, and waiting for DS, which reacts to configuration and bundle events asynchronously.
  */
 final class Fixture {
     static final String RECORDER_PID = "org.kmemdump.itest.recorder";
@@ -47,18 +48,20 @@ final class Fixture {
     static final Duration PATIENCE = Duration.ofSeconds(20);
 
     private final BundleContext context;
+    private final ConfigurationAdmin configurationAdmin;
 
-    Fixture(BundleContext context) {
+    /** @param configurationAdmin the test's, injected by osgi-test ({@code @InjectService}) */
+    Fixture(BundleContext context, ConfigurationAdmin configurationAdmin) {
         this.context = context;
+        this.configurationAdmin = configurationAdmin;
     }
 
-    /** Installs a bundle the pom copies to target/test-bundles (recording-backend, zone-consumer, backend-minidump, backend-kinfo). */
-    Bundle install(String artifactId) throws BundleException {
-        String directory = context.getProperty("kmemdump.itest.bundles");
-        if (directory == null) {
-            fail("framework property kmemdump.itest.bundles is not set: see osgi-tests.bndrun");
-        }
-        return context.installBundle("file:" + directory + "/" + artifactId + ".jar");
+    /**
+     * @return the entry of a bundle embedded in the test bundle (recording-backend, zone-consumer,
+     *         backend-minidump, backend-kinfo; see bnd.bnd), for {@code BundleInstaller.installBundle}
+     */
+    static String embedded(String artifactId) {
+        return "test-bundles/" + artifactId + ".jar";
     }
 
     /**
@@ -66,7 +69,7 @@ final class Fixture {
      * header to {@code reader}; the mapping is gone when this returns.
      */
     <T> T readArena(BiFunction<MemorySegment, ArenaFile.Header, T> reader) throws IOException {
-        Path file = DumpDirectory.resolve(context.getProperty(DumpDirectory.PROPERTY)).resolve(ArenaFile.FILE_NAME);
+        Path file = directory().resolve(ArenaFile.FILE_NAME);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
             MemorySegment mapped = channel.map(MapMode.READ_ONLY, 0, channel.size(), arena);
             return reader.apply(mapped, ArenaFile.read(mapped, channel.size(), file.toString()));
@@ -83,13 +86,14 @@ final class Fixture {
         return fail("no bundle " + symbolicName + " is installed");
     }
 
-    ConfigurationAdmin configurationAdmin() {
-        return context.getService(context.getServiceReference(ConfigurationAdmin.class));
+    /** @return the kmemdump directory the runtime claimed */
+    Path directory() {
+        return context.getService(context.getServiceReference(KmemdumpDirectory.class)).path();
     }
 
     /** Creates (or updates) a recording backend named {@code name}. */
     Configuration recorder(String name, int ranking, String refuse) throws IOException {
-        Configuration configuration = configurationAdmin().getFactoryConfiguration(RECORDER_PID, name, "?");
+        Configuration configuration = configurationAdmin.getFactoryConfiguration(RECORDER_PID, name, "?");
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("name", name);
         properties.put("service.ranking", ranking);
@@ -99,7 +103,7 @@ final class Fixture {
     }
 
     void pin(String backend) throws IOException {
-        Configuration configuration = configurationAdmin().getConfiguration(CORE_PID, "?");
+        Configuration configuration = configurationAdmin.getConfiguration(CORE_PID, "?");
         if (backend == null) {
             configuration.delete();
         } else {
@@ -109,22 +113,29 @@ final class Fixture {
         }
     }
 
-    /** @return the live call log of recorder {@code name}, waiting for it to appear */
-    Supplier<List<String>> log(String name) {
-        await("recorder '" + name + "' to appear", () -> findLog(name) != null);
-        return findLog(name);
-    }
-
+    /** @return the live call log of recorder {@code name}, waiting for its service to appear */
     @SuppressWarnings("unchecked")
-    private Supplier<List<String>> findLog(String name) {
+    Supplier<List<String>> log(String name) {
+        Filter filter;
         try {
-            for (ServiceReference<?> reference : context.getServiceReferences(Supplier.class.getName(), "(name=" + name + ")")) {
-                return (Supplier<List<String>>) context.getService(reference);
-            }
-        } catch (InvalidSyntaxException | NullPointerException e) {
-            // no such service yet
+            filter = context.createFilter("(&(objectClass=" + Supplier.class.getName() + ")(name=" + name + "))");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("recorder name " + name, e);
         }
-        return null;
+        ServiceTracker<Supplier<List<String>>, Supplier<List<String>>> tracker = new ServiceTracker<>(context, filter, null);
+        tracker.open();
+        try {
+            if (tracker.waitForService(PATIENCE.toMillis()) == null) {
+                fail("timed out after " + PATIENCE.toSeconds() + " s waiting for recorder '" + name + "'");
+            }
+            // got through the test's context, so the recorder outlives the tracker: DS would deactivate an unused one
+            return (Supplier<List<String>>) context.getService(tracker.getServiceReference());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail("interrupted waiting for recorder '" + name + "'");
+        } finally {
+            tracker.close();
+        }
     }
 
     /** @return the ids a recorder holds, replaying its log */
@@ -186,6 +197,11 @@ final class Fixture {
         }
     }
 
+    /**
+     * Polls for a state no service event announces (the active backend, the contents of a file, the
+     * registry's zones); a service is awaited through osgi-test's {@code ServiceAware} or, for a
+     * recorder named at run time, a {@code ServiceTracker}.
+     */
     static void await(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (!condition.getAsBoolean()) {

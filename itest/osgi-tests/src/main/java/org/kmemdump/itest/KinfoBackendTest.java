@@ -33,7 +33,7 @@ import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
 import org.kmemdump.backend.Backend;
-import org.kmemdump.format.DumpDirectory;
+import org.kmemdump.directory.KmemdumpDirectory;
 import org.kmemdump.format.KinfoRecord;
 import org.kmemdump.format.KinfoRecord.Contents;
 import org.kmemdump.format.KinfoRecord.Pointer;
@@ -41,10 +41,14 @@ import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectBundleInstaller;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.common.install.BundleInstaller;
+import org.osgi.test.common.service.ServiceAware;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 
@@ -61,6 +65,15 @@ class KinfoBackendTest {
 
     @InjectBundleContext
     BundleContext context;
+    @InjectService
+    ConfigurationAdmin configurationAdmin;
+    @InjectBundleInstaller
+    BundleInstaller installer;
+    @InjectService
+    KmemdumpDirectory kmemdumpDirectory;
+    /** Absent until a test installs the bundle: tracked, so a test can wait for it. */
+    @InjectService(filter = "(component.name=" + MINIDUMP + ")", cardinality = 0)
+    ServiceAware<Backend> minidumpBackend;
 
     private ServiceReference<ZoneRegistry> registryReference;
     private ZoneRegistry registry;
@@ -71,16 +84,16 @@ class KinfoBackendTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new Fixture(context);
+        fixture = new Fixture(context, configurationAdmin);
         registryReference = context.getServiceReference(ZoneRegistry.class);
         registry = context.getService(registryReference);
         assertNotNull(registry, "the core's ZoneRegistry service gave no object (a failed activation; see the log)");
-        directory = DumpDirectory.resolve(context.getProperty(DumpDirectory.PROPERTY));
+        directory = kmemdumpDirectory.path();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (Configuration configuration : fixture.configurationAdmin().listConfigurations("(service.pid=" + PID + ")")
+        for (Configuration configuration : configurationAdmin.listConfigurations("(service.pid=" + PID + ")")
                 instanceof Configuration[] found ? found : new Configuration[0]) {
             configuration.delete();
         }
@@ -94,7 +107,7 @@ class KinfoBackendTest {
     }
 
     private Bundle start(String artifactId, String backend) throws Exception {
-        Bundle bundle = fixture.install(artifactId);
+        Bundle bundle = installer.installBundle(Fixture.embedded(artifactId), false);
         bundle.start();
         await("the " + backend + " backend to be active", () -> Fixture.activeBackend(registry).equals(backend));
         return bundle;
@@ -175,14 +188,6 @@ class KinfoBackendTest {
         }
     }
 
-    private boolean minidumpRegistered() {
-        try {
-            return !context.getServiceReferences(Backend.class, "(component.name=" + MINIDUMP + ")").isEmpty();
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Test
     void theRecordFollowsTheBackendSwaps() throws Exception {
         Path file = directory.resolve("kinfo");
@@ -222,7 +227,7 @@ class KinfoBackendTest {
         properties.put("area.size", 8192L);
         properties.put("build.info", "itest build");
         properties.put("service.ranking", 150);
-        fixture.configurationAdmin().getConfiguration(PID, "?").update(properties);
+        configurationAdmin.getConfiguration(PID, "?").update(properties);
 
         await("the configured kinfo file", () -> Files.exists(other));
         assertRecordFollowsTheZones(other);
@@ -230,9 +235,9 @@ class KinfoBackendTest {
         assertEquals(8192, Files.size(other));
         assertNoAddressIn(directory.resolve("kinfo"));
 
-        minidump = fixture.install("backend-minidump");
+        minidump = installer.installBundle(Fixture.embedded("backend-minidump"), false);
         minidump.start();
-        await("the minidump backend service", this::minidumpRegistered);
+        assertNotNull(minidumpBackend.waitForService(Fixture.PATIENCE.toMillis()), "the minidump backend service");
         assertEquals("kinfo", Fixture.activeBackend(registry), "150 outranks the minidump backend's 100");
         assertRecordFollowsTheZones(other);
     }

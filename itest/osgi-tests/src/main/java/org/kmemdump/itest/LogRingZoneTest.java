@@ -23,6 +23,7 @@ import org.kmemdump.format.LogRing.Level;
 import org.kmemdump.format.ZoneDirectory;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -38,6 +39,8 @@ import org.osgi.test.common.annotation.InjectService;
 class LogRingZoneTest {
     @InjectBundleContext
     BundleContext context;
+    @InjectService
+    ConfigurationAdmin configurationAdmin;
     @InjectService
     LoggerFactory loggers;
     @InjectService
@@ -59,7 +62,7 @@ class LogRingZoneTest {
 
     @BeforeEach
     void everyLevel() {
-        fixture = new Fixture(context);
+        fixture = new Fixture(context, configurationAdmin);
         levels = loggerAdmin.getLoggerContext(context.getBundle().getSymbolicName());
         levels.setLogLevels(Map.of(Logger.ROOT_LOGGER_NAME, LogLevel.TRACE)); // the default, WARN, would drop info and below
     }
@@ -180,7 +183,7 @@ class LogRingZoneTest {
         if (logRingSize >= 0) {
             Dictionary<String, Object> properties = new Hashtable<>();
             properties.put("log.ring.size", logRingSize);
-            fixture.configurationAdmin().getConfiguration(Fixture.CORE_PID, "?").update(properties);
+            configurationAdmin.getConfiguration(Fixture.CORE_PID, "?").update(properties);
         }
         core.start();
         await("the restarted core's zones in the arena file", () -> {

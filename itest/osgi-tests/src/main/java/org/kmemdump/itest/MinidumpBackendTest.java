@@ -29,14 +29,18 @@ import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
 import org.kmemdump.backend.Backend;
-import org.kmemdump.format.DumpDirectory;
+import org.kmemdump.directory.KmemdumpDirectory;
 import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectBundleInstaller;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.common.install.BundleInstaller;
 
 /**
  * The minidump backend installed, swapped in and removed at runtime: the zones the registry holds
@@ -49,6 +53,12 @@ class MinidumpBackendTest {
 
     @InjectBundleContext
     BundleContext context;
+    @InjectService
+    ConfigurationAdmin configurationAdmin;
+    @InjectBundleInstaller
+    BundleInstaller installer;
+    @InjectService
+    KmemdumpDirectory directory;
 
     // Looked up, not injected: an injected service is tracked, and a tracker that takes the core's new
     // ZoneRegistry first would bring the core up before the backend and hide the cycle of the restart test.
@@ -68,11 +78,11 @@ class MinidumpBackendTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        fixture = new Fixture(context);
+        fixture = new Fixture(context, configurationAdmin);
         lookUpRegistry();
         arena = Arena.ofShared();
-        smem = DumpDirectory.resolve(context.getProperty(DumpDirectory.PROPERTY)).resolve(SmemFile.FILE_NAME);
-        consumer = fixture.install("zone-consumer");
+        smem = directory.path().resolve(SmemFile.FILE_NAME);
+        consumer = installer.installBundle(Fixture.embedded("zone-consumer"), false);
         consumer.start();
         await("the consumer's zones", () -> ids(registry).containsAll(List.of(49, 50, 51)));
         testZone = registry.register(ZoneIds.USER_START, "test-zone", arena.allocate(101));
@@ -80,7 +90,7 @@ class MinidumpBackendTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (Configuration configuration : fixture.configurationAdmin().listConfigurations("(service.pid=" + PID + ")")
+        for (Configuration configuration : configurationAdmin.listConfigurations("(service.pid=" + PID + ")")
                 instanceof Configuration[] found ? found : new Configuration[0]) {
             configuration.delete();
         }
@@ -105,7 +115,7 @@ class MinidumpBackendTest {
     }
 
     private void startMinidump() throws Exception {
-        minidump = fixture.install("backend-minidump");
+        minidump = installer.installBundle(Fixture.embedded("backend-minidump"), false);
         minidump.start();
         await("the minidump backend to be active", () -> Fixture.activeBackend(registry).equals("minidump"));
     }
@@ -213,7 +223,7 @@ class MinidumpBackendTest {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("smem.file", other.toString());
         properties.put("service.ranking", 7);
-        fixture.configurationAdmin().getConfiguration(PID, "?").update(properties);
+        configurationAdmin.getConfiguration(PID, "?").update(properties);
 
         await("the minidump backend to hold every zone in " + other, () -> holdsEveryZone(other));
         assertFalse(apssEnabled(smem), "the default file was let go");

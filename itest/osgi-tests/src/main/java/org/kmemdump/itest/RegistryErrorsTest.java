@@ -25,33 +25,43 @@ import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.common.annotation.Property;
+import org.osgi.test.common.annotation.Property.Scalar;
+import org.osgi.test.common.annotation.config.WithFactoryConfiguration;
+import org.osgi.test.common.install.BundleInstaller;
 
 /**
  * Every way a registration can fail, through the real service: each failure is the documented one,
  * names what was wrong, and leaves the registry, the backend and the coreimage exactly as they were.
  */
+@WithFactoryConfiguration(factoryPid = Fixture.RECORDER_PID, name = "strict", location = "?", properties = {
+        @Property(key = "name", value = "strict"), @Property(key = "service.ranking", value = "50", scalar = Scalar.Integer),
+        @Property(key = "refuse", value = "46")})
 class RegistryErrorsTest {
     @InjectBundleContext
     BundleContext context;
+    @InjectService
+    ConfigurationAdmin configurationAdmin;
+    @InjectBundleInstaller
+    BundleInstaller installer;
     @InjectService
     ZoneRegistry registry;
 
     private Fixture fixture;
     private Arena arena;
     private Bundle recorders;
-    private Configuration recorder;
     private Supplier<List<String>> log;
 
     @BeforeEach
     void setUp() throws Exception {
-        fixture = new Fixture(context);
+        fixture = new Fixture(context, configurationAdmin);
         arena = Arena.ofShared();
-        recorders = fixture.install("recording-backend");
+        recorders = installer.installBundle(Fixture.embedded("recording-backend"), false);
         recorders.start();
-        recorder = fixture.recorder("strict", 50, "46");
         log = fixture.log("strict");
         await("the recorder to be active", () -> Fixture.activeBackend(registry).equals("strict"));
     }
@@ -63,7 +73,6 @@ class RegistryErrorsTest {
                 registry.unregister(zone.id());
             }
         }
-        recorder.delete();
         recorders.uninstall();
         await("the default backend", () -> Fixture.activeBackend(registry).equals("default"));
         arena.close();
@@ -162,7 +171,7 @@ class RegistryErrorsTest {
 
     @Test
     void onlyTheOwnerUnregisters() throws Exception {
-        Bundle consumer = fixture.install("zone-consumer");
+        Bundle consumer = installer.installBundle(Fixture.embedded("zone-consumer"), false);
         try {
             consumer.start();
             await("the consumer's zones", () -> ids(registry).containsAll(List.of(48, 49, 50, 51)));

@@ -28,8 +28,11 @@ import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneRegistry;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.common.install.BundleInstaller;
 
 /**
  * Registrations and unregistrations race with backends being installed, configured, started,
@@ -43,11 +46,15 @@ class SwapStressTest {
     @InjectBundleContext
     BundleContext context;
     @InjectService
+    ConfigurationAdmin configurationAdmin;
+    @InjectBundleInstaller
+    BundleInstaller installer;
+    @InjectService
     ZoneRegistry registry;
 
     @Test
     void theActiveBackendHoldsExactlyTheRegistrysZones() throws Exception {
-        Fixture fixture = new Fixture(context);
+        Fixture fixture = new Fixture(context, configurationAdmin);
         AtomicBoolean running = new AtomicBoolean(true);
         Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
         CountDownLatch done = new CountDownLatch(WORKERS);
@@ -81,7 +88,7 @@ class SwapStressTest {
 
             Random random = new Random(42);
             for (int round = 0; round < BACKEND_ROUNDS && failures.isEmpty(); round++) {
-                Bundle recorders = fixture.install("recording-backend");
+                Bundle recorders = installer.installBundle(Fixture.embedded("recording-backend"), false);
                 recorders.start();
                 String name = "r" + round;
                 fixture.recorder(name, random.nextInt(100), "");
@@ -89,14 +96,14 @@ class SwapStressTest {
                 if (random.nextBoolean()) {
                     recorders.stop();
                 } else {
-                    fixture.configurationAdmin().getFactoryConfiguration(Fixture.RECORDER_PID, name, "?").delete();
+                    configurationAdmin.getFactoryConfiguration(Fixture.RECORDER_PID, name, "?").delete();
                     await("recorder " + name + " to leave", () -> !Fixture.activeBackend(registry).equals(name));
                 }
                 recorders.uninstall();
                 assertEquals(Set.of(), held(log.get()), "backend " + name + " left holding zones");
             }
 
-            Bundle recorders = fixture.install("recording-backend");
+            Bundle recorders = installer.installBundle(Fixture.embedded("recording-backend"), false);
             recorders.start();
             fixture.recorder("final", 1000, "");
             Supplier<List<String>> last = fixture.log("final");
@@ -123,7 +130,7 @@ class SwapStressTest {
                 }
             }
             recorders.uninstall();
-            for (var configuration : fixture.configurationAdmin().listConfigurations(
+            for (var configuration : configurationAdmin.listConfigurations(
                     "(service.factoryPid=" + Fixture.RECORDER_PID + ")")) {
                 configuration.delete();
             }

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,22 +21,24 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.kmemdump.api.ArenaFullException;
+import org.kmemdump.directory.KeptFile;
+import org.kmemdump.directory.KmemdumpDirectory;
 import org.kmemdump.format.ArenaFile;
-import org.kmemdump.format.DumpDirectory;
 import org.kmemdump.format.ZoneDirectory;
 
 /**
  * The persistent dump arena: the file {@code <kmemdump dir>/arena} mapped shared, so its pages
  * survive the JVM, with the header an outside reader needs ({@link ArenaFile}) and a heartbeat.
- * The directory is {@link DumpDirectory#claim claimed} first: one runtime per directory, and a
- * crashed run's files kept in {@code previous/}.
+ * The file is kept in the claimed {@link KmemdumpDirectory}, so a crashed run's arena was put
+ * aside before this one replaces it.
  */
 final class DumpArena implements SegmentAllocator, AutoCloseable {
     /** A zone's block: the runtime's view (registered) and the owner's revocable mapping. */
     record Block(long offset, long size, MemorySegment registered, MemorySegment owned, Arena ownedArena) {
     }
 
-    private final DumpDirectory.Claim claim;
+    private final Path directoryPath;
+    private final KeptFile<FileChannel> kept;
     private final FileChannel channel;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment file;
@@ -52,9 +55,10 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
      */
     private final Thread exitMark = Thread.ofPlatform().name("kmemdump-exit").unstarted(this::markCleanShutdown);
 
-    private DumpArena(DumpDirectory.Claim claim, FileChannel channel, long length) throws IOException {
-        this.claim = claim;
-        this.channel = channel;
+    private DumpArena(Path directoryPath, KeptFile<FileChannel> kept, long length) throws IOException {
+        this.directoryPath = directoryPath;
+        this.kept = kept;
+        this.channel = kept.file();
         this.allocator = new ArenaAllocator(ArenaFile.ZONES_START, length);
         try {
             this.file = channel.map(MapMode.READ_WRITE, 0, length, arena);
@@ -80,39 +84,34 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
     }
 
     /**
-     * Claims the directory (which keeps a crashed run's files) and creates a fresh arena of
-     * {@code length} bytes (sparse: pages cost memory only once written).
+     * Creates a fresh arena of {@code length} bytes (sparse: pages cost memory only once written)
+     * in the directory. The claim put a crashed run's arena aside and no other owner keeps the name,
+     * so an arena still there is one this runtime closed earlier (the core restarted): it goes.
      *
      * @throws IOException naming the directory or file and what is wrong
      */
-    static DumpArena open(Path directory, long length) throws IOException {
+    static DumpArena open(KmemdumpDirectory directory, long length) throws IOException {
         if (length < ArenaFile.ZONES_START + ArenaAllocator.GRANULE) {
             throw new IOException("arena size " + length + " is too small: the header and zone directory take " + ArenaFile.ZONES_START + " bytes");
         }
-        DumpDirectory.Claim claim = DumpDirectory.claim(directory);
-        try {
-            Path path = claim.directory().resolve(ArenaFile.FILE_NAME);
-            // after the claim, an arena still here is this JVM's own: closed cleanly (the core
-            // restarted) it goes; otherwise another runtime in this JVM is using it
-            if (Files.exists(path)) {
-                if (!DumpDirectory.cleanlyShutDown(path)) {
-                    throw new IOException(path + " is in use by another kmemdump runtime in this JVM; give each its own -D"
-                            + DumpDirectory.PROPERTY);
-                }
-                Files.delete(path);
-            }
+        KeptFile<FileChannel> kept = directory.keep(ArenaFile.FILE_NAME, path -> {
+            Files.deleteIfExists(path);
             FileChannel channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
                 channel.write(ByteBuffer.allocate(1), length - 1);
-                return new DumpArena(claim, channel, length);
             } catch (IOException | RuntimeException e) {
-                // a half-made arena left here would pass for one in use, and block every later open in this JVM
                 discard(channel, path, e);
                 throw e;
             }
+            return channel;
+        });
+        try {
+            return new DumpArena(directory.path(), kept, length);
         } catch (IOException | RuntimeException e) {
-            claim.close();
+            // a half-made arena left here would pass for a crashed run's at the next start
+            kept.close();
+            Files.deleteIfExists(directory.path().resolve(ArenaFile.FILE_NAME));
             throw e;
         }
     }
@@ -127,7 +126,7 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
     }
 
     Path directory() {
-        return claim.directory();
+        return directoryPath;
     }
 
     /**
@@ -236,7 +235,6 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
             file.force();
             arena.close();
         }
-        channel.close();
-        claim.close();
+        kept.close();
     }
 }

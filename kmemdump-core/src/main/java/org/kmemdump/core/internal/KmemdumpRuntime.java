@@ -26,8 +26,8 @@ import java.util.function.Consumer;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.api.ZoneRegistry;
-import org.kmemdump.format.DumpDirectory;
 import org.kmemdump.backend.Backend;
+import org.kmemdump.directory.KmemdumpDirectory;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
@@ -85,6 +85,10 @@ public class KmemdumpRuntime {
     /** Optional: the registry must keep working, and warn on stderr, without a Log Service. */
     @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Logger logger;
+
+    /** Always there, usable or not: when it is not, the registry works in ordinary memory and says why. */
+    @Reference
+    KmemdumpDirectory directory;
 
     private BundleContext context;
     /** The persistent arena, or null when its directory was unusable (then {@link #arenaProblem} says why). */
@@ -145,12 +149,11 @@ public class KmemdumpRuntime {
      * runtime's zones in ordinary memory, and says why on every {@code allocate}.
      */
     private SegmentAllocator openArena(long size) {
-        Path directory = DumpDirectory.resolve(context.getProperty(DumpDirectory.PROPERTY));
         try {
             dumpArena = DumpArena.open(directory, size);
             return dumpArena;
         } catch (IOException | RuntimeException e) {
-            arenaProblem = "no persistent dump arena in " + directory + ": " + e.getMessage();
+            arenaProblem = "no persistent dump arena in " + directory.path() + ": " + e.getMessage();
             warn(arenaProblem + "; zones will not outlive this JVM");
             volatileMemory = Arena.ofShared();
             return volatileMemory;

@@ -17,13 +17,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.api.ArenaFullException;
+import org.kmemdump.directory.KmemdumpDirectory;
+import org.kmemdump.directory.internal.ClaimedDirectory;
 import org.kmemdump.format.ArenaFile;
-import org.kmemdump.format.DumpDirectory;
 import org.kmemdump.format.ZoneDirectory;
 
 /** The arena file as an outside reader sees it, through its own mapping of the real file. */
@@ -33,8 +36,30 @@ class DumpArenaTest {
     @TempDir
     Path parent;
 
+    /** The claims of this test, as a runtime's directory component makes them: released at the end. */
+    private final List<ClaimedDirectory> claims = new ArrayList<>();
+
     private Path directory() {
         return parent.resolve("kmemdump");
+    }
+
+    /** @return a new claim of the directory, as a runtime starting now would make it */
+    private ClaimedDirectory claim() {
+        ClaimedDirectory claim = new ClaimedDirectory(directory());
+        claims.add(claim);
+        return claim;
+    }
+
+    private DumpArena open() throws IOException {
+        return DumpArena.open(claim(), SIZE);
+    }
+
+    /** Releases every claim: the runtimes stopped. */
+    @AfterEach
+    void release() throws IOException {
+        for (ClaimedDirectory claim : claims) {
+            claim.release();
+        }
     }
 
     private ArenaFile.Header readHeader() throws IOException {
@@ -52,7 +77,7 @@ class DumpArenaTest {
 
     @Test
     void createsAnOwnerOnlyArenaWithAHeaderNamingThisProcess() throws Exception {
-        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+        try (DumpArena arena = open()) {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(directory())));
             Path file = directory().resolve(ArenaFile.FILE_NAME);
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
@@ -67,7 +92,7 @@ class DumpArenaTest {
 
     @Test
     void theHeartbeatMoves() throws Exception {
-        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+        try (DumpArena arena = open()) {
             long first = readHeader().heartbeat();
             long deadline = System.currentTimeMillis() + 5_000;
             while (readHeader().heartbeat() == first && System.currentTimeMillis() < deadline) {
@@ -79,25 +104,29 @@ class DumpArenaTest {
 
     @Test
     void oneRuntimePerDirectory() throws Exception {
-        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
-            IOException busy = assertThrows(IOException.class, () -> DumpArena.open(directory(), SIZE));
+        try (DumpArena arena = open()) {
+            IOException busy = assertThrows(IOException.class, () -> open());
             assertTrue(busy.getMessage().contains("in use by another kmemdump runtime"), busy.getMessage());
+            IOException kept = assertThrows(IOException.class, () -> DumpArena.open(claims.get(0), SIZE));
+            assertTrue(kept.getMessage().contains("in use by another owner"), kept.getMessage());
         }
-        DumpArena.open(directory(), SIZE).close();
+        release();
+        open().close();
     }
 
     @Test
     void aCrashedRunsFilesAreKeptAndACleanRunsAreReplaced() throws Exception {
         leaveACrashedRun();
-        try (DumpArena next = DumpArena.open(directory(), SIZE)) {
-            Path previous = directory().resolve(DumpDirectory.PREVIOUS);
+        try (DumpArena next = open()) {
+            Path previous = directory().resolve(KmemdumpDirectory.PREVIOUS);
             byte[] kept = Files.readAllBytes(previous.resolve(ArenaFile.FILE_NAME));
             assertEquals("last words", new String(kept, (int) ArenaFile.ZONES_START, 10, StandardCharsets.US_ASCII));
             assertEquals("table", Files.readString(previous.resolve("smem")));
             assertFalse(Files.exists(directory().resolve("smem")));
         }
-        try (DumpArena again = DumpArena.open(directory(), SIZE)) {
-            assertTrue(Files.exists(directory().resolve(DumpDirectory.PREVIOUS).resolve(ArenaFile.FILE_NAME)),
+        release();
+        try (DumpArena again = open()) {
+            assertTrue(Files.exists(directory().resolve(KmemdumpDirectory.PREVIOUS).resolve(ArenaFile.FILE_NAME)),
                     "a clean run does not replace the kept crash");
             assertFalse(readHeader().cleanShutdown());
         }
@@ -105,7 +134,7 @@ class DumpArenaTest {
 
     /** The files a killed runtime leaves: an arena whose header has no clean-shutdown mark, and a table. */
     private void leaveACrashedRun() throws IOException {
-        DumpDirectory.prepare(directory());
+        Files.createDirectory(directory(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try (FileChannel channel = FileChannel.open(directory().resolve(ArenaFile.FILE_NAME), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.READ, StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
             MemorySegment file = channel.map(MapMode.READ_WRITE, 0, 4 * 4096, arena);
@@ -117,7 +146,7 @@ class DumpArenaTest {
 
     @Test
     void aBlockIsTheSamePagesThroughBothMappingsAndFreeingRevokesTheOwnersView() throws Exception {
-        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+        try (DumpArena arena = open()) {
             DumpArena.Block block = arena.allocateBlock(100);
             block.owned().setString(0, "through the owner's mapping");
             assertEquals("through the owner's mapping", block.registered().getString(0));
@@ -131,7 +160,7 @@ class DumpArenaTest {
 
     @Test
     void aPartOfAnOwnersMappingIsFoundInTheMainMappingWhileItsBlockLives() throws Exception {
-        try (DumpArena arena = DumpArena.open(directory(), SIZE); Arena elsewhere = Arena.ofShared()) {
+        try (DumpArena arena = open(); Arena elsewhere = Arena.ofShared()) {
             DumpArena.Block block = arena.allocateBlock(4096);
             MemorySegment part = block.owned().asSlice(1000, 300);
             MemorySegment main = arena.canonical(part);
@@ -149,7 +178,7 @@ class DumpArenaTest {
 
     @Test
     void theZoneDirectoryFollowsTheRegistryTouchingOnlyWhatChanged() throws Exception {
-        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+        try (DumpArena arena = open()) {
             Owner owner = new Owner(7, "test");
             MemorySegment aMemory = arena.allocateBlock(100).registered();
             MemorySegment bMemory = arena.allocateBlock(200).registered();
@@ -180,7 +209,7 @@ class DumpArenaTest {
 
     @Test
     void anAlignmentTheArenaCannotGiveIsRefusedBeforeABlockIsTaken() throws Exception {
-        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+        try (DumpArena arena = open()) {
             String before = arena.describe();
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> arena.allocate(100, 128));
             assertTrue(refused.getMessage().contains("alignment 128"), refused.getMessage());
@@ -191,7 +220,7 @@ class DumpArenaTest {
     /** Issue 10, defect 3: a size near 2^63 wrapped the allocator's rounding and left a negative free block. */
     @Test
     void aHugeSizeIsArenaFullAndTheArenaStaysUsableForEveryone() throws Exception {
-        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+        try (DumpArena arena = open()) {
             DumpArena.Block anothers = arena.allocateBlock(100);
             String before = arena.describe();
             for (long huge : new long[] {Long.MAX_VALUE, Long.MAX_VALUE - 62, Long.MAX_VALUE - 63, SIZE}) {
@@ -212,14 +241,15 @@ class DumpArenaTest {
     /** A size the file system or the address space cannot take fails the open, and leaves no arena behind to block the next one. */
     @Test
     void anArenaThatCannotBeCreatedLeavesNothingBehind() throws Exception {
-        assertThrows(IOException.class, () -> DumpArena.open(directory(), Long.MAX_VALUE));
+        ClaimedDirectory claim = claim();
+        assertThrows(IOException.class, () -> DumpArena.open(claim, Long.MAX_VALUE));
         assertFalse(Files.exists(directory().resolve(ArenaFile.FILE_NAME)), "the failed arena's file is gone");
-        DumpArena.open(directory(), SIZE).close();
+        DumpArena.open(claim, SIZE).close();
     }
 
     @Test
     void aFullArenaSaysHowFull() throws Exception {
-        try (DumpArena arena = DumpArena.open(directory(), SIZE)) {
+        try (DumpArena arena = open()) {
             ArenaFullException full = assertThrows(ArenaFullException.class, () -> arena.allocateBlock(SIZE));
             assertTrue(full.getMessage().contains("raise arena.size"), full.getMessage());
         }

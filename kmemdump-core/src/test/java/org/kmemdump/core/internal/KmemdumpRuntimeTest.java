@@ -31,6 +31,7 @@ import org.kmemdump.api.ArenaFullException;
 import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistrationException;
+import org.kmemdump.directory.internal.ClaimedDirectory;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.ZoneDirectory;
 import org.osgi.framework.BundleContext;
@@ -53,11 +54,16 @@ class KmemdumpRuntimeTest {
     Path work;
 
     private Framework framework;
+    /** The kmemdump directory as its component holds it while the runtime comes and goes. */
+    private ClaimedDirectory claimed;
     private final List<KmemdumpRuntime> active = new ArrayList<>();
 
     @AfterEach
-    void stop() throws BundleException, InterruptedException {
+    void stop() throws BundleException, InterruptedException, IOException {
         active.forEach(KmemdumpRuntime::deactivate);
+        if (claimed != null) {
+            claimed.release();
+        }
         if (framework != null) {
             framework.stop();
             framework.waitForStop(10_000);
@@ -68,13 +74,13 @@ class KmemdumpRuntimeTest {
         return work.resolve("kmemdump");
     }
 
-    /** The system bundle's context of a framework whose kmemdump directory (the documented framework property) is {@code directory}. */
+    /** The system bundle's context of a framework, and the kmemdump directory {@code directory} claimed as its component does. */
     private BundleContext context(Path directory) throws BundleException {
         framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(Map.of(
                 Constants.FRAMEWORK_STORAGE, work.resolve("framework").toString(),
-                Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT,
-                "kmemdump.directory", directory.toString()));
+                Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT));
         framework.start();
+        claimed = new ClaimedDirectory(directory);
         return framework.getBundleContext();
     }
 
@@ -104,6 +110,7 @@ class KmemdumpRuntimeTest {
 
     private KmemdumpRuntime activate(BundleContext context, long arenaSize, long logRingSize) throws ZoneRegistrationException {
         KmemdumpRuntime runtime = new KmemdumpRuntime();
+        runtime.directory = claimed;
         runtime.activate(context, config(arenaSize, logRingSize));
         active.add(runtime);
         return runtime;
@@ -160,6 +167,7 @@ class KmemdumpRuntimeTest {
     void anActivationThatFailsPartWayReleasesWhatItTookAndTheNextOneGetsTheArena() throws Exception {
         BundleContext context = context(directory());
         KmemdumpRuntime failed = new KmemdumpRuntime();
+        failed.directory = claimed;
         long coreimageOnly = ArenaFile.ZONES_START + 32 * 1024; // the coreimage zones fit, the bundle table does not
         IllegalStateException full = assertThrows(IllegalStateException.class,
                 () -> failed.activate(context, config(coreimageOnly, LogRingWriter.DEFAULT_SIZE)));

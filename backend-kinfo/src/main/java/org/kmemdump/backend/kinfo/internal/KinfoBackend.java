@@ -6,12 +6,14 @@ import java.lang.management.ManagementFactory;
 import org.kmemdump.backend.Backend;
 import org.kmemdump.backend.Region;
 import org.kmemdump.backend.RegionRefusedException;
-import org.kmemdump.format.DumpDirectory;
+import org.kmemdump.directory.KeptFile;
+import org.kmemdump.directory.KmemdumpDirectory;
 import org.kmemdump.format.KinfoRecord;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -24,9 +26,8 @@ import com.sun.management.HotSpotDiagnosticMXBean;
  * {@code <kmemdump.directory>/kinfo}, where a reader finds the release string and where the ELF,
  * VMCOREINFO, bundle table and log zones lie without parsing a dump.
  *
- * <p>The default file's directory is {@link DumpDirectory#claim claimed} first, like the core does
- * for its arena: whichever starts first puts a crashed run's files aside, so this backend never
- * zeroes a dead run's record.
+ * <p>The default file is kept in the {@link KmemdumpDirectory}, whose claim put a crashed run's
+ * files aside before the service was there, so this backend never zeroes a dead run's record.
  */
 @Component(configurationPid = KinfoBackend.PID)
 @Designate(ocd = KinfoBackend.Config.class)
@@ -54,17 +55,17 @@ public class KinfoBackend implements Backend {
         String area_file() default "";
     }
 
-    /** The reserved area file, with the claim on the kmemdump directory when it lies there. */
-    private final DumpDirectory.Kept<KinfoArea> area;
+    /** The reserved area file, kept in the kmemdump directory unless configuration names another. */
+    private final KeptFile<KinfoArea> area;
 
     @Activate
-    public KinfoBackend(BundleContext context, Config config) throws IOException {
+    public KinfoBackend(BundleContext context, @Reference(name = "directory") KmemdumpDirectory directory, Config config)
+            throws IOException {
         long size = config.area_size();
         KinfoArea.checkSize(size);
         String buildInfo = config.build_info().isBlank() ? "kmemdump " + context.getBundle().getVersion() : config.build_info();
         int threadSize = threadStackSize();
-        area = DumpDirectory.keep(context.getProperty(DumpDirectory.PROPERTY), config.area_file(), KinfoRecord.FILE_NAME,
-                file -> KinfoArea.open(file, size, buildInfo, threadSize));
+        area = directory.keep(KinfoRecord.FILE_NAME, config.area_file(), file -> KinfoArea.open(file, size, buildInfo, threadSize));
     }
 
     /**

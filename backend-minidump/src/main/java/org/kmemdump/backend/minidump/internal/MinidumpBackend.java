@@ -5,12 +5,13 @@ import java.io.IOException;
 import org.kmemdump.backend.Backend;
 import org.kmemdump.backend.Region;
 import org.kmemdump.backend.RegionRefusedException;
-import org.kmemdump.format.DumpDirectory;
+import org.kmemdump.directory.KeptFile;
+import org.kmemdump.directory.KmemdumpDirectory;
 import org.kmemdump.format.SmemFile;
-import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -26,9 +27,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * complete regions. {@link org.kmemdump.format.MinidumpTable#append} and
  * {@link org.kmemdump.format.MinidumpTable#remove} give the exact order.
  *
- * <p>The default file's directory is {@link DumpDirectory#claim claimed} first, like the core
- * does for its arena: whichever of the two starts first puts a crashed run's files aside, so this
- * backend never re-enables, and so wipes, a dead run's table.
+ * <p>The default file is kept in the {@link KmemdumpDirectory}, whose claim put a crashed run's
+ * files aside before the service was there, so this backend never re-enables, and so wipes, a dead
+ * run's table.
  */
 @Component(configurationPid = MinidumpBackend.PID)
 @Designate(ocd = MinidumpBackend.Config.class)
@@ -47,13 +48,12 @@ public class MinidumpBackend implements Backend {
         String smem_file() default "";
     }
 
-    /** The SMEM file, with the claim on the kmemdump directory when it lies there. */
-    private final DumpDirectory.Kept<MinidumpRegions> regions;
+    /** The SMEM file, kept in the kmemdump directory unless configuration names another. */
+    private final KeptFile<MinidumpRegions> regions;
 
     @Activate
-    public MinidumpBackend(BundleContext context, Config config) throws IOException {
-        regions = DumpDirectory.keep(context.getProperty(DumpDirectory.PROPERTY), config.smem_file(), SmemFile.FILE_NAME,
-                MinidumpRegions::open);
+    public MinidumpBackend(@Reference(name = "directory") KmemdumpDirectory directory, Config config) throws IOException {
+        regions = directory.keep(SmemFile.FILE_NAME, config.smem_file(), MinidumpRegions::open);
     }
 
     @Deactivate
