@@ -37,7 +37,7 @@ final class EmbeddedRuntime implements AutoCloseable {
         InProcessFelix felix = InProcessFelix.withApiFromClassPath(InProcessFelix.bundleDirectory());
         try {
             List<String> bundles = new ArrayList<>(InProcessFelix.SERVICES);
-            bundles.addAll(List.of("kmemdump-format", "kmemdump-core"));
+            bundles.addAll(List.of("kmemdump-format", "kmemdump-directory", "kmemdump-core"));
             bundles.addAll(backendBundles);
             felix.startAll(bundles);
             ServiceTracker<ZoneRegistry, ZoneRegistry> tracker = new ServiceTracker<>(felix.context(), ZoneRegistry.class, null);

@@ -101,7 +101,7 @@ public final class LogRingHarness {
         boolean ring = mode == Mode.ON;
         try (InProcessFelix felix = InProcessFelix.start(bundles, Map.of("org.osgi.service.log.admin.loglevel", "INFO"))) {
             List<String> beforeCore = new ArrayList<>(InProcessFelix.SERVICES);
-            beforeCore.addAll(List.of("kmemdump-api", "kmemdump-format"));
+            beforeCore.addAll(List.of("kmemdump-api", "kmemdump-format", "kmemdump-directory"));
             felix.startAll(beforeCore);
             BundleContext context = felix.context();
             if (!ring) {
