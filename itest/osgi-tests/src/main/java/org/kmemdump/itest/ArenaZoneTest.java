@@ -20,21 +20,10 @@ import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.common.install.BundleInstaller;
 
 /** Zones allocated in the persistent arena: their bytes are in the arena file, where a collector reads them. */
-class ArenaZoneTest {
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    ConfigurationAdmin configurationAdmin;
-    @InjectBundleInstaller
-    BundleInstaller installer;
+class ArenaZoneTest extends InFramework {
     @InjectService
     ZoneRegistry registry;
 

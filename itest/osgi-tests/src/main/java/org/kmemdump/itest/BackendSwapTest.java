@@ -21,30 +21,19 @@ import org.junit.jupiter.api.Test;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.common.annotation.Property;
 import org.osgi.test.common.annotation.Property.Scalar;
 import org.osgi.test.common.annotation.config.WithFactoryConfiguration;
-import org.osgi.test.common.install.BundleInstaller;
 
 /**
  * Backends come and go as bundles and configurations at runtime; the registry keeps exactly one
  * active and moves every zone over in the kernel's order.
  */
-class BackendSwapTest {
+class BackendSwapTest extends InFramework {
     private static final List<Integer> RUNTIME_IDS = List.of(1, 2, 3, 4, 5, 6, 7);
 
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    ConfigurationAdmin configurationAdmin;
-    @InjectBundleInstaller
-    BundleInstaller installer;
     @InjectService
     ZoneRegistry registry;
 

@@ -40,14 +40,9 @@ import org.kmemdump.format.KinfoRecord.Pointer;
 import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.common.install.BundleInstaller;
 import org.osgi.test.common.service.ServiceAware;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
@@ -58,17 +53,11 @@ import com.sun.management.HotSpotDiagnosticMXBean;
  * (and log, when there is one) zones and the release string; whenever it is not, no address is
  * left in it. Files are read through mappings of the test's own, as a reader after a crash would.
  */
-class KinfoBackendTest {
+class KinfoBackendTest extends InFramework {
     private static final String PID = "org.kmemdump.backend.kinfo";
     private static final String MINIDUMP = "org.kmemdump.backend.minidump.internal.MinidumpBackend";
     private static final Pointer NONE = new Pointer(0, 0);
 
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    ConfigurationAdmin configurationAdmin;
-    @InjectBundleInstaller
-    BundleInstaller installer;
     @InjectService
     KmemdumpDirectory kmemdumpDirectory;
     /** Absent until a test installs the bundle: tracked, so a test can wait for it. */

@@ -22,25 +22,18 @@ import org.kmemdump.format.LogRing;
 import org.kmemdump.format.LogRing.Level;
 import org.kmemdump.format.ZoneDirectory;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.log.admin.LoggerAdmin;
 import org.osgi.service.log.admin.LoggerContext;
-import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 
 /**
  * Every OSGi Log Service entry reaches the log ring, zone 7, read back the way a collector reads it
  * after a crash: from the arena file, found through the arena's zone directory.
  */
-class LogRingZoneTest {
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    ConfigurationAdmin configurationAdmin;
+class LogRingZoneTest extends InFramework {
     @InjectService
     LoggerFactory loggers;
     @InjectService

@@ -33,14 +33,9 @@ import org.kmemdump.directory.KmemdumpDirectory;
 import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.common.install.BundleInstaller;
 
 /**
  * The minidump backend installed, swapped in and removed at runtime: the zones the registry holds
@@ -48,15 +43,9 @@ import org.osgi.test.common.install.BundleInstaller;
  * is disabled when it goes. The file is read through a mapping of the test's own, as a collector
  * would read it.
  */
-class MinidumpBackendTest {
+class MinidumpBackendTest extends InFramework {
     private static final String PID = "org.kmemdump.backend.minidump";
 
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    ConfigurationAdmin configurationAdmin;
-    @InjectBundleInstaller
-    BundleInstaller installer;
     @InjectService
     KmemdumpDirectory directory;
 

@@ -24,15 +24,10 @@ import org.kmemdump.api.ZoneIdInUseException;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.common.annotation.Property;
 import org.osgi.test.common.annotation.Property.Scalar;
 import org.osgi.test.common.annotation.config.WithFactoryConfiguration;
-import org.osgi.test.common.install.BundleInstaller;
 
 /**
  * Every way a registration can fail, through the real service: each failure is the documented one,
@@ -41,13 +36,7 @@ import org.osgi.test.common.install.BundleInstaller;
 @WithFactoryConfiguration(factoryPid = Fixture.RECORDER_PID, name = "strict", location = "?", properties = {
         @Property(key = "name", value = "strict"), @Property(key = "service.ranking", value = "50", scalar = Scalar.Integer),
         @Property(key = "refuse", value = "46")})
-class RegistryErrorsTest {
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    ConfigurationAdmin configurationAdmin;
-    @InjectBundleInstaller
-    BundleInstaller installer;
+class RegistryErrorsTest extends InFramework {
     @InjectService
     ZoneRegistry registry;
 

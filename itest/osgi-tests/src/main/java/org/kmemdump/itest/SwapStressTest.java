@@ -27,28 +27,17 @@ import org.kmemdump.api.RegistryFullException;
 import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneRegistry;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.common.install.BundleInstaller;
 
 /**
  * Registrations and unregistrations race with backends being installed, configured, started,
  * stopped and uninstalled. Afterwards the active backend holds exactly the registry's zones, every
  * backend that left holds nothing, and nothing deadlocked.
  */
-class SwapStressTest {
+class SwapStressTest extends InFramework {
     private static final int WORKERS = 4;
     private static final int BACKEND_ROUNDS = 40;
 
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    ConfigurationAdmin configurationAdmin;
-    @InjectBundleInstaller
-    BundleInstaller installer;
     @InjectService
     ZoneRegistry registry;
 
