@@ -51,6 +51,9 @@ public class KmemdumpCommands {
         if (zone.lost()) {
             return "lost: its memory was freed while registered";
         }
+        if (zone.sensitive()) {
+            return "sensitive: kept from backends, in the arena's zone directory only";
+        }
         if (backend == null) {
             return "registered, no backend";
         }
@@ -78,18 +81,22 @@ public class KmemdumpCommands {
         }
     }
 
-    @Descriptor("write an ELF core of the live zones to a file")
-    public void dump(@Descriptor("the core file to write (replaced if it exists)") String file) throws IOException {
+    @Descriptor("write an ELF core of the live zones to a file; sensitive zones are zeros unless --include-sensitive")
+    public void dump(@Descriptor("also write the bytes of sensitive zones (never the default)")
+            @Parameter(names = "--include-sensitive", presentValue = "true", absentValue = "false") boolean includeSensitive,
+            @Descriptor("the core file to write (replaced if it exists)") String file) throws IOException {
         Path path = Path.of(file).toAbsolutePath();
-        List<CoreDump.Outcome> outcomes = runtime.dump(path);
-        long lost = outcomes.stream().filter(o -> o.problem() != null).count();
+        List<CoreDump.Outcome> outcomes = runtime.dump(path, includeSensitive);
+        long withheld = outcomes.stream().filter(CoreDump.Outcome::withheld).count();
+        long lost = outcomes.stream().filter(o -> o.problem() != null).count() - withheld;
         for (CoreDump.Outcome outcome : outcomes) {
             if (outcome.problem() != null) {
-                System.out.println("zone " + outcome.zone().id() + " '" + outcome.zone().name() + "': " + outcome.problem());
+                System.out.println("zone " + outcome.zone().id() + " '" + outcome.zone().name() + "' (" + outcome.zone().size()
+                        + " bytes): " + outcome.problem());
             }
         }
-        System.out.println("wrote " + path + ": " + outcomes.size() + " zones, " + (outcomes.size() - lost) + " ok, "
-                + lost + " lost");
+        System.out.println("wrote " + path + ": " + outcomes.size() + " zones, " + (outcomes.size() - lost - withheld) + " ok, "
+                + lost + " lost" + (withheld == 0 ? "" : ", " + withheld + " sensitive not collected"));
     }
 
     @Descriptor("print the newest records of the log ring, oldest first")

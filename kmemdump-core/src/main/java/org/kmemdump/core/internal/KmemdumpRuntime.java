@@ -246,7 +246,7 @@ public class KmemdumpRuntime {
     }
 
     /** Allocates a zone in the persistent arena and registers it; see {@link ZoneRegistry#allocate}. */
-    PersistentZone allocate(int id, String name, long size, Owner owner, Consumer<PersistentZone> onClose)
+    PersistentZone allocate(int id, String name, long size, boolean sensitive, Owner owner, Consumer<PersistentZone> onClose)
             throws ZoneRegistrationException {
         if (id != ZoneIds.NO_ID) {
             ZoneArguments.checkId(id);
@@ -266,7 +266,7 @@ public class KmemdumpRuntime {
             throw new IllegalStateException("could not map " + size + " bytes of the dump arena: " + e.getMessage(), e);
         }
         try {
-            return new PersistentZone(table, arena, table.register(id, name, block.registered(), owner), block, onClose);
+            return new PersistentZone(table, arena, table.register(id, name, block.registered(), owner, sensitive), block, onClose);
         } catch (ZoneRegistrationException | RuntimeException e) {
             arena.free(block);
             throw e;
@@ -299,8 +299,8 @@ public class KmemdumpRuntime {
         return table.locked(backends::pinned);
     }
 
-    List<CoreDump.Outcome> dump(Path file) throws IOException {
-        return CoreDump.write(table, file);
+    List<CoreDump.Outcome> dump(Path file, boolean includeSensitive) throws IOException {
+        return CoreDump.write(table, file, includeSensitive);
     }
 
     private void writeBundleTable() {

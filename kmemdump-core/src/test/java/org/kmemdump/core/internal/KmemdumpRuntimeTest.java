@@ -180,7 +180,7 @@ class KmemdumpRuntimeTest {
         String arena = directory().toRealPath().resolve(ArenaFile.FILE_NAME).toString();
         assertTrue(next.arenaStatus().startsWith(arena + ": "), "the persistent arena, not ordinary memory: " + next.arenaStatus());
         assertFalse(arenaHeader().cleanShutdown());
-        next.allocate(NO_ID, "persistent", 4096, BUNDLE, zone -> { }).close();
+        next.allocate(NO_ID, "persistent", 4096, false, BUNDLE, zone -> { }).close();
         next.deactivate();
         active.remove(next);
         assertNoHeartbeatThread();
@@ -194,7 +194,7 @@ class KmemdumpRuntimeTest {
         assertNull(runtime.logRing());
         assertTrue(runtime.logRingProblem().startsWith("no log ring: "), runtime.logRingProblem());
         assertFalse(ids(runtime).contains(ZoneIds.LOG));
-        PersistentZone zone = runtime.allocate(NO_ID, "after", 4096, BUNDLE, closed -> { });
+        PersistentZone zone = runtime.allocate(NO_ID, "after", 4096, false, BUNDLE, closed -> { });
         assertEquals(ZoneIds.NO_ID, zone.zone().id());
         zone.close();
     }
@@ -215,15 +215,15 @@ class KmemdumpRuntimeTest {
     void aHugeZoneIsArenaFullAndEveryOtherBundleCarriesOn() throws Exception {
         KmemdumpRuntime runtime = activate(context(directory()), ARENA_SIZE, LogRingWriter.DEFAULT_SIZE);
         String withoutBundleZones = runtime.arenaStatus();
-        PersistentZone anothers = runtime.allocate(NO_ID, "anothers", 4096, OTHER_BUNDLE, closed -> { });
+        PersistentZone anothers = runtime.allocate(NO_ID, "anothers", 4096, false, OTHER_BUNDLE, closed -> { });
         List<ZoneSlot> zones = runtime.table().zones();
         String arena = runtime.arenaStatus();
         ArenaFullException full = assertThrows(ArenaFullException.class,
-                () -> runtime.allocate(NO_ID, "huge", Long.MAX_VALUE, BUNDLE, closed -> { }));
+                () -> runtime.allocate(NO_ID, "huge", Long.MAX_VALUE, false, BUNDLE, closed -> { }));
         assertTrue(full.getMessage().contains("raise arena.size"), full.getMessage());
         assertEquals(zones, runtime.table().zones());
         assertEquals(arena, runtime.arenaStatus());
-        runtime.allocate(NO_ID, "normal", 4096, BUNDLE, closed -> { }).close();
+        runtime.allocate(NO_ID, "normal", 4096, false, BUNDLE, closed -> { }).close();
         anothers.close();
         assertEquals(withoutBundleZones, runtime.arenaStatus(), "every byte came back");
     }
@@ -238,7 +238,7 @@ class KmemdumpRuntimeTest {
     @Test
     void aSliceOfAnArenaZoneIsRecordedWhereItsBytesAreInTheArena() throws Exception {
         KmemdumpRuntime runtime = activate(context(directory()), ARENA_SIZE, LogRingWriter.DEFAULT_SIZE);
-        PersistentZone whole = runtime.allocate(NO_ID, "whole", 4096, BUNDLE, closed -> { });
+        PersistentZone whole = runtime.allocate(NO_ID, "whole", 4096, false, BUNDLE, closed -> { });
         MemorySegment slice = whole.memory().asSlice(1000, 300);
         byte[] pattern = CoreFixture.pattern(300, 7);
         slice.copyFrom(MemorySegment.ofArray(pattern));
@@ -250,7 +250,7 @@ class KmemdumpRuntimeTest {
         assertArrayEquals(pattern, arena.contents(arena.entry(zone.id())), "the entry leads to the slice's bytes in the file");
 
         Path core = work.resolve("core.elf");
-        runtime.dump(core).forEach(outcome -> assertNull(outcome.problem(), outcome.toString()));
+        runtime.dump(core, false).forEach(outcome -> assertNull(outcome.problem(), outcome.toString()));
         CoreFile elf = new CoreFile(Files.readAllBytes(core));
         CoreFile.Segment load = elf.loads().stream().filter(segment -> segment.vaddr() == zone.address()).findFirst()
                 .orElseThrow(() -> new AssertionError("no PT_LOAD at 0x" + Long.toHexString(zone.address()) + ": " + elf.loads()));
