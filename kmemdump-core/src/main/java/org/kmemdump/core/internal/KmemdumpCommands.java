@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -68,9 +70,14 @@ public class KmemdumpCommands {
         out.printf("%-6s  %-16s  %11s  %10s  %s%n", "ACTIVE", "NAME", "RANKING", "SERVICE.ID", "BUNDLE");
         for (BackendSet.Tracked backend : backends) {
             Bundle bundle = backend.reference().getBundle();
-            out.printf("%-6s  %-16s  %11s  %10d  %s%n", backend.backend() == active ? "*" : "", backend.name(),
+            out.printf("%-6s  %-16s  %11s  %10d  %s%s%n", backend.backend() == active ? "*" : "", backend.name(),
                     backend.ranking(), backend.serviceId(),
-                    bundle == null ? "(gone)" : bundle.getSymbolicName() + " [" + bundle.getBundleId() + "]");
+                    bundle == null ? "(gone)" : bundle.getSymbolicName() + " [" + bundle.getBundleId() + "]",
+                    runtime.isAllowed(backend) ? "" : "  " + BackendSet.NOT_ALLOWED);
+        }
+        Set<String> allowed = runtime.allowedBackendBundles();
+        if (!allowed.isEmpty()) {
+            out.println("backend.allow: " + String.join(", ", new TreeSet<>(allowed)));
         }
         String pinned = runtime.pinnedBackend();
         if (!pinned.isEmpty()) {
@@ -78,6 +85,8 @@ public class KmemdumpCommands {
         }
         if (backends.isEmpty()) {
             out.println("no backend: zones are registered but nothing makes them collectable");
+        } else if (active == null) {
+            out.println("no backend is active: backend.allow allows none of them");
         }
     }
 

@@ -21,6 +21,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.kmemdump.api.ZoneIds;
@@ -64,6 +65,12 @@ public class KmemdumpRuntime {
                 description = "Name of the backend to keep active whatever the service rankings; empty to let "
                         + "the highest service.ranking win. While no backend of that name is present, the ranking decides.")
         String pinned_backend() default "";
+
+        @AttributeDefinition(name = "Backend allow-list",
+                description = "Symbolic names of the bundles that may provide the active backend (which receives every "
+                        + "zone's memory); empty lets any bundle's. A backend of another bundle is tracked but never made "
+                        + "active: kmemdump:backends says 'not allowed by backend.allow'.")
+        String[] backend_allow() default {};
 
         @AttributeDefinition(name = "Arena size",
                 description = "Bytes of the persistent dump arena file (sparse: pages cost memory once written). "
@@ -196,7 +203,10 @@ public class KmemdumpRuntime {
 
     @Modified
     void modified(Config config) {
-        table.changeBackends(() -> backends.pin(config.pinned_backend()), backends::choose);
+        table.changeBackends(() -> {
+            backends.pin(config.pinned_backend());
+            backends.allow(config.backend_allow());
+        }, backends::choose);
     }
 
     @Deactivate
@@ -297,6 +307,15 @@ public class KmemdumpRuntime {
 
     String pinnedBackend() {
         return table.locked(backends::pinned);
+    }
+
+    /** @return whether the allow-list lets {@code backend} be active */
+    boolean isAllowed(BackendSet.Tracked backend) {
+        return table.locked(() -> backends.isAllowed(backend));
+    }
+
+    Set<String> allowedBackendBundles() {
+        return table.locked(backends::allowed);
     }
 
     List<CoreDump.Outcome> dump(Path file, boolean includeSensitive) throws IOException {

@@ -97,6 +97,11 @@ class KmemdumpRuntimeTest {
             }
 
             @Override
+            public String[] backend_allow() {
+                return new String[0];
+            }
+
+            @Override
             public long arena_size() {
                 return arenaSize;
             }
@@ -211,6 +216,29 @@ class KmemdumpRuntimeTest {
     }
 
     /** Issue 10, defect 3, as it was found: a huge zone, then a normal one, then another bundle frees its zone. */
+    /** Framework properties named kmemdump.* are recorded; a secret-looking key keeps its value out. */
+    @Test
+    void theConfigZoneRedactsValuesOfKeysThatLookSecret() throws Exception {
+        List<String> secretKeys = List.of("kmemdump.upload.token", "kmemdump.Proxy.Password", "kmemdump.api-key",
+                "kmemdump.client_secret", "kmemdump.credentials");
+        secretKeys.forEach(key -> System.setProperty(key, "hunter2"));
+        System.setProperty("kmemdump.site", "eu-1");
+        try {
+            KmemdumpRuntime runtime = activate(context(directory()), ARENA_SIZE, LogRingWriter.DEFAULT_SIZE);
+            MemorySegment zone = runtime.table().zones().stream().filter(slot -> slot.id() == ZoneIds.CONFIG).findFirst()
+                    .orElseThrow().memory();
+            String text = zone.getString(0);
+            for (String key : secretKeys) {
+                assertTrue(text.contains(key + "=" + SecretValues.REDACTED + "\n"), key + " in\n" + text);
+            }
+            assertTrue(text.contains("kmemdump.site=eu-1\n"), text);
+            assertFalse(text.contains("hunter2"), text);
+        } finally {
+            secretKeys.forEach(System::clearProperty);
+            System.clearProperty("kmemdump.site");
+        }
+    }
+
     @Test
     void aHugeZoneIsArenaFullAndEveryOtherBundleCarriesOn() throws Exception {
         KmemdumpRuntime runtime = activate(context(directory()), ARENA_SIZE, LogRingWriter.DEFAULT_SIZE);
