@@ -88,6 +88,7 @@ class SensitiveZoneTest {
     void inspectShowsTheFlag() throws Exception {
         try (DumpFixture fixture = sensitive(DumpFixture.withCoreimage(temp.resolve("dump"), DumpFixture.Owner.dead()).standardZones())) {
             CollectorRun text = CollectorRun.of("inspect", fixture.directory().toString());
+            assertEquals(ExitCode.OK.code(), text.exitCode(), "a sensitive zone is no defect: " + text);
             assertTrue(text.out().contains("sensitive: not collected"), text.out());
             CollectorRun json = CollectorRun.of("inspect", fixture.directory().toString(), "--json");
             List<?> regions = (List<?>) ((Map<?, ?>) MiniJson.parse(json.out())).get("regions");
