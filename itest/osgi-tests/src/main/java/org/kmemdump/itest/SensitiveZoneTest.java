@@ -116,7 +116,8 @@ class SensitiveZoneTest {
         await("no backend to be active", () -> Fixture.activeBackend(registry).equals("none"));
         fixture.recorder("high", 20, "");
         Supplier<List<String>> high = fixture.log("high");
-        String backends = command("backends");
+        await("the core to track high", () -> backends().lines().anyMatch(line -> line.contains("high")));
+        String backends = backends();
         assertTrue(backends.lines().anyMatch(line -> line.contains("high") && line.contains("not allowed by backend.allow")), backends);
         assertTrue(backends.contains("no backend is active: backend.allow allows none of them"), backends);
         assertEquals("none", Fixture.activeBackend(registry));
@@ -132,6 +133,14 @@ class SensitiveZoneTest {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("backend.allow", new String[] {bundle});
         configuration.update(properties);
+    }
+
+    private String backends() {
+        try {
+            return command("backends");
+        } catch (Exception e) {
+            throw new IllegalStateException("kmemdump:backends failed", e);
+        }
     }
 
     /** @return what the kmemdump shell command printed, called as Gogo calls it */
