@@ -30,14 +30,9 @@ import org.kmemdump.api.ZoneRegistry;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.ZoneDirectory;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectBundleInstaller;
 import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.common.install.BundleInstaller;
 
 /**
  * Through the real service: a zone registered sensitive is reported so, never reaches the active
@@ -46,15 +41,9 @@ import org.osgi.test.common.install.BundleInstaller;
  * not listed from becoming active. The shell commands are called as Gogo calls them: by reflection
  * on the command service.
  */
-class SensitiveZoneTest {
+class SensitiveZoneTest extends InFramework {
     private static final byte[] SECRET = "itest-secret-token-0123456789".getBytes(StandardCharsets.US_ASCII);
 
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    ConfigurationAdmin configurationAdmin;
-    @InjectBundleInstaller
-    BundleInstaller installer;
     @InjectService
     ZoneRegistry registry;
     @TempDir
