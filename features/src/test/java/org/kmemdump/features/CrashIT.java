@@ -145,6 +145,49 @@ class CrashIT {
                 "the same bytes, in the zone they are part of");
     }
 
+    /**
+     * Issue 10: a zone registered sensitive leaves a killed runtime's directory only when the
+     * operator asks: listed but not in the core or the bins by default, byte for byte with
+     * --include-sensitive.
+     */
+    @Test
+    void aKilledRuntimesSensitiveZoneIsCollectedOnlyWhenAskedFor() throws IOException {
+        String secret = "feature-secret-" + Long.toHexString(new Random().nextLong());
+        byte[] secretBytes = secret.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (Child runtime = startWith("zone-consumer", "-Dkmemdump.consumer.secret=" + secret)) {
+            assertTrue(addresses(runtime).containsKey("consumer-keys"), runtime.describe());
+            runtime.kill();
+        }
+        Path core = work.resolve("core.elf");
+        Path bins = work.resolve("bins");
+        Collected withheld = collect(core, bins);
+        assertEquals(1, withheld.exit(), "only consumer-native is lost; a sensitive zone left out is no loss\n" + withheld.output());
+        assertTrue(withheld.outcomes().get("consumer-keys").startsWith("sensitive: not collected"), withheld.output());
+        assertTrue(Files.notExists(bins.resolve("md_consumer-keys.BIN")), withheld.output());
+        assertEquals(-1, indexOf(Files.readAllBytes(core), secretBytes), "the secret is not in the core");
+        try (var files = Files.list(bins)) {
+            for (Path bin : files.toList()) {
+                assertEquals(-1, indexOf(Files.readAllBytes(bin), secretBytes), "the secret is not in " + bin);
+            }
+        }
+
+        Path included = work.resolve("included.elf");
+        Collected asked = collector("collect", Runtimes.kmemdumpDirectory(work).toString(), "-o", included.toString(), "--bins",
+                work.resolve("included-bins").toString(), "--include-sensitive");
+        assertEquals("ok", asked.outcomes().get("consumer-keys"), asked.output());
+        assertArrayEquals(secretBytes, Arrays.copyOf(Files.readAllBytes(work.resolve("included-bins/md_consumer-keys.BIN")), secretBytes.length));
+        assertTrue(indexOf(Files.readAllBytes(included), secretBytes) >= 0, "--include-sensitive puts it in the core");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int at = 0; at <= haystack.length - needle.length; at++) {
+            if (Arrays.equals(haystack, at, at + needle.length, needle, 0, needle.length)) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
     @Test
     void aStoppedRuntimeIsCollectedWholeIncludingItsOrdinaryMemory() throws Exception {
         try (Child runtime = startWith("zone-consumer")) {

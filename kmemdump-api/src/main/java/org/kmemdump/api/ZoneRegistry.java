@@ -45,7 +45,20 @@ public interface ZoneRegistry {
      * @throws ZoneIdInUseException     the requested id is taken
      * @throws BackendRefusedException  the active backend refused the zone
      */
-    Zone register(int id, String name, MemorySegment memory) throws ZoneRegistrationException;
+    default Zone register(int id, String name, MemorySegment memory) throws ZoneRegistrationException {
+        return register(id, name, memory, new ZoneOption[0]);
+    }
+
+    /**
+     * Registers a zone as {@link #register(int, String, MemorySegment)} does, with options:
+     * {@link ZoneOption#SENSITIVE} keeps its bytes out of every dump unless an operator asks for
+     * them explicitly (see there for what is promised).
+     *
+     * @param options none, or {@link ZoneOption#SENSITIVE}; {@code null} elements are refused
+     * @throws IllegalArgumentException as {@link #register(int, String, MemorySegment)}, or a {@code null} option
+     * @since 1.3
+     */
+    Zone register(int id, String name, MemorySegment memory, ZoneOption... options) throws ZoneRegistrationException;
 
     /**
      * Registers a zone under any free id: {@code register(ZoneIds.NO_ID, name, memory)}.
@@ -54,6 +67,16 @@ public interface ZoneRegistry {
      */
     default Zone register(String name, MemorySegment memory) throws ZoneRegistrationException {
         return register(ZoneIds.NO_ID, name, memory);
+    }
+
+    /**
+     * Registers a zone with options under any free id.
+     *
+     * @see #register(int, String, MemorySegment, ZoneOption...)
+     * @since 1.3
+     */
+    default Zone register(String name, MemorySegment memory, ZoneOption... options) throws ZoneRegistrationException {
+        return register(ZoneIds.NO_ID, name, memory, options);
     }
 
     /**
@@ -72,7 +95,19 @@ public interface ZoneRegistry {
      * @throws BackendRefusedException  the active backend refused the zone
      * @since 1.1
      */
-    ArenaZone allocate(int id, String name, long size) throws ZoneRegistrationException;
+    default ArenaZone allocate(int id, String name, long size) throws ZoneRegistrationException {
+        return allocate(id, name, size, new ZoneOption[0]);
+    }
+
+    /**
+     * Allocates and registers an arena zone as {@link #allocate(int, String, long)} does, with
+     * options: {@link ZoneOption#SENSITIVE} keeps its bytes out of every dump unless an operator
+     * asks for them explicitly (see there for what is promised).
+     *
+     * @param options none, or {@link ZoneOption#SENSITIVE}; {@code null} elements are refused
+     * @since 1.3
+     */
+    ArenaZone allocate(int id, String name, long size, ZoneOption... options) throws ZoneRegistrationException;
 
     /**
      * Allocates and registers an arena zone under any free id.
@@ -82,6 +117,17 @@ public interface ZoneRegistry {
      */
     default ArenaZone allocate(String name, long size) throws ZoneRegistrationException {
         return allocate(ZoneIds.NO_ID, name, size);
+    }
+
+    /**
+     * Allocates and registers an arena zone with options under any free id, e.g.
+     * {@code allocate("keys", 4096, ZoneOption.SENSITIVE)}.
+     *
+     * @see #allocate(int, String, long, ZoneOption...)
+     * @since 1.3
+     */
+    default ArenaZone allocate(String name, long size, ZoneOption... options) throws ZoneRegistrationException {
+        return allocate(ZoneIds.NO_ID, name, size, options);
     }
 
     /**

@@ -18,9 +18,14 @@ import java.util.List;
  */
 public record CollectReport(OwnerProcess owner, String sources, String headers, List<ZoneResult> zones, List<String> notes, Path core,
         long coreSize, Path bins, String warning) {
-    /** @return how many zones are not ok */
+    /** @return how many zones are lost or refused (sensitive ones left out are neither) */
     public long incomplete() {
-        return zones.stream().filter(zone -> !zone.outcome().ok()).count();
+        return zones.stream().filter(zone -> !zone.outcome().ok() && !zone.outcome().withheld()).count();
+    }
+
+    /** @return how many sensitive zones were left out */
+    public long withheld() {
+        return zones.stream().filter(zone -> zone.outcome().withheld()).count();
     }
 
     /**

@@ -15,7 +15,8 @@ public final class CollectText {
         ZoneTable.render(report.zones(), text);
         ZoneTable.renderNotes(report.notes(), text);
         text.append("wrote ").append(report.core()).append(": ").append(report.coreSize()).append(" bytes, ").append(report.zones().size())
-                .append(" regions, ").append(report.zones().size() - report.incomplete()).append(" ok")
+                .append(" regions, ").append(report.zones().size() - report.incomplete() - report.withheld()).append(" ok")
+                .append(report.withheld() == 0 ? "" : ", " + report.withheld() + " sensitive not collected")
                 .append(report.bins() == null ? "" : ", md_*.BIN in " + report.bins()).append('\n');
         return text.toString();
     }

@@ -28,13 +28,23 @@ public final class CoreCollection {
      *                 {@link Failure.Kind#ARGUMENT} when {@code core} is one of the input files
      */
     public static CollectReport collect(Path directory, Path core, Path bins, Progress progress) throws Failure {
+        return collect(directory, core, bins, progress, false);
+    }
+
+    /**
+     * As {@link #collect(Path, Path, Path, Progress)}, and with {@code includeSensitive} the bytes
+     * of zones flagged sensitive too: only when an operator asks for them explicitly. Without it,
+     * such a zone is listed ({@link Outcome#WITHHELD}) and its bytes are zeros or absent.
+     */
+    public static CollectReport collect(Path directory, Path core, Path bins, Progress progress, boolean includeSensitive)
+            throws Failure {
         try (DumpInput input = DumpInput.open(directory)) {
             OwnerProcess owner = OwnerProcess.of(input.header());
             ZoneSources sources = ZoneSources.of(input, owner);
             refuseOverwriting(core, input);
             ArenaSource arena = new ArenaSource(input.arenaFile(), input.header());
             try (ProcessMemory process = ProcessMemory.open(owner)) {
-                List<PlannedZone> plan = PlannedZone.plan(sources.zones(), arena, process);
+                List<PlannedZone> plan = PlannedZone.plan(sources.zones(), arena, process, includeSensitive);
                 Coreimage image = Coreimage.find(plan, input.header(), arena);
                 Elf64.Machine machine = image.usable() ? null : hostMachine();
                 BinFiles binFiles = bins == null ? null : BinFiles.create(bins);

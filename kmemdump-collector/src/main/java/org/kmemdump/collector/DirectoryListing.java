@@ -37,13 +37,14 @@ record DirectoryListing(List<Listed> zones, int listed, List<String> ignored, Co
      * A zone as listed.
      *
      * @param size  as listed, not rounded
-     * @param inElf whether the ELF zone has a {@code PT_LOAD} for exactly this zone (always for
-     *              the coreimage zones, which have none: the arena header vouches for them)
+     * @param inElf     whether the ELF zone has a {@code PT_LOAD} for exactly this zone (always for
+     *                  the coreimage zones, which have none: the arena header vouches for them)
+     * @param sensitive whether the entry is flagged {@link ZoneDirectory#SENSITIVE}
      */
-    record Listed(int id, String name, long address, long size, boolean inElf) {
+    record Listed(int id, String name, long address, long size, boolean inElf, boolean sensitive) {
         /** @return the zone to collect, its size rounded up to 4 as a backend stores it in the table */
         Zone zone() {
-            return new Zone(id, name, address, Elf64.align4(size), Zone.ListedBy.DIRECTORY);
+            return new Zone(id, name, address, Elf64.align4(size), Zone.ListedBy.DIRECTORY, sensitive);
         }
 
         String describe() {
@@ -80,7 +81,7 @@ record DirectoryListing(List<Listed> zones, int listed, List<String> ignored, Co
         for (ZoneDirectory.Entry entry : entries) {
             boolean coreimageZone = entry.id() == KnownZones.ELF || entry.id() == KnownZones.VMCOREINFO;
             Listed zone = new Listed(entry.id(), entry.name(), entry.address(), entry.size(),
-                    coreimageZone || elf.problem() == null && elf.hasLoad(entry.address(), Elf64.align4(entry.size())));
+                    coreimageZone || elf.problem() == null && elf.hasLoad(entry.address(), Elf64.align4(entry.size())), entry.sensitive());
             String disagreement = coreimageZoneProblem(zone, header);
             if (disagreement != null) {
                 ignored.add("the zone directory lists " + zone.describe() + ", which " + disagreement + ": ignored");
@@ -112,7 +113,7 @@ record DirectoryListing(List<Listed> zones, int listed, List<String> ignored, Co
     private static void headerZone(Map<Integer, Listed> byId, int id, String name, long address, long size, ArenaFile.Header header) {
         if (!byId.containsKey(id) && address != 0 && size > 0 && size <= Coreimage.MAX_ZONE_SIZE
                 && header.holds(address, Elf64.align4(size))) {
-            byId.put(id, new Listed(id, name, address, size, true));
+            byId.put(id, new Listed(id, name, address, size, true, false));
         }
     }
 

@@ -31,7 +31,7 @@ public final class Inspection {
             List<ZoneResult> results = new ArrayList<>();
             if (sources != null) {
                 try (ProcessMemory process = ProcessMemory.open(owner)) {
-                    for (PlannedZone planned : PlannedZone.plan(sources.zones(), arena, process)) {
+                    for (PlannedZone planned : PlannedZone.plan(sources.zones(), arena, process, false)) {
                         Outcome outcome = planned.source() == null ? planned.unavailable() : planned.source().probe(planned.zone());
                         results.add(ZoneResult.of(planned, outcome));
                     }

@@ -13,13 +13,18 @@ import java.util.List;
 record PlannedZone(Zone zone, Source source, Outcome unavailable) {
     static final String DIRECTORY_MARK = " (directory)";
 
-    /** @return the regions, in the given order, each with its source or the reason it has none */
-    static List<PlannedZone> plan(List<Zone> zones, ArenaSource arena, ProcessMemory process) {
+    /**
+     * @param includeSensitive whether sensitive zones are read: only when the operator asks
+     * @return the regions, in the given order, each with its source or the reason it has none
+     */
+    static List<PlannedZone> plan(List<Zone> zones, ArenaSource arena, ProcessMemory process, boolean includeSensitive) {
         List<PlannedZone> plan = new ArrayList<>(zones.size());
         for (Zone zone : zones) {
             String bad = descriptorProblem(zone);
             if (bad != null) {
                 plan.add(new PlannedZone(zone, null, Outcome.refused(bad)));
+            } else if (zone.sensitive() && !includeSensitive) {
+                plan.add(new PlannedZone(zone, null, Outcome.WITHHELD));
             } else if (arena.holds(zone)) {
                 plan.add(new PlannedZone(zone, arena, null));
             } else if (process.unavailable() == null) {

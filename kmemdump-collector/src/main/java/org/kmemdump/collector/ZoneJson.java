@@ -25,6 +25,7 @@ final class ZoneJson {
                     .name("size").unsignedValue(result.zone().size())
                     .name("source").value(result.source())
                     .name("listedBy").value(result.zone().listedBy().text())
+                    .name("sensitive").value(result.zone().sensitive())
                     .name("outcome").value(result.outcome().status().text())
                     .name("reason").value(result.outcome().reason())
                     .endObject();

@@ -27,6 +27,7 @@ import org.kmemdump.format.Elf64;
  * disagreeing with the table) make the run incomplete: see {@link #warning()}.
  * <li>The directory of an owner that shut down cleanly is not used: the runtime let go of its
  * zones, so there is no crash to collect.
+ * <li>A zone the directory flags sensitive is sensitive, whichever source lists it.
  * </ul>
  *
  * @param directoryUnused why the zone directory's listing added nothing, or {@code null} when it was used
@@ -62,7 +63,8 @@ record ZoneSources(SmemTable table, String directoryUnused, List<Zone> zones, in
                         + "' at " + Sizes.hex(region.address()) + " (" + Long.toUnsignedString(region.size())
                         + " bytes): the table's region is collected");
             }
-            zones.add(agrees ? region.listedBy(Zone.ListedBy.BOTH) : region);
+            // a flag in the directory holds whatever the table says: the table has no such flag
+            zones.add((agrees ? region.listedBy(Zone.ListedBy.BOTH) : region).sensitiveIf(zone != null && zone.sensitive()));
         }
         int tableRegions = zones.size();
         int onlyInDirectory = 0;

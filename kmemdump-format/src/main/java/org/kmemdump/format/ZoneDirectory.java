@@ -1,7 +1,8 @@
 package org.kmemdump.format;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static org.kmemdump.format.LittleEndian.U32;
+import static org.kmemdump.format.LittleEndian.U16;
+import static org.kmemdump.format.LittleEndian.U16_ALIGNED;
 import static org.kmemdump.format.LittleEndian.U32_ALIGNED;
 import static org.kmemdump.format.LittleEndian.U32_ORDERED;
 import static org.kmemdump.format.LittleEndian.U64;
@@ -23,8 +24,13 @@ import java.util.List;
  *
  * <pre>
  * entry (40), entry i for zone id i (entry 0 unused):
- *   char name[16]; u32 id; u32 valid; u64 address; u64 size;
+ *   char name[16]; u16 id; u16 flags; u32 valid; u64 address; u64 size;
+ * flags: bit 0 {@link #SENSITIVE}; the other bits are 0
  * </pre>
+ *
+ * <p>{@code id} and {@code flags} were one {@code u32 id} before flags existed: a reader of that
+ * layout takes a flagged entry's id for a number that is not its index and skips the entry, so
+ * it never collects a sensitive zone it does not know to hold back.
  *
  * <p>Crash-consistent by construction: an entry is changed only when its zone is, and then
  * invalidated first, rewritten, and marked {@link #VALID} last, so at every instant each entry is
@@ -36,7 +42,8 @@ public final class ZoneDirectory {
     public static final int NAME_LENGTH = 16;
     public static final StructLayout ENTRY = MemoryLayout.structLayout(
             MemoryLayout.sequenceLayout(NAME_LENGTH, U8).withName("name"),
-            U32_ALIGNED.withName("id"),
+            U16_ALIGNED.withName("id"),
+            U16_ALIGNED.withName("flags"),
             U32_ALIGNED.withName("valid"),
             U64_ALIGNED.withName("address"),
             U64_ALIGNED.withName("size"));
@@ -44,13 +51,27 @@ public final class ZoneDirectory {
     public static final long LENGTH = (long) ENTRIES * ENTRY_SIZE;
     public static final long NAME = ENTRY.byteOffset(groupElement("name"));
     public static final long ID = ENTRY.byteOffset(groupElement("id"));
+    public static final long FLAGS = ENTRY.byteOffset(groupElement("flags"));
     public static final long VALID_FIELD = ENTRY.byteOffset(groupElement("valid"));
     public static final long ADDRESS = ENTRY.byteOffset(groupElement("address"));
     public static final long SIZE = ENTRY.byteOffset(groupElement("size"));
     public static final int VALID = 'Z' << 24 | 'O' << 16 | 'N' << 8 | 'E';
 
+    /**
+     * Flag: the zone's bytes must not leave the process unless an operator asks for them
+     * explicitly; readers list the zone but do not copy it by default.
+     */
+    public static final int SENSITIVE = 1;
+
     /** A valid entry. */
-    public record Entry(int id, String name, long address, long size) {
+    public record Entry(int id, String name, long address, long size, int flags) {
+        public Entry(int id, String name, long address, long size) {
+            this(id, name, address, size, 0);
+        }
+
+        public boolean sensitive() {
+            return (flags & SENSITIVE) != 0;
+        }
     }
 
     private final MemorySegment entries;
@@ -70,8 +91,20 @@ public final class ZoneDirectory {
         return (long) id * ENTRY_SIZE;
     }
 
-    /** Records zone {@code id}; its name must be ASCII and shorter than {@value #NAME_LENGTH} bytes. */
+    /** Records zone {@code id} without flags. */
     public void set(int id, String name, long address, long size) {
+        set(id, name, address, size, 0);
+    }
+
+    /**
+     * Records zone {@code id}; its name must be ASCII and shorter than {@value #NAME_LENGTH} bytes.
+     *
+     * @param flags {@link #SENSITIVE} or 0
+     */
+    public void set(int id, String name, long address, long size, int flags) {
+        if ((flags & ~SENSITIVE) != 0) {
+            throw new IllegalArgumentException("zone flags 0x" + Integer.toHexString(flags) + " has bits other than SENSITIVE");
+        }
         long at = entry(id);
         byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
         if (bytes.length >= NAME_LENGTH) {
@@ -79,7 +112,8 @@ public final class ZoneDirectory {
         }
         U32_ORDERED.setRelease(entries, at + VALID_FIELD, 0);
         CString.write(entries, at + NAME, NAME_LENGTH, bytes);
-        entries.set(U32, at + ID, id);
+        entries.set(U16, at + ID, (short) id);
+        entries.set(U16, at + FLAGS, (short) flags);
         entries.set(U64, at + ADDRESS, address);
         entries.set(U64, at + SIZE, size);
         U32_ORDERED.setRelease(entries, at + VALID_FIELD, VALID);
@@ -98,13 +132,13 @@ public final class ZoneDirectory {
         List<Entry> valid = new ArrayList<>();
         for (int id = 1; id < ENTRIES; id++) {
             long at = (long) id * ENTRY_SIZE;
-            if ((int) U32_ORDERED.getAcquire(entries, at + VALID_FIELD) != VALID || entries.get(U32, at + ID) != id) {
+            if ((int) U32_ORDERED.getAcquire(entries, at + VALID_FIELD) != VALID || Short.toUnsignedInt(entries.get(U16, at + ID)) != id) {
                 continue;
             }
             String name = name(entries.asSlice(at + NAME, NAME_LENGTH).toArray(U8));
             long size = entries.get(U64, at + SIZE);
             if (name != null && size > 0) {
-                valid.add(new Entry(id, name, entries.get(U64, at + ADDRESS), size));
+                valid.add(new Entry(id, name, entries.get(U64, at + ADDRESS), size, Short.toUnsignedInt(entries.get(U16, at + FLAGS))));
             }
         }
         return valid;

@@ -3,6 +3,7 @@ package org.kmemdump.format;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -35,6 +36,19 @@ class ZoneDirectoryTest {
                 + "8877665544332211" + "0010000000000000"), entry(49));
         assertEquals(List.of(new ZoneDirectory.Entry(49, "consumer-0", 0x1122_3344_5566_7788L, 4096)), directory.validEntries());
         assertArrayEquals(new byte[40], entry(48), "no other entry is touched");
+    }
+
+    @Test
+    void aSensitiveEntryHasFlagBitZeroAfterItsU16Id() {
+        directory.set(50, "keys", 0x1000, 32, ZoneDirectory.SENSITIVE);
+        assertArrayEquals(HexFormat.of().parseHex("6b6579730000000000000000000000" + "00" + "3200" + "0100" + "454e4f5a"
+                + "0010000000000000" + "2000000000000000"), entry(50));
+        ZoneDirectory.Entry listed = directory.validEntries().get(0);
+        assertEquals(new ZoneDirectory.Entry(50, "keys", 0x1000, 32, ZoneDirectory.SENSITIVE), listed);
+        assertTrue(listed.sensitive());
+        // a reader of the layout before flags (u32 id) sees 0x10032, not its index, and skips the entry
+        assertEquals(0x1_0032, bytes.get(LittleEndian.U32, 50 * 40 + 16));
+        assertThrows(IllegalArgumentException.class, () -> directory.set(51, "odd", 8, 8, 2));
     }
 
     @Test

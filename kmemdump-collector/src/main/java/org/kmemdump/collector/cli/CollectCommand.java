@@ -13,7 +13,8 @@ final class CollectCommand {
     }
 
     static ExitCode run(CommandLine line, PrintStream out, PrintStream err) throws Failure {
-        CollectReport report = CoreCollection.collect(line.directory(), line.output(), line.bins(), new ProgressBar(line.progress(), err));
+        CollectReport report = CoreCollection.collect(line.directory(), line.output(), line.bins(), new ProgressBar(line.progress(), err),
+                line.includeSensitive());
         out.print(CollectText.render(report));
         String problems = report.problems();
         if (problems != null) {

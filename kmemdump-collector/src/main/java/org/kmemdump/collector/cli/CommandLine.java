@@ -14,9 +14,10 @@ import org.kmemdump.collector.Failure;
  * @param progress  {@code --progress}/{@code --no-progress}, else automatic (collect)
  * @param records   {@code -n N}, else {@link #DEFAULT_RECORDS} (log)
  * @param follow    {@code --follow} (log)
+ * @param includeSensitive {@code --include-sensitive} (collect)
  */
 record CommandLine(String command, Path directory, Path output, Path bins, ProgressBar.Mode progress, boolean json,
-        boolean debug, boolean help, int records, boolean follow) {
+        boolean debug, boolean help, int records, boolean follow, boolean includeSensitive) {
     static final String COLLECT = "collect";
     static final String INSPECT = "inspect";
     static final String LOG = "log";
@@ -25,7 +26,7 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
     static final String HELP = """
             Usage: java -jar kmemdump-collector.jar <command> ...
 
-              collect DIR -o FILE [--bins BINDIR] [--progress|--no-progress] [--debug]
+              collect DIR -o FILE [--bins BINDIR] [--include-sensitive] [--progress|--no-progress] [--debug]
                   Reads the kmemdump directory DIR (DIR/previous for the run before a crash) and
                   writes an ELF core to FILE. The regions are those of the minidump table in
                   DIR/smem, if there is a dumpable one, and the zones the arena's zone directory
@@ -37,14 +38,18 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
                   stopped. Lost regions are reported; in a coreimage they are zeros. --bins also
                   writes one md_<name>.BIN per region, as the firmware does. Files are owner-only
                   and replaced atomically. The progress bar shows on a terminal for dumps over
-                  64 MiB, or always with --progress.
+                  64 MiB, or always with --progress. A zone registered sensitive is listed
+                  ("sensitive: not collected") but its bytes are not written (zeros in a
+                  coreimage, no PT_LOAD otherwise, no md_<name>.BIN) unless --include-sensitive
+                  is given; that does not make the run incomplete.
 
               inspect DIR [--json] [--debug]
                   Shows the owner process (alive, stopped, dead, cleanly shut down), its heartbeat,
                   the active backend, the sources of the regions (the minidump table, the arena's
                   zone directory), every region with where its bytes are, whether they can be
-                  read and, marked "(directory)", whether only the zone directory lists it, the
-                  raw minidump table, and the kinfo record (DIR/kinfo): whether its magic and
+                  read (a sensitive zone's outcome says "sensitive") and, marked "(directory)",
+                  whether only the zone directory lists it, the raw minidump table, and the
+                  kinfo record (DIR/kinfo): whether its magic and
                   checksums hold, its release, build info and thread size, and whether each
                   zone it points at (log ring, ELF, VMCOREINFO, bundle table) lies in the arena.
                   --json prints one JSON object.
@@ -82,8 +87,9 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
         ProgressBar.Mode progress = null;
         Integer records = null;
         boolean follow = false;
+        boolean includeSensitive = false;
         if (command.equals("--help") || command.equals("-h")) {
-            return new CommandLine(null, null, null, null, ProgressBar.Mode.AUTO, false, false, true, DEFAULT_RECORDS, false);
+            return new CommandLine(null, null, null, null, ProgressBar.Mode.AUTO, false, false, true, DEFAULT_RECORDS, false, false);
         }
         if (!command.equals(COLLECT) && !command.equals(INSPECT) && !command.equals(LOG)) {
             throw Failure.argument("unknown command '" + command + "': give collect, inspect or log");
@@ -124,6 +130,7 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
                     records = count(arg, ++i < args.length ? args[i] : null);
                 }
                 case "--follow" -> follow = once(follow, arg, LOG, command);
+                case "--include-sensitive" -> includeSensitive = once(includeSensitive, arg, COLLECT, command);
                 default -> {
                     if (arg.startsWith("-") && arg.length() > 1) {
                         throw Failure.argument("unknown option '" + arg + "' for " + command);
@@ -137,7 +144,8 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
         }
         int shown = records == null ? DEFAULT_RECORDS : records;
         if (help) {
-            return new CommandLine(command, directory, output, bins, ProgressBar.Mode.AUTO, json, debug, true, shown, follow);
+            return new CommandLine(command, directory, output, bins, ProgressBar.Mode.AUTO, json, debug, true, shown, follow,
+                    includeSensitive);
         }
         if (directory == null) {
             throw Failure.argument(command + ": DIR is missing (the kmemdump directory)");
@@ -146,7 +154,7 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
             throw Failure.argument("collect: -o FILE is missing (where to write the core)");
         }
         return new CommandLine(command, directory, output, bins, progress == null ? ProgressBar.Mode.AUTO : progress, json,
-                debug, false, shown, follow);
+                debug, false, shown, follow, includeSensitive);
     }
 
     /** @return {@code -n}'s value: a number of records, 0 or more */

@@ -8,7 +8,8 @@ import org.kmemdump.collector.Failure;
  * code order, so a code is its ordinal (the README test would catch a reordering).
  */
 public enum ExitCode {
-    OK("every region collected (inspect: every region readable; log: the records printed, the ring found through kinfo or,"
+    OK("every region collected, a sensitive one listed but its bytes left out unless --include-sensitive (inspect: every"
+            + " region readable or sensitive; log: the records printed, the ring found through kinfo or,"
             + " when kinfo names none (no file, one never written, a record pointing at no ring), the zone directory)"),
     INCOMPLETE("done, but some regions were lost or refused, a corrupt smem was ignored (the arena's zone directory used"
             + " instead), or zone directory entries were not used (see the notes); inspect: also a kinfo record that is invalid"

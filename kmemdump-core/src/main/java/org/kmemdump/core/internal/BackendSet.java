@@ -9,12 +9,15 @@ import java.util.Map;
 import java.util.Set;
 
 import org.kmemdump.backend.Backend;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 
 /**
- * Every tracked {@link Backend} service, and which one should be active: the pinned one if
- * configuration names one that is present, else the highest {@code service.ranking}, then the
- * lowest {@code service.id} (the order of {@link ServiceReference#compareTo}). Keyed by service,
+ * Every tracked {@link Backend} service, and which one should be active: among those the allow-list
+ * lets in (configuration {@code backend.allow}: the symbolic names of the bundles that may provide
+ * it; empty lets any in), the pinned one if configuration names one that is present, else the
+ * highest {@code service.ranking}, then the lowest {@code service.id} (the order of
+ * {@link ServiceReference#compareTo}). Keyed by service,
  * so DS's "bind the replacement before unbinding the old one" needs no special case.
  *
  * <p>Not thread-safe: used under the zone table's lock.
@@ -30,7 +33,15 @@ final class BackendSet {
         long serviceId() {
             return (Long) reference.getProperty("service.id");
         }
+
+        /** @return the providing bundle's symbolic name, or {@code null} once it is gone */
+        String bundleName() {
+            Bundle bundle = reference.getBundle();
+            return bundle == null ? null : bundle.getSymbolicName();
+        }
     }
+
+    static final String NOT_ALLOWED = "not allowed by backend.allow";
 
     private final Map<ServiceReference<Backend>, Tracked> tracked = new HashMap<>();
     /**
@@ -41,6 +52,8 @@ final class BackendSet {
      */
     private final Set<ServiceReference<Backend>> departed = new HashSet<>();
     private String pinned = "";
+    /** Symbolic names of the bundles that may provide the active backend; empty: any. */
+    private Set<String> allowed = Set.of();
 
     void add(ServiceReference<Backend> reference, Backend backend) {
         if (!departed.remove(reference)) {
@@ -62,13 +75,32 @@ final class BackendSet {
         return pinned;
     }
 
-    /** @return the backend that should be active, or {@code null} when none is tracked */
-    Backend choose() {
-        List<Tracked> best = inPreferenceOrder();
-        return best.isEmpty() ? null : best.get(0).backend();
+    /** @param bundleNames symbolic names; blank ones are ignored, none lets any bundle's backend be active */
+    void allow(String[] bundleNames) {
+        Set<String> names = new HashSet<>();
+        for (String name : bundleNames == null ? new String[0] : bundleNames) {
+            if (name != null && !name.isBlank()) {
+                names.add(name.trim());
+            }
+        }
+        allowed = Set.copyOf(names);
     }
 
-    /** @return every tracked backend, the one {@link #choose()} picks first */
+    Set<String> allowed() {
+        return allowed;
+    }
+
+    /** @return whether the allow-list lets {@code backend} be active */
+    boolean isAllowed(Tracked backend) {
+        return allowed.isEmpty() || allowed.contains(backend.bundleName());
+    }
+
+    /** @return the allowed backend that should be active, or {@code null} when none is tracked */
+    Backend choose() {
+        return inPreferenceOrder().stream().filter(this::isAllowed).findFirst().map(Tracked::backend).orElse(null);
+    }
+
+    /** @return every tracked backend in order of preference, allowed or not: {@link #choose()} picks the first allowed one */
     List<Tracked> inPreferenceOrder() {
         List<Tracked> all = new ArrayList<>(tracked.values());
         all.sort((a, b) -> {

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.kmemdump.api.ArenaZone;
 import org.kmemdump.api.Zone;
+import org.kmemdump.api.ZoneOption;
 import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.api.ZoneRegistry;
 import org.osgi.framework.Bundle;
@@ -44,13 +45,13 @@ public class BundleZoneRegistry implements ZoneRegistry {
     }
 
     @Override
-    public Zone register(int id, String name, MemorySegment memory) throws ZoneRegistrationException {
-        return table.register(id, name, memory, owner).zone();
+    public Zone register(int id, String name, MemorySegment memory, ZoneOption... options) throws ZoneRegistrationException {
+        return table.register(id, name, memory, owner, ZoneArguments.sensitive(options)).zone();
     }
 
     @Override
-    public ArenaZone allocate(int id, String name, long size) throws ZoneRegistrationException {
-        PersistentZone zone = runtime.allocate(id, name, size, owner, allocated::remove);
+    public ArenaZone allocate(int id, String name, long size, ZoneOption... options) throws ZoneRegistrationException {
+        PersistentZone zone = runtime.allocate(id, name, size, ZoneArguments.sensitive(options), owner, allocated::remove);
         allocated.add(zone);
         return zone;
     }

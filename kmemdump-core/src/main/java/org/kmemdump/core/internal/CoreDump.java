@@ -26,10 +26,17 @@ import org.kmemdump.format.Elf64;
  * program headers say. The zone list and the two coreimage zones are copied under the table lock,
  * so the headers match the data; the other zones are read afterwards, without blocking
  * registrations. A zone whose memory was freed is reported lost and written as zeros, never read.
+ * A sensitive zone is written as zeros too, unless the operator asked for it explicitly.
  */
 final class CoreDump {
+    static final String WITHHELD = "sensitive: not collected (kmemdump:dump --include-sensitive FILE writes its bytes)";
+
     /** What became of one zone: {@code problem} is {@code null} when its bytes were written. */
     record Outcome(ZoneSlot zone, String problem) {
+        /** @return whether the zone's bytes were left out because it is sensitive, not lost */
+        boolean withheld() {
+            return WITHHELD.equals(problem);
+        }
     }
 
     private static final int CHUNK = 1 << 20;
@@ -37,7 +44,8 @@ final class CoreDump {
     private CoreDump() {
     }
 
-    static List<Outcome> write(ZoneTable table, Path file) throws IOException {
+    /** @param includeSensitive whether sensitive zones' bytes are written: only when an operator asks */
+    static List<Outcome> write(ZoneTable table, Path file, boolean includeSensitive) throws IOException {
         record Snapshot(List<ZoneSlot> zones, byte[] elf, byte[] vmcoreinfo) {
         }
         Snapshot snapshot = table.locked(() -> {
@@ -68,6 +76,8 @@ final class CoreDump {
                     out.write(ByteBuffer.wrap(snapshot.elf()));
                 } else if (zone.id() == VMCOREINFO) {
                     out.write(ByteBuffer.wrap(snapshot.vmcoreinfo()));
+                } else if (zone.sensitive() && !includeSensitive) {
+                    problem = WITHHELD;
                 } else {
                     problem = copy(zone, out, buffer);
                 }

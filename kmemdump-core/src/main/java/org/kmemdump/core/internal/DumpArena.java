@@ -214,8 +214,9 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
             ZoneSlot after = now[id];
             if (after == null && before != null) {
                 directory.clear(id);
-            } else if (after != null && (before == null || before.memory() != after.memory() || !before.name().equals(after.name()))) {
-                directory.set(id, after.name(), after.address(), after.size());
+            } else if (after != null && (before == null || before.memory() != after.memory() || !before.name().equals(after.name())
+                    || before.sensitive() != after.sensitive())) {
+                directory.set(id, after.name(), after.address(), after.size(), after.sensitive() ? ZoneDirectory.SENSITIVE : 0);
             }
             recorded[id] = after;
         }

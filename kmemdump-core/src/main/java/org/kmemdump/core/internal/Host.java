@@ -24,7 +24,7 @@ record Host(long pid, short elfMachine, int prstatusSize, long pageSize, String 
     }
 
     /** The kernel's page size, from the auxiliary vector; 4096 where it cannot be read. */
-    private static long readPageSize() {
+    static long readPageSize() {
         try {
             ByteBuffer auxv = ByteBuffer.wrap(Files.readAllBytes(Path.of("/proc/self/auxv"))).order(ByteOrder.LITTLE_ENDIAN);
             while (auxv.remaining() >= 16) {

@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -51,6 +53,9 @@ public class KmemdumpCommands {
         if (zone.lost()) {
             return "lost: its memory was freed while registered";
         }
+        if (zone.sensitive()) {
+            return "sensitive: kept from backends, in the arena's zone directory only";
+        }
         if (backend == null) {
             return "registered, no backend";
         }
@@ -65,9 +70,14 @@ public class KmemdumpCommands {
         out.printf("%-6s  %-16s  %11s  %10s  %s%n", "ACTIVE", "NAME", "RANKING", "SERVICE.ID", "BUNDLE");
         for (BackendSet.Tracked backend : backends) {
             Bundle bundle = backend.reference().getBundle();
-            out.printf("%-6s  %-16s  %11s  %10d  %s%n", backend.backend() == active ? "*" : "", backend.name(),
+            out.printf("%-6s  %-16s  %11s  %10d  %s%s%n", backend.backend() == active ? "*" : "", backend.name(),
                     backend.ranking(), backend.serviceId(),
-                    bundle == null ? "(gone)" : bundle.getSymbolicName() + " [" + bundle.getBundleId() + "]");
+                    bundle == null ? "(gone)" : bundle.getSymbolicName() + " [" + bundle.getBundleId() + "]",
+                    runtime.isAllowed(backend) ? "" : "  " + BackendSet.NOT_ALLOWED);
+        }
+        Set<String> allowed = runtime.allowedBackendBundles();
+        if (!allowed.isEmpty()) {
+            out.println("backend.allow: " + String.join(", ", new TreeSet<>(allowed)));
         }
         String pinned = runtime.pinnedBackend();
         if (!pinned.isEmpty()) {
@@ -75,21 +85,27 @@ public class KmemdumpCommands {
         }
         if (backends.isEmpty()) {
             out.println("no backend: zones are registered but nothing makes them collectable");
+        } else if (active == null) {
+            out.println("no backend is active: backend.allow allows none of them");
         }
     }
 
-    @Descriptor("write an ELF core of the live zones to a file")
-    public void dump(@Descriptor("the core file to write (replaced if it exists)") String file) throws IOException {
+    @Descriptor("write an ELF core of the live zones to a file; sensitive zones are zeros unless --include-sensitive")
+    public void dump(@Descriptor("also write the bytes of sensitive zones (never the default)")
+            @Parameter(names = "--include-sensitive", presentValue = "true", absentValue = "false") boolean includeSensitive,
+            @Descriptor("the core file to write (replaced if it exists)") String file) throws IOException {
         Path path = Path.of(file).toAbsolutePath();
-        List<CoreDump.Outcome> outcomes = runtime.dump(path);
-        long lost = outcomes.stream().filter(o -> o.problem() != null).count();
+        List<CoreDump.Outcome> outcomes = runtime.dump(path, includeSensitive);
+        long withheld = outcomes.stream().filter(CoreDump.Outcome::withheld).count();
+        long lost = outcomes.stream().filter(o -> o.problem() != null).count() - withheld;
         for (CoreDump.Outcome outcome : outcomes) {
             if (outcome.problem() != null) {
-                System.out.println("zone " + outcome.zone().id() + " '" + outcome.zone().name() + "': " + outcome.problem());
+                System.out.println("zone " + outcome.zone().id() + " '" + outcome.zone().name() + "' (" + outcome.zone().size()
+                        + " bytes): " + outcome.problem());
             }
         }
-        System.out.println("wrote " + path + ": " + outcomes.size() + " zones, " + (outcomes.size() - lost) + " ok, "
-                + lost + " lost");
+        System.out.println("wrote " + path + ": " + outcomes.size() + " zones, " + (outcomes.size() - lost - withheld) + " ok, "
+                + lost + " lost" + (withheld == 0 ? "" : ", " + withheld + " sensitive not collected"));
     }
 
     @Descriptor("print the newest records of the log ring, oldest first")

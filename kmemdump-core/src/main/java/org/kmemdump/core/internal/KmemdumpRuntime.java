@@ -21,6 +21,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.kmemdump.api.ZoneIds;
@@ -64,6 +65,12 @@ public class KmemdumpRuntime {
                 description = "Name of the backend to keep active whatever the service rankings; empty to let "
                         + "the highest service.ranking win. While no backend of that name is present, the ranking decides.")
         String pinned_backend() default "";
+
+        @AttributeDefinition(name = "Backend allow-list",
+                description = "Symbolic names of the bundles that may provide the active backend (which receives every "
+                        + "zone's memory); empty lets any bundle's. A backend of another bundle is tracked but never made "
+                        + "active: kmemdump:backends says 'not allowed by backend.allow'.")
+        String[] backend_allow() default {};
 
         @AttributeDefinition(name = "Arena size",
                 description = "Bytes of the persistent dump arena file (sparse: pages cost memory once written). "
@@ -196,7 +203,10 @@ public class KmemdumpRuntime {
 
     @Modified
     void modified(Config config) {
-        table.changeBackends(() -> backends.pin(config.pinned_backend()), backends::choose);
+        table.changeBackends(() -> {
+            backends.pin(config.pinned_backend());
+            backends.allow(config.backend_allow());
+        }, backends::choose);
     }
 
     @Deactivate
@@ -246,7 +256,7 @@ public class KmemdumpRuntime {
     }
 
     /** Allocates a zone in the persistent arena and registers it; see {@link ZoneRegistry#allocate}. */
-    PersistentZone allocate(int id, String name, long size, Owner owner, Consumer<PersistentZone> onClose)
+    PersistentZone allocate(int id, String name, long size, boolean sensitive, Owner owner, Consumer<PersistentZone> onClose)
             throws ZoneRegistrationException {
         if (id != ZoneIds.NO_ID) {
             ZoneArguments.checkId(id);
@@ -266,7 +276,7 @@ public class KmemdumpRuntime {
             throw new IllegalStateException("could not map " + size + " bytes of the dump arena: " + e.getMessage(), e);
         }
         try {
-            return new PersistentZone(table, arena, table.register(id, name, block.registered(), owner), block, onClose);
+            return new PersistentZone(table, arena, table.register(id, name, block.registered(), owner, sensitive), block, onClose);
         } catch (ZoneRegistrationException | RuntimeException e) {
             arena.free(block);
             throw e;
@@ -299,8 +309,17 @@ public class KmemdumpRuntime {
         return table.locked(backends::pinned);
     }
 
-    List<CoreDump.Outcome> dump(Path file) throws IOException {
-        return CoreDump.write(table, file);
+    /** @return whether the allow-list lets {@code backend} be active */
+    boolean isAllowed(BackendSet.Tracked backend) {
+        return table.locked(() -> backends.isAllowed(backend));
+    }
+
+    Set<String> allowedBackendBundles() {
+        return table.locked(backends::allowed);
+    }
+
+    List<CoreDump.Outcome> dump(Path file, boolean includeSensitive) throws IOException {
+        return CoreDump.write(table, file, includeSensitive);
     }
 
     private void writeBundleTable() {

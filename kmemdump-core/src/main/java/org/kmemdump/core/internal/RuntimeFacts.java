@@ -1,6 +1,7 @@
 package org.kmemdump.core.internal;
 
 import java.time.Instant;
+import java.util.TreeSet;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -37,23 +38,32 @@ final class RuntimeFacts {
     }
 
     /**
-     * Settings that explain a dump. Deliberately not the JVM's arguments or environment: they
-     * often carry secrets, and a dump is meant to be shared.
+     * Settings that explain a dump: fixed JVM, OS and framework keys, and every framework property
+     * named {@code kmemdump.*} (Felix and the bnd launcher take framework properties from the
+     * system properties too, which is where their names can be listed). Deliberately not the JVM's
+     * arguments or environment: they often carry secrets, and a dump is meant to be shared. A value
+     * whose key looks secret is {@linkplain SecretValues redacted}.
      */
     String configuration() {
         StringBuilder text = new StringBuilder();
         for (String key : new String[] {"java.vm.name", "java.vm.version", "java.vendor", "os.name", "os.version",
                 "os.arch", "user.name", "file.encoding", "sun.java.command"}) {
-            text.append(key).append('=').append(System.getProperty(key, "")).append('\n');
+            line(text, key, System.getProperty(key, ""));
         }
         for (String key : new String[] {"org.osgi.framework.vendor", "org.osgi.framework.version",
                 "org.osgi.framework.storage", "org.osgi.framework.executionenvironment"}) {
-            text.append(key).append('=').append(context.getProperty(key)).append('\n');
+            line(text, key, context.getProperty(key));
         }
-        text.append("kmemdump.page_size=").append(host.pageSize()).append('\n')
-                .append("runtime.available_processors=").append(Runtime.getRuntime().availableProcessors()).append('\n')
-                .append("runtime.max_memory=").append(Runtime.getRuntime().maxMemory()).append('\n');
+        new TreeSet<>(System.getProperties().stringPropertyNames()).stream().filter(key -> key.startsWith("kmemdump."))
+                .forEach(key -> line(text, key, context.getProperty(key)));
+        line(text, "kmemdump.page_size", host.pageSize());
+        line(text, "runtime.available_processors", Runtime.getRuntime().availableProcessors());
+        line(text, "runtime.max_memory", Runtime.getRuntime().maxMemory());
         return text.toString();
+    }
+
+    private static void line(StringBuilder text, String key, Object value) {
+        text.append(key).append('=').append(SecretValues.shown(key, String.valueOf(value))).append('\n');
     }
 
     static String state(Bundle bundle) {

@@ -5,6 +5,7 @@ import static org.kmemdump.api.ZoneIds.MAX_ZONES;
 import java.lang.foreign.MemorySegment;
 import java.util.regex.Pattern;
 
+import org.kmemdump.api.ZoneOption;
 import org.kmemdump.api.ZoneRegistry;
 
 /** The argument checks of registration, each failing with a message that names what was wrong. */
@@ -50,5 +51,20 @@ final class ZoneArguments {
             throw new IllegalArgumentException("zone memory is confined to one thread: a dump could not read it;"
                     + " allocate it from a shared, global or automatic arena");
         }
+    }
+
+    /** @return whether {@code options} hold {@link ZoneOption#SENSITIVE} */
+    static boolean sensitive(ZoneOption[] options) {
+        if (options == null) {
+            throw new IllegalArgumentException("zone options are null");
+        }
+        boolean sensitive = false;
+        for (ZoneOption option : options) {
+            if (option == null) {
+                throw new IllegalArgumentException("a zone option is null");
+            }
+            sensitive |= option == ZoneOption.SENSITIVE;
+        }
+        return sensitive;
     }
 }

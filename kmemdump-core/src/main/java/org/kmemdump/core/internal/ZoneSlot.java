@@ -14,17 +14,19 @@ import org.kmemdump.backend.Region;
  *                  arena's zone directory, the coreimage, {@link Zone#address()}): for bytes in a
  *                  block of the dump arena, whichever mapping they were registered through, the
  *                  arena's main mapping, the one a reader of the arena file finds; else {@code memory}
+ * @param sensitive registered {@link org.kmemdump.api.ZoneOption#SENSITIVE}: never handed to a
+ *                  backend, flagged in the zone directory, zeros in dumps unless asked for
  * @param refusal   why the active backend refused this zone on replay, or {@code null} if the
- *                  active backend holds it (or there is no backend)
+ *                  active backend holds it (or there is no backend, or the zone is sensitive)
  */
-record ZoneSlot(int id, String name, MemorySegment memory, MemorySegment canonical, Owner owner, String refusal) {
+record ZoneSlot(int id, String name, MemorySegment memory, MemorySegment canonical, Owner owner, boolean sensitive, String refusal) {
 
     Region region() {
         return new Region(id, name, canonical);
     }
 
     Zone zone() {
-        return new Zone(id, name, canonical.address(), canonical.byteSize());
+        return new Zone(id, name, canonical.address(), canonical.byteSize(), sensitive);
     }
 
     long address() {
@@ -41,6 +43,6 @@ record ZoneSlot(int id, String name, MemorySegment memory, MemorySegment canonic
     }
 
     ZoneSlot withRefusal(String reason) {
-        return new ZoneSlot(id, name, memory, canonical, owner, reason);
+        return new ZoneSlot(id, name, memory, canonical, owner, sensitive, reason);
     }
 }

@@ -39,9 +39,11 @@ final class ZoneTable {
     private UnaryOperator<MemorySegment> canonical = UnaryOperator.identity();
     private Backend active;
     private String activeName = "none";
+    private final OsCoreDumps osCoreDumps;
 
     ZoneTable(Consumer<String> warnings) {
         this.warnings = warnings;
+        this.osCoreDumps = new OsCoreDumps(Host.readPageSize());
     }
 
     void listener(Listener listener) {
@@ -64,6 +66,16 @@ final class ZoneTable {
     }
 
     ZoneSlot register(int requestedId, String name, MemorySegment memory, Owner owner) throws ZoneRegistrationException {
+        return register(requestedId, name, memory, owner, false);
+    }
+
+    /**
+     * @param sensitive a sensitive zone is not handed to the backend: every backend there is
+     *                  records zones for a dump that cannot leave any out (the firmware collects a
+     *                  minidump table whole); its pages are kept out of OS core dumps meanwhile
+     */
+    ZoneSlot register(int requestedId, String name, MemorySegment memory, Owner owner, boolean sensitive)
+            throws ZoneRegistrationException {
         if (requestedId != NO_ID) {
             ZoneArguments.checkId(requestedId);
         }
@@ -76,8 +88,8 @@ final class ZoneTable {
                 throw new ZoneIdInUseException(id, "zone id " + id + " is in use by '" + slots[id].name() + "' of "
                         + slots[id].owner() + ": unregister it first");
             }
-            ZoneSlot slot = new ZoneSlot(id, name, memory, canonical.apply(memory), owner, null);
-            if (active != null) {
+            ZoneSlot slot = new ZoneSlot(id, name, memory, canonical.apply(memory), owner, sensitive, null);
+            if (active != null && !sensitive) {
                 try {
                     active.registerRegion(slot.region());
                 } catch (RegionRefusedException e) {
@@ -87,6 +99,9 @@ final class ZoneTable {
                 }
             }
             slots[id] = slot;
+            if (sensitive) {
+                adviseOsCoreDumps(slot, true);
+            }
             changed();
             return slot;
         } finally {
@@ -173,10 +188,45 @@ final class ZoneTable {
     private void release(ZoneSlot slot) {
         unregisterFromBackend(slot);
         slots[slot.id()] = null;
+        if (slot.sensitive() && !slot.lost()) {
+            adviseOsCoreDumps(slot, false);
+        }
+    }
+
+    /**
+     * Keeps a sensitive zone's pages (both mappings, when it lies in the arena) out of OS core
+     * dumps, or lets them back in once no other sensitive zone shares a page with it.
+     */
+    private void adviseOsCoreDumps(ZoneSlot slot, boolean exclude) {
+        for (MemorySegment pages : slot.memory() == slot.canonical() ? List.of(slot.memory()) : List.of(slot.memory(), slot.canonical())) {
+            if (!exclude && sharesPageWithSensitive(pages)) {
+                continue;
+            }
+            String problem = exclude ? osCoreDumps.exclude(pages) : osCoreDumps.include(pages);
+            if (problem != null) {
+                warnings.accept("zone " + slot.id() + " '" + slot.name() + "': " + problem + "; its pages "
+                        + (exclude ? "stay in" : "stay out of") + " operating-system core dumps");
+            }
+        }
+    }
+
+    private boolean sharesPageWithSensitive(MemorySegment pages) {
+        long first = osCoreDumps.firstPage(pages);
+        long end = osCoreDumps.endPage(pages);
+        for (ZoneSlot other : slots) {
+            if (other != null && other.sensitive()) {
+                for (MemorySegment theirs : List.of(other.memory(), other.canonical())) {
+                    if (osCoreDumps.firstPage(theirs) < end && first < osCoreDumps.endPage(theirs)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private void unregisterFromBackend(ZoneSlot slot) {
-        if (active != null && slot.refusal() == null) {
+        if (active != null && slot.refusal() == null && !slot.sensitive()) {
             try {
                 active.unregisterRegion(slot.region());
             } catch (RuntimeException e) {
@@ -215,7 +265,7 @@ final class ZoneTable {
     }
 
     private ZoneSlot replay(ZoneSlot slot) {
-        if (active == null) {
+        if (active == null || slot.sensitive()) {
             return slot.withRefusal(null);
         }
         String reason;

@@ -57,7 +57,7 @@ class CoreDumpTest {
     @Test
     void theDumpIsTheConcatenationOfTheZones() throws IOException {
         Path core = directory.resolve("core");
-        List<Outcome> outcomes = CoreDump.write(fixture.table, core);
+        List<Outcome> outcomes = CoreDump.write(fixture.table, core, false);
         assertEquals(fixture.table.zones(), outcomes.stream().map(Outcome::zone).toList());
         assertEquals(List.of(), lostIds(outcomes));
         assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
@@ -79,7 +79,7 @@ class CoreDumpTest {
         doomed.close();
 
         Path core = directory.resolve("core");
-        List<Outcome> outcomes = CoreDump.write(fixture.table, core);
+        List<Outcome> outcomes = CoreDump.write(fixture.table, core, false);
         assertEquals(List.of(20), lostIds(outcomes));
         assertArrayEquals(expected, Files.readAllBytes(core));
     }
@@ -87,7 +87,7 @@ class CoreDumpTest {
     @Test
     void aMissingDirectoryFailsNamingItAndLeavesNoFile() throws IOException {
         Path missing = directory.resolve("missing");
-        IOException failure = assertThrows(IOException.class, () -> CoreDump.write(fixture.table, missing.resolve("core")));
+        IOException failure = assertThrows(IOException.class, () -> CoreDump.write(fixture.table, missing.resolve("core"), false));
         assertContains(failure.getMessage(), missing.toString());
         assertFalse(Files.exists(missing));
         try (Stream<Path> files = Files.list(directory)) {
@@ -120,7 +120,7 @@ class CoreDumpTest {
 
     private Path dump() throws IOException {
         Path core = directory.resolve("core");
-        assertEquals(List.of(), lostIds(CoreDump.write(fixture.table, core)));
+        assertEquals(List.of(), lostIds(CoreDump.write(fixture.table, core, false)));
         return core;
     }
 

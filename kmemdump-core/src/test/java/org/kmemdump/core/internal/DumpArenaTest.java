@@ -182,8 +182,8 @@ class DumpArenaTest {
             Owner owner = new Owner(7, "test");
             MemorySegment aMemory = arena.allocateBlock(100).registered();
             MemorySegment bMemory = arena.allocateBlock(200).registered();
-            ZoneSlot a = new ZoneSlot(49, "a", aMemory, aMemory, owner, null);
-            ZoneSlot b = new ZoneSlot(50, "b", bMemory, bMemory, owner, null);
+            ZoneSlot a = new ZoneSlot(49, "a", aMemory, aMemory, owner, false, null);
+            ZoneSlot b = new ZoneSlot(50, "b", bMemory, bMemory, owner, false, null);
             arena.zonesChanged(List.of(a, b));
             assertEquals(List.of(entry(a), entry(b)), directoryEntries());
             long bEntry = ArenaFile.DIRECTORY_START + 50L * ZoneDirectory.ENTRY_SIZE;

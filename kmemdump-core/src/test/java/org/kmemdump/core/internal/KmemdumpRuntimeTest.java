@@ -97,6 +97,11 @@ class KmemdumpRuntimeTest {
             }
 
             @Override
+            public String[] backend_allow() {
+                return new String[0];
+            }
+
+            @Override
             public long arena_size() {
                 return arenaSize;
             }
@@ -180,7 +185,7 @@ class KmemdumpRuntimeTest {
         String arena = directory().toRealPath().resolve(ArenaFile.FILE_NAME).toString();
         assertTrue(next.arenaStatus().startsWith(arena + ": "), "the persistent arena, not ordinary memory: " + next.arenaStatus());
         assertFalse(arenaHeader().cleanShutdown());
-        next.allocate(NO_ID, "persistent", 4096, BUNDLE, zone -> { }).close();
+        next.allocate(NO_ID, "persistent", 4096, false, BUNDLE, zone -> { }).close();
         next.deactivate();
         active.remove(next);
         assertNoHeartbeatThread();
@@ -194,7 +199,7 @@ class KmemdumpRuntimeTest {
         assertNull(runtime.logRing());
         assertTrue(runtime.logRingProblem().startsWith("no log ring: "), runtime.logRingProblem());
         assertFalse(ids(runtime).contains(ZoneIds.LOG));
-        PersistentZone zone = runtime.allocate(NO_ID, "after", 4096, BUNDLE, closed -> { });
+        PersistentZone zone = runtime.allocate(NO_ID, "after", 4096, false, BUNDLE, closed -> { });
         assertEquals(ZoneIds.NO_ID, zone.zone().id());
         zone.close();
     }
@@ -211,19 +216,42 @@ class KmemdumpRuntimeTest {
     }
 
     /** Issue 10, defect 3, as it was found: a huge zone, then a normal one, then another bundle frees its zone. */
+    /** Framework properties named kmemdump.* are recorded; a secret-looking key keeps its value out. */
+    @Test
+    void theConfigZoneRedactsValuesOfKeysThatLookSecret() throws Exception {
+        List<String> secretKeys = List.of("kmemdump.upload.token", "kmemdump.Proxy.Password", "kmemdump.api-key",
+                "kmemdump.client_secret", "kmemdump.credentials");
+        secretKeys.forEach(key -> System.setProperty(key, "hunter2"));
+        System.setProperty("kmemdump.site", "eu-1");
+        try {
+            KmemdumpRuntime runtime = activate(context(directory()), ARENA_SIZE, LogRingWriter.DEFAULT_SIZE);
+            MemorySegment zone = runtime.table().zones().stream().filter(slot -> slot.id() == ZoneIds.CONFIG).findFirst()
+                    .orElseThrow().memory();
+            String text = zone.getString(0);
+            for (String key : secretKeys) {
+                assertTrue(text.contains(key + "=" + SecretValues.REDACTED + "\n"), key + " in\n" + text);
+            }
+            assertTrue(text.contains("kmemdump.site=eu-1\n"), text);
+            assertFalse(text.contains("hunter2"), text);
+        } finally {
+            secretKeys.forEach(System::clearProperty);
+            System.clearProperty("kmemdump.site");
+        }
+    }
+
     @Test
     void aHugeZoneIsArenaFullAndEveryOtherBundleCarriesOn() throws Exception {
         KmemdumpRuntime runtime = activate(context(directory()), ARENA_SIZE, LogRingWriter.DEFAULT_SIZE);
         String withoutBundleZones = runtime.arenaStatus();
-        PersistentZone anothers = runtime.allocate(NO_ID, "anothers", 4096, OTHER_BUNDLE, closed -> { });
+        PersistentZone anothers = runtime.allocate(NO_ID, "anothers", 4096, false, OTHER_BUNDLE, closed -> { });
         List<ZoneSlot> zones = runtime.table().zones();
         String arena = runtime.arenaStatus();
         ArenaFullException full = assertThrows(ArenaFullException.class,
-                () -> runtime.allocate(NO_ID, "huge", Long.MAX_VALUE, BUNDLE, closed -> { }));
+                () -> runtime.allocate(NO_ID, "huge", Long.MAX_VALUE, false, BUNDLE, closed -> { }));
         assertTrue(full.getMessage().contains("raise arena.size"), full.getMessage());
         assertEquals(zones, runtime.table().zones());
         assertEquals(arena, runtime.arenaStatus());
-        runtime.allocate(NO_ID, "normal", 4096, BUNDLE, closed -> { }).close();
+        runtime.allocate(NO_ID, "normal", 4096, false, BUNDLE, closed -> { }).close();
         anothers.close();
         assertEquals(withoutBundleZones, runtime.arenaStatus(), "every byte came back");
     }
@@ -238,7 +266,7 @@ class KmemdumpRuntimeTest {
     @Test
     void aSliceOfAnArenaZoneIsRecordedWhereItsBytesAreInTheArena() throws Exception {
         KmemdumpRuntime runtime = activate(context(directory()), ARENA_SIZE, LogRingWriter.DEFAULT_SIZE);
-        PersistentZone whole = runtime.allocate(NO_ID, "whole", 4096, BUNDLE, closed -> { });
+        PersistentZone whole = runtime.allocate(NO_ID, "whole", 4096, false, BUNDLE, closed -> { });
         MemorySegment slice = whole.memory().asSlice(1000, 300);
         byte[] pattern = CoreFixture.pattern(300, 7);
         slice.copyFrom(MemorySegment.ofArray(pattern));
@@ -250,7 +278,7 @@ class KmemdumpRuntimeTest {
         assertArrayEquals(pattern, arena.contents(arena.entry(zone.id())), "the entry leads to the slice's bytes in the file");
 
         Path core = work.resolve("core.elf");
-        runtime.dump(core).forEach(outcome -> assertNull(outcome.problem(), outcome.toString()));
+        runtime.dump(core, false).forEach(outcome -> assertNull(outcome.problem(), outcome.toString()));
         CoreFile elf = new CoreFile(Files.readAllBytes(core));
         CoreFile.Segment load = elf.loads().stream().filter(segment -> segment.vaddr() == zone.address()).findFirst()
                 .orElseThrow(() -> new AssertionError("no PT_LOAD at 0x" + Long.toHexString(zone.address()) + ": " + elf.loads()));

@@ -3,9 +3,11 @@ package org.kmemdump.itest.consumer;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 
 import org.kmemdump.api.ArenaZone;
 import org.kmemdump.api.ZoneIds;
+import org.kmemdump.api.ZoneOption;
 import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.api.ZoneRegistry;
 import org.osgi.framework.BundleContext;
@@ -24,6 +26,9 @@ import org.osgi.service.component.annotations.Reference;
  * {@code consumer-2}'s own mapping ({@link ArenaZone#memory()}) as a zone of its own,
  * {@code consumer-slice}: the {@value #SLICE_SIZE} bytes from offset {@value #SLICE_OFFSET}, byte
  * {@code i} being {@code 'a' + i % 26} (so {@code consumer-2} holds them too).
+ *
+ * <p>With the framework property {@value #SECRET} set, it also allocates an arena zone registered
+ * {@link ZoneOption#SENSITIVE}, {@code consumer-keys}, holding that property's text.
  */
 @Component(immediate = true, service = {})
 public class ZoneConsumer {
@@ -33,6 +38,8 @@ public class ZoneConsumer {
     static final String SLICE = "kmemdump.consumer.slice";
     static final int SLICE_OFFSET = 1024;
     static final int SLICE_SIZE = 512;
+    /** Framework property: the text of the sensitive zone {@code consumer-keys}; unset for none. */
+    static final String SECRET = "kmemdump.consumer.secret";
 
     @Activate
     public ZoneConsumer(@Reference ZoneRegistry registry, BundleContext context) throws ZoneRegistrationException {
@@ -51,6 +58,11 @@ public class ZoneConsumer {
                 slice.set(ValueLayout.JAVA_BYTE, i, (byte) ('a' + i % 26));
             }
             registry.register("consumer-slice", slice);
+        }
+        String secret = context.getProperty(SECRET);
+        if (secret != null) {
+            byte[] bytes = secret.getBytes(StandardCharsets.US_ASCII);
+            registry.allocate("consumer-keys", bytes.length, ZoneOption.SENSITIVE).memory().copyFrom(MemorySegment.ofArray(bytes));
         }
     }
 }
