@@ -52,9 +52,9 @@ public final class DumpInput implements AutoCloseable {
         if (!Files.isDirectory(directory)) {
             throw Failure.input(directory + (Files.exists(directory) ? ": not a directory" : ": no such directory"));
         }
-        Arena mappings = Arena.ofConfined();
         Path arenaPath = directory.resolve(ArenaFile.FILE_NAME);
         ReadOnlyFile opened = openArena(arenaPath);
+        Arena mappings = Arena.ofConfined();
         try {
             MemorySegment arenaFile = map(arenaPath, opened.path(), mappings);
             int arenaOwner = owner(arenaPath, opened.path());

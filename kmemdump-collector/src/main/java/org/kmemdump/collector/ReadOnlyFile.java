@@ -41,6 +41,10 @@ final class ReadOnlyFile implements AutoCloseable {
     private static final MethodHandle LSEEK = function("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().find("close").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
+            FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    /** strerror's text is short; a bound keeps a bad pointer from being read far. */
+    private static final long MESSAGE_LIMIT = 256;
 
     private final int descriptor;
 
@@ -61,7 +65,7 @@ final class ReadOnlyFile implements AutoCloseable {
             MemorySegment state = arena.allocate(CALL_STATE);
             int descriptor = (int) OPEN.invokeExact(state, arena.allocateFrom(file.toString()), O_RDONLY_NONBLOCK_CLOEXEC, 0);
             if (descriptor < 0) {
-                throw new IOException(file + ": open failed (errno " + (int) ERRNO.get(state, 0L) + ")");
+                throw new IOException(message((int) ERRNO.get(state, 0L)));
             }
             return new ReadOnlyFile(descriptor);
         } catch (IOException | RuntimeException | Error e) {
@@ -93,7 +97,7 @@ final class ReadOnlyFile implements AutoCloseable {
                         ranges.add(new long[] {at, length}); // holes unknown here: all of it is data
                         break;
                     }
-                    throw new IOException("lseek(SEEK_DATA) failed (errno " + errno + ")");
+                    throw new IOException("lseek: " + message(errno));
                 }
                 long hole = (long) LSEEK.invokeExact(state, descriptor, data, SEEK_HOLE);
                 long end = hole < 0 ? length : Math.min(hole, length);
@@ -108,6 +112,12 @@ final class ReadOnlyFile implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         return new Extents(ranges, length);
+    }
+
+    /** @return the C library's text for {@code errno}, as the JDK's own messages give it */
+    private static String message(int errno) throws Throwable {
+        MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+        return text.equals(MemorySegment.NULL) ? "errno " + errno : text.reinterpret(MESSAGE_LIMIT).getString(0);
     }
 
     @Override
