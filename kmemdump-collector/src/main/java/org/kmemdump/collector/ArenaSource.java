@@ -2,21 +2,27 @@ package org.kmemdump.collector;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 import org.kmemdump.format.ArenaFile;
 
-/** Regions that lie in the arena file, read from its read-only mapping at {@code address - base_address}. */
+/**
+ * Regions that lie in the arena file, read from its read-only mapping at {@code address - base_address}.
+ * Its holes are passed on as holes, never read: on tmpfs a read through the mapping would allocate
+ * them, and a sparse arena of a TiB would be copied as a TiB of zeros.
+ */
 final class ArenaSource implements Source {
     private static final String CHANGED = "the arena file shrank while it was read (replaced or truncated by another process?)";
 
     private final MemorySegment file;
     private final ArenaFile.Header header;
+    private final Extents extents;
     private final MemorySegment chunk = Arena.ofAuto().allocate(CHUNK);
 
-    ArenaSource(MemorySegment file, ArenaFile.Header header) {
+    /** @param extents where the file held data when the collection started */
+    ArenaSource(MemorySegment file, ArenaFile.Header header, Extents extents) {
         this.file = file;
         this.header = header;
+        this.extents = extents;
     }
 
     /** @return whether the region's whole range lies in the arena file's zone part */
@@ -33,7 +39,14 @@ final class ArenaSource implements Source {
     public Outcome copy(Zone zone, Sink sink) throws Failure {
         long offset = header.offsetOf(zone.address());
         for (long at = 0; at < zone.size(); ) {
-            int length = (int) Math.min(CHUNK, zone.size() - at);
+            long data = extents.dataFrom(offset + at) - offset;
+            if (data > at) {
+                long hole = Math.min(data, zone.size()) - at;
+                sink.skip(hole);
+                at += hole;
+                continue;
+            }
+            int length = (int) Math.min(Math.min(CHUNK, zone.size() - at), extents.holeFrom(offset + at) - offset - at);
             try {
                 // through our own buffer: a fault on a shrunk mapping then hits this read, not the output's write
                 MemorySegment.copy(file, offset + at, chunk, 0, length);
@@ -54,7 +67,7 @@ final class ArenaSource implements Source {
     /** @return a heap copy of a region that {@link #holds}; the caller bounds its size */
     byte[] snapshot(Zone zone) {
         try {
-            return file.asSlice(header.offsetOf(zone.address()), zone.size()).toArray(ValueLayout.JAVA_BYTE);
+            return extents.copy(file, header.offsetOf(zone.address()), (int) zone.size());
         } catch (InternalError | IndexOutOfBoundsException e) {
             return null;
         }

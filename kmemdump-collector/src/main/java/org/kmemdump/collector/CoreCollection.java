@@ -3,6 +3,7 @@ package org.kmemdump.collector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.kmemdump.format.Elf64;
@@ -42,29 +43,42 @@ public final class CoreCollection {
             OwnerProcess owner = OwnerProcess.of(input.header());
             ZoneSources sources = ZoneSources.of(input, owner);
             refuseOverwriting(core, input);
-            ArenaSource arena = new ArenaSource(input.arenaFile(), input.header());
-            try (ProcessMemory process = ProcessMemory.open(owner)) {
+            ArenaSource arena = new ArenaSource(input.arenaFile(), input.header(), input.extents());
+            try (ProcessMemory process = ProcessMemory.open(owner, input.arenaOwner())) {
                 List<PlannedZone> plan = PlannedZone.plan(sources.zones(), arena, process, includeSensitive);
                 Coreimage image = Coreimage.find(plan, input.header(), arena);
                 Elf64.Machine machine = image.usable() ? null : hostMachine();
-                BinFiles binFiles = bins == null ? null : BinFiles.create(bins);
                 progress.start(readableBytes(plan));
                 List<ZoneResult> results;
                 long size;
-                try (OutputFile file = OutputFile.create(core)) {
+                // every output under a temporary name until all are complete: a failed run leaves none of them
+                try (BinFiles binFiles = bins == null ? null : BinFiles.create(bins); OutputFile file = OutputFile.create(core)) {
                     ZoneCopier copier = new ZoneCopier(file, binFiles, progress);
                     results = image.usable() ? CoreimageWriter.write(file, image, plan, copier)
                             : SynthesizedCore.write(file, plan, copier, input.header(), machine);
                     size = file.size();
-                    file.commit();
+                    file.finish();
+                    file.publish();
+                    if (binFiles != null) {
+                        binFiles.publish();
+                    }
                 } finally {
                     progress.finish();
                 }
                 return new CollectReport(owner, sources.describeSources(),
-                        image.usable() ? "the runtime's coreimage" : "synthesized (" + image.problem() + ")", results, sources.notes(), core,
-                        size, bins, sources.warning());
+                        image.usable() ? "the runtime's coreimage" : "synthesized (" + image.problem() + ")", results,
+                        notes(sources, process), core, size, bins, sources.warning());
             }
         }
+    }
+
+    static List<String> notes(ZoneSources sources, ProcessMemory process) {
+        if (process.notice() == null) {
+            return sources.notes();
+        }
+        List<String> notes = new ArrayList<>(sources.notes());
+        notes.add(process.notice());
+        return List.copyOf(notes);
     }
 
     /** The collector runs on the dumped process's host, so the host is the machine the headers name. */

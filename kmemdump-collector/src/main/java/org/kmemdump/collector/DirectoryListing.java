@@ -65,7 +65,8 @@ record DirectoryListing(List<Listed> zones, int listed, List<String> ignored, Co
      *
      * @param arena the arena file's mapping, which {@link ArenaFile#read} accepted
      */
-    static DirectoryListing read(ArenaFile.Header header, MemorySegment arena, String where) {
+    /** @param extents where the arena file holds data: the ELF zone's holes are not read */
+    static DirectoryListing read(ArenaFile.Header header, MemorySegment arena, Extents extents, String where) {
         List<ZoneDirectory.Entry> entries;
         try {
             entries = ArenaFile.directory(arena).validEntries();
@@ -75,7 +76,7 @@ record DirectoryListing(List<Listed> zones, int listed, List<String> ignored, Co
         if (entries.isEmpty()) {
             return unusable(where + ": the zone directory lists no zone (the runtime registered none before it ended)");
         }
-        Coreimage.ProgramHeaders elf = elfHeaders(header, arena, where);
+        Coreimage.ProgramHeaders elf = elfHeaders(header, arena, extents, where);
         Map<Integer, Listed> byId = new TreeMap<>();
         List<String> ignored = new ArrayList<>();
         for (ZoneDirectory.Entry entry : entries) {
@@ -117,7 +118,7 @@ record DirectoryListing(List<Listed> zones, int listed, List<String> ignored, Co
         }
     }
 
-    private static Coreimage.ProgramHeaders elfHeaders(ArenaFile.Header header, MemorySegment arena, String where) {
+    private static Coreimage.ProgramHeaders elfHeaders(ArenaFile.Header header, MemorySegment arena, Extents extents, String where) {
         long address = header.elfAddress();
         long size = header.elfSize();
         if (address == 0 || size <= 0 || size > Coreimage.MAX_ZONE_SIZE || !header.holds(address, size)) {
@@ -125,7 +126,7 @@ record DirectoryListing(List<Listed> zones, int listed, List<String> ignored, Co
                     + Long.toUnsignedString(size) + ") is not a zone in the arena");
         }
         try {
-            byte[] bytes = arena.asSlice(header.offsetOf(address), size).toArray(ValueLayout.JAVA_BYTE);
+            byte[] bytes = extents.copy(arena, header.offsetOf(address), (int) size);
             Coreimage.ProgramHeaders headers = Coreimage.ProgramHeaders.of(MemorySegment.ofArray(bytes));
             return headers.problem() == null ? headers
                     : new Coreimage.ProgramHeaders(null, 0, 0, "the ELF zone is no core header: " + headers.problem());

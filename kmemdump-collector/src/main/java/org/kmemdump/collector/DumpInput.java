@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.LogRing;
 import org.kmemdump.format.SmemFile;
 
 /**
@@ -25,9 +26,11 @@ public final class DumpInput implements AutoCloseable {
     private final MemorySegment arenaFile;
     private final ArenaFile.Header header;
     private final DirectoryListing zoneDirectory;
+    private final ReadOnlyFile opened;
+    private final int arenaOwner;
 
     private DumpInput(Arena mappings, Path directory, SmemTable smem, Path arenaPath, MemorySegment arenaFile,
-            ArenaFile.Header header, DirectoryListing zoneDirectory) {
+            ArenaFile.Header header, DirectoryListing zoneDirectory, ReadOnlyFile opened, int arenaOwner) {
         this.mappings = mappings;
         this.directory = directory;
         this.smem = smem;
@@ -35,6 +38,8 @@ public final class DumpInput implements AutoCloseable {
         this.arenaFile = arenaFile;
         this.header = header;
         this.zoneDirectory = zoneDirectory;
+        this.opened = opened;
+        this.arenaOwner = arenaOwner;
     }
 
     /**
@@ -47,10 +52,12 @@ public final class DumpInput implements AutoCloseable {
         if (!Files.isDirectory(directory)) {
             throw Failure.input(directory + (Files.exists(directory) ? ": not a directory" : ": no such directory"));
         }
+        Path arenaPath = directory.resolve(ArenaFile.FILE_NAME);
+        ReadOnlyFile opened = openArena(arenaPath);
         Arena mappings = Arena.ofConfined();
         try {
-            Path arenaPath = directory.resolve(ArenaFile.FILE_NAME);
-            MemorySegment arenaFile = map(arenaPath, mappings);
+            MemorySegment arenaFile = map(arenaPath, opened.path(), mappings);
+            int arenaOwner = owner(arenaPath, opened.path());
             ArenaFile.Header header;
             try {
                 header = ArenaFile.read(arenaFile, arenaFile.byteSize(), arenaPath.toString());
@@ -58,25 +65,45 @@ public final class DumpInput implements AutoCloseable {
                 throw Failure.input(e.getMessage());
             }
             SmemTable smem = SmemTable.open(directory.resolve(SmemFile.FILE_NAME), mappings);
-            DirectoryListing zoneDirectory = DirectoryListing.read(header, arenaFile, arenaPath.toString());
-            return new DumpInput(mappings, directory, smem, arenaPath, arenaFile, header, zoneDirectory);
+            DirectoryListing zoneDirectory = DirectoryListing.read(header, arenaFile, extents(opened, arenaFile, arenaPath),
+                    arenaPath.toString());
+            return new DumpInput(mappings, directory, smem, arenaPath, arenaFile, header, zoneDirectory, opened, arenaOwner);
         } catch (Failure | RuntimeException | Error e) {
             mappings.close();
+            opened.close();
             throw e;
         }
     }
-    private static MemorySegment map(Path file, Arena mappings) throws Failure {
+
+    private static ReadOnlyFile openArena(Path file) throws Failure {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             throw Failure.input(file + ": missing");
         }
+        try {
+            return ReadOnlyFile.open(file);
+        } catch (IOException e) {
+            throw Failure.input(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /** @param opened the file as opened: what is checked is what is read */
+    private static MemorySegment map(Path file, Path opened, Arena mappings) throws Failure {
         // a FIFO or device would block or never end: only plain files are read
-        if (!Files.isRegularFile(file)) {
+        if (!Files.isRegularFile(opened)) {
             throw Failure.input(file + ": not a regular file");
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel channel = FileChannel.open(opened, StandardOpenOption.READ)) {
             return channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), mappings);
         } catch (IOException e) {
             throw Failure.input(file + ": cannot read: " + IoMessages.of(e));
+        }
+    }
+
+    private static int owner(Path file, Path opened) throws Failure {
+        try {
+            return (Integer) Files.getAttribute(opened, "unix:uid");
+        } catch (IOException | UnsupportedOperationException e) {
+            throw Failure.input(file + ": cannot tell its owner: " + e.getMessage());
         }
     }
 
@@ -100,6 +127,35 @@ public final class DumpInput implements AutoCloseable {
         return header;
     }
 
+    /** @return the uid that owns the arena file: only a process of that uid may have its memory read */
+    int arenaOwner() {
+        return arenaOwner;
+    }
+
+    /**
+     * @return where the arena file holds data now (asked again on every call: a live owner fills holes)
+     * @throws Failure (exit 3) when the kernel cannot say
+     */
+    Extents extents() throws Failure {
+        return extents(opened, arenaFile, arenaPath);
+    }
+
+    private static Extents extents(ReadOnlyFile opened, MemorySegment arenaFile, Path arenaPath) throws Failure {
+        try {
+            return opened.extents(arenaFile.byteSize());
+        } catch (IOException e) {
+            throw Failure.input(arenaPath + ": cannot find its holes: " + e.getMessage());
+        }
+    }
+
+    /**
+     * @param ring a ring in the arena file's mapping
+     * @return where its data area holds bytes now
+     */
+    public LogRing.Present present(LogRing ring) throws Failure {
+        return extents().from(ring.dataOffsetIn(arenaFile));
+    }
+
     /** @return what the arena's zone directory lists */
     DirectoryListing zoneDirectory() {
         return zoneDirectory;
@@ -108,5 +164,6 @@ public final class DumpInput implements AutoCloseable {
     @Override
     public void close() {
         mappings.close();
+        opened.close();
     }
 }

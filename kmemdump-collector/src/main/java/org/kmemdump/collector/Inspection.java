@@ -19,7 +19,7 @@ public final class Inspection {
         try (DumpInput input = DumpInput.open(directory)) {
             ArenaFile.Header header = input.header();
             OwnerProcess owner = OwnerProcess.of(header);
-            ArenaSource arena = new ArenaSource(input.arenaFile(), header);
+            ArenaSource arena = new ArenaSource(input.arenaFile(), header, input.extents());
             ZoneSources sources;
             String nothingToCollect = null;
             try {
@@ -29,8 +29,10 @@ public final class Inspection {
                 nothingToCollect = failure.getMessage();
             }
             List<ZoneResult> results = new ArrayList<>();
+            List<String> notes = List.of();
             if (sources != null) {
-                try (ProcessMemory process = ProcessMemory.open(owner)) {
+                try (ProcessMemory process = ProcessMemory.open(owner, input.arenaOwner())) {
+                    notes = CoreCollection.notes(sources, process);
                     for (PlannedZone planned : PlannedZone.plan(sources.zones(), arena, process, false)) {
                         Outcome outcome = planned.source() == null ? planned.unavailable() : planned.source().probe(planned.zone());
                         results.add(ZoneResult.of(planned, outcome));
@@ -50,7 +52,7 @@ public final class Inspection {
                             sources.directoryUnused(),
                             sources.onlyInDirectory());
             return new InspectReport(input.directory(), input.arenaPath(), header, owner, heartbeatAge, kinfo,
-                    zoneDirectory(listing, sources), table, used, List.copyOf(results), sources == null ? List.of() : sources.notes(),
+                    zoneDirectory(listing, sources), table, used, List.copyOf(results), notes,
                     nothingToCollect, sources == null ? null : sources.warning());
         }
     }

@@ -75,6 +75,17 @@ final class OutputFile implements AutoCloseable {
         }
     }
 
+    /** Moves past {@code length} zeros, leaving them a hole (the file is extended over them). */
+    void skip(long length) throws Failure {
+        try {
+            long end = channel.position() + length;
+            channel.position(end);
+            extendTo(end);
+        } catch (IOException e) {
+            throw failed(e);
+        }
+    }
+
     /** Writes {@code bytes} at {@code position}, leaving the current position where it was. */
     void writeAt(long position, ByteBuffer bytes) throws Failure {
         try {
@@ -110,9 +121,23 @@ final class OutputFile implements AutoCloseable {
 
     /** Forces the bytes to the device, then renames the file over the target. */
     void commit() throws Failure {
+        finish();
+        publish();
+    }
+
+    /** Forces the bytes to the device and closes the file, still under its temporary name. */
+    void finish() throws Failure {
         try {
             channel.force(false);
             channel.close();
+        } catch (IOException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Renames the {@link #finish finished} file over the target. */
+    void publish() throws Failure {
+        try {
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             committed = true;
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package org.kmemdump.collector;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -15,22 +16,35 @@ import java.nio.file.StandardOpenOption;
  * {@code /proc/PID/mem} stays bound to the process it was opened for, so if the pid still
  * belongs to the owner after the open, every later read reads the owner, even if the pid is
  * reused in between (the reads then fail instead).
+ *
+ * <p>A forged arena can name any process: its memory is read only if the process runs as the uid
+ * that owns the arena file (who could read it anyway), whoever runs the collector. Run as root,
+ * the collector says whose memory it reads.
  */
 final class ProcessMemory implements Source, AutoCloseable {
     private final long pid;
     private final FileChannel mem;
     private final String unavailable;
+    private final String notice;
     private final ByteBuffer chunk;
 
     private ProcessMemory(long pid, FileChannel mem, String unavailable) {
+        this(pid, mem, unavailable, null);
+    }
+
+    private ProcessMemory(long pid, FileChannel mem, String unavailable, String notice) {
         this.pid = pid;
         this.mem = mem;
         this.unavailable = unavailable;
+        this.notice = notice;
         this.chunk = mem == null ? null : ByteBuffer.allocateDirect(CHUNK);
     }
 
-    /** @return the owner's memory, or one that {@link #unavailable() explains} why it cannot be read */
-    static ProcessMemory open(OwnerProcess owner) {
+    /**
+     * @param arenaOwner the uid that owns the arena file
+     * @return the owner's memory, or one that {@link #unavailable() explains} why it cannot be read
+     */
+    static ProcessMemory open(OwnerProcess owner, int arenaOwner) {
         if (owner.state() == OwnerProcess.State.CLEAN) {
             return new ProcessMemory(owner.pid(), null, "the owner shut down cleanly");
         }
@@ -44,12 +58,35 @@ final class ProcessMemory implements Source, AutoCloseable {
         } catch (IOException e) {
             return new ProcessMemory(owner.pid(), null, path + ": " + IoMessages.of(e));
         }
+        Integer uid = uid(Path.of("/proc", Long.toString(owner.pid())));
         String notSame = OwnerProcess.identityProblem(owner.pid(), owner.startTime());
         if (notSame != null) {
             close(mem);
             return new ProcessMemory(owner.pid(), null, "process gone: " + notSame);
         }
-        return new ProcessMemory(owner.pid(), mem, null);
+        if (uid == null || uid != arenaOwner) {
+            close(mem);
+            return new ProcessMemory(owner.pid(), null, "process " + owner.pid() + " runs as uid " + uid + " but the arena file belongs to uid "
+                    + arenaOwner + ": its memory is not read");
+        }
+        Integer self = uid(Path.of("/proc/self"));
+        String notice = self != null && self == 0 ? "run as root: reading the memory of process " + owner.pid() + " (uid " + uid
+                + ", the arena file's owner)" : null;
+        return new ProcessMemory(owner.pid(), mem, null, notice);
+    }
+
+    /** @return the uid that owns a /proc entry: a process's effective uid, or {@code null} if it cannot be told */
+    private static Integer uid(Path proc) {
+        try {
+            return (Integer) Files.getAttribute(proc, "unix:uid");
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** @return the line that says whose memory is read when run as root, or {@code null} */
+    String notice() {
+        return notice;
     }
 
     /** @return why no region can be read from the process, or {@code null} if they can be tried */

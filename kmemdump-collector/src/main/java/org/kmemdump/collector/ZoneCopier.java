@@ -1,5 +1,6 @@
 package org.kmemdump.collector;
 
+import java.nio.ByteBuffer;
 
 /**
  * Streams one region at a time from its source into the core file at the file's current position,
@@ -31,12 +32,23 @@ final class ZoneCopier {
         BinFiles.Bin bin = bins == null ? BinFiles.Bin.NONE : bins.open(zone);
         long[] copied = {0};
         try {
-            Outcome read = source.copy(zone, chunk -> {
-                int length = chunk.remaining();
-                core.write(chunk.duplicate());
-                bin.write(chunk);
-                copied[0] += length;
-                progress.advance(length);
+            Outcome read = source.copy(zone, new Sink() {
+                @Override
+                public void accept(ByteBuffer chunk) throws Failure {
+                    int length = chunk.remaining();
+                    core.write(chunk.duplicate());
+                    bin.write(chunk);
+                    copied[0] += length;
+                    progress.advance(length);
+                }
+
+                @Override
+                public void skip(long length) throws Failure {
+                    core.skip(length);
+                    bin.skip(length);
+                    copied[0] += length;
+                    progress.advance(length);
+                }
             });
             progress.advance(zone.size() - copied[0]);
             if (!read.ok()) {

@@ -120,6 +120,32 @@ public final class LogRing {
     public record Entry(long sequence, long time, long bundleId, Level level, String bundle, String message, String exception) {
     }
 
+    /**
+     * Where a ring's data area holds bytes. In a sparse file a hole reads as zeros, so it holds no
+     * record; a reader told where the holes are skips them without touching them (on tmpfs, reading
+     * a hole through a mapping allocates a page) and without spending time on them.
+     */
+    public interface Present {
+        /** Every byte is present: a ring in memory. */
+        Present ALL = new Present() {
+            @Override
+            public long from(long offset) {
+                return offset;
+            }
+
+            @Override
+            public long until(long offset) {
+                return Long.MAX_VALUE;
+            }
+        };
+
+        /** @return the first data-area offset at or after {@code offset} that holds bytes (the capacity or more if none does) */
+        long from(long offset);
+
+        /** @return where the bytes present at {@code offset} end: the next hole, or anything beyond the capacity */
+        long until(long offset);
+    }
+
     /** What a walk of the ring found: the records in order, and how many were lost before or between them. */
     public record Walk(List<Entry> entries, long lost) {
     }
@@ -177,6 +203,11 @@ public final class LogRing {
 
     public long capacity() {
         return capacity;
+    }
+
+    /** @return where the ring's data area starts, relative to {@code file}, the mapping the ring is a slice of */
+    public long dataOffsetIn(MemorySegment file) {
+        return data.address() - file.address();
     }
 
     /** @return the position after the newest complete record */
@@ -251,9 +282,17 @@ public final class LogRing {
      * Walks the readable window {@code [head - capacity, head)} and returns its records in order.
      * Bytes that are not a whole, checksummed record at the position it claims are skipped (the
      * oldest, being overwritten at a kill); a sequence gap is counted as records lost.
-     * Bounded: one pass over at most {@code capacity} bytes, no allocation beyond one record's bytes.
+     * Bounded: one pass over at most {@code capacity} bytes, no allocation beyond one valid record's bytes.
      */
     public Walk walk() {
+        return walk(Present.ALL);
+    }
+
+    /**
+     * {@link #walk()} over only the bytes {@code present} says the data area holds: the holes of a
+     * sparse file are skipped, so the walk costs what the ring holds, not what its header claims.
+     */
+    public Walk walk(Present present) {
         long head = head();
         long position = Math.max(0, head - capacity);
         position = align8(position);
@@ -266,7 +305,13 @@ public final class LogRing {
                 position += toEnd;
                 continue;
             }
-            byte[] record = recordAt(position, Math.min(toEnd, head - position));
+            long offset = position % capacity;
+            long data = present.from(offset);
+            if (data > offset) { // a hole holds no record
+                position += data >= capacity ? toEnd : align8(data) - offset;
+                continue;
+            }
+            byte[] record = recordAt(position, Math.min(Math.min(toEnd, head - position), present.until(offset) - offset));
             if (record == null) {
                 position += 8;
                 continue;
@@ -289,19 +334,29 @@ public final class LogRing {
         return new Walk(entries, lost);
     }
 
-    /** @return the record at {@code position} if it is whole and checks out, else {@code null} */
+    /**
+     * @return the record at {@code position} if it is whole, no longer than {@link #append} writes
+     *         one, and checks out, else {@code null}; checked in place, so garbage is never copied
+     */
     private byte[] recordAt(long position, long available) {
         long offset = position % capacity;
         int length = data.get(U32, offset);
-        if (length < RECORD_HEADER || length % 8 != 0 || length > available) {
+        if (length < RECORD_HEADER || length % 8 != 0 || length > available || length > longestRecord()) {
             return null;
         }
         if (data.get(U64, offset + R_POSITION) != position) {
             return null;
         }
-        byte[] record = data.asSlice(offset, length).toArray(U8);
-        int stored = MemorySegment.ofArray(record).get(U32, R_CHECKSUM);
-        return checksum(record, length) == stored ? record : null;
+        MemorySegment record = data.asSlice(offset, length);
+        CRC32C crc = new CRC32C();
+        crc.update(record.asSlice(0, 4).asByteBuffer());
+        crc.update(record.asSlice(8).asByteBuffer());
+        return (int) crc.getValue() == record.get(U32, R_CHECKSUM) ? record.toArray(U8) : null;
+    }
+
+    /** @return the longest record {@link #append} writes: text is cut to a quarter of the ring, padding is shorter than a record */
+    private long longestRecord() {
+        return align8(Math.min(Integer.MAX_VALUE, capacity / 4));
     }
 
     private static Entry entry(byte[] bytes) {
