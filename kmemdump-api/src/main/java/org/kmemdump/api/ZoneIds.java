@@ -25,8 +25,9 @@ import org.kmemdump.format.KnownZones;
  * <tr><td>49&ndash;200</td><td>{@link #NO_ID} and up</td><td>handed out by "any free id" registration</td></tr>
  * </table>
  *
- * <p>Ids 1 to 7 are registered by the runtime itself (7 unless its log ring is off); a bundle that asks for one of them gets
- * {@link ZoneIdInUseException} while the runtime holds it.
+ * <p>Ids 1 to 8 are registered by the runtime itself (7 unless its log ring is off, 8 unless its
+ * threads zone is); a bundle that asks for one of them gets {@link ZoneIdInUseException} while the
+ * runtime holds it.
  */
 public final class ZoneIds {
     /** Never a zone. */

@@ -32,8 +32,8 @@ import org.osgi.service.log.LoggerFactory;
  */
 @Component(service = ThreadWatch.class, immediate = true, configurationPid = KmemdumpRuntime.PID)
 public class ThreadWatch {
-    static final long DEFAULT_PERIOD = 10;
-    static final long DEFAULT_STALL = 30;
+    static final double DEFAULT_PERIOD = 10;
+    static final double DEFAULT_STALL = 30;
     /** The JVM's exit status when the watchdog ends it: EX_SOFTWARE, apart from the launcher's own. */
     static final int WATCHDOG_EXIT = 70;
     static final String THREAD_NAME = "kmemdump-threads";
@@ -62,15 +62,21 @@ public class ThreadWatch {
             return thread;
         });
         openZone(config);
-        if (writer != null && config.threads_period() > 0) {
-            timer.scheduleWithFixedDelay(() -> writer.snapshot(Trigger.PERIODIC), 0, config.threads_period(), TimeUnit.SECONDS);
+        long snapshotPeriod = nanos(config.threads_period());
+        if (writer != null && snapshotPeriod > 0) {
+            timer.scheduleWithFixedDelay(() -> writer.snapshot(Trigger.PERIODIC), 0, snapshotPeriod, TimeUnit.NANOSECONDS);
         }
-        if (config.watchdog_period() > 0) {
-            Watchdog watchdog = new Watchdog(context, TimeUnit.SECONDS.toNanos(Math.max(1, config.watchdog_stall())));
+        long watchdogPeriod = nanos(config.watchdog_period());
+        if (watchdogPeriod > 0) {
+            Watchdog watchdog = new Watchdog(context, nanos(config.watchdog_stall()));
             boolean exit = config.watchdog_exit();
-            timer.scheduleWithFixedDelay(() -> bite(watchdog, exit), config.watchdog_period(), config.watchdog_period(),
-                    TimeUnit.SECONDS);
+            timer.scheduleWithFixedDelay(() -> bite(watchdog, exit), watchdogPeriod, watchdogPeriod, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** @return seconds as nanoseconds; 0 for 0, a negative or a NaN (off) */
+    private static long nanos(double seconds) {
+        return seconds > 0 ? (long) Math.min(Long.MAX_VALUE, Math.ceil(seconds * 1e9)) : 0;
     }
 
     private void openZone(KmemdumpRuntime.Config config) {
@@ -82,7 +88,7 @@ public class ThreadWatch {
         if (size < ThreadsSnapshot.MIN_ZONE_SIZE || size > config.arena_size()) {
             problem = "no threads zone: threads.size " + size + " must be between " + ThreadsSnapshot.MIN_ZONE_SIZE
                     + " and arena.size " + config.arena_size();
-            warn(problem);
+            runtime.warn(problem);
             return;
         }
         MemorySegment memory;
@@ -97,7 +103,7 @@ public class ThreadWatch {
             }
         } catch (ZoneRegistrationException | RuntimeException e) {
             problem = "no threads zone: " + e.getMessage();
-            warn(problem);
+            runtime.warn(problem);
             return;
         }
         writer = new ThreadsZoneWriter(memory, config.threads_depth());
@@ -157,15 +163,6 @@ public class ThreadWatch {
         if (volatileMemory != null) {
             runtime.table().unregister(THREADS, owner);
             volatileMemory.close();
-        }
-    }
-
-    private void warn(String message) {
-        Logger log = logger;
-        if (log != null) {
-            log.warn(message);
-        } else {
-            System.err.println("kmemdump: " + message);
         }
     }
 }

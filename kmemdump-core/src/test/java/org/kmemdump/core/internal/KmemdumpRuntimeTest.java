@@ -107,7 +107,7 @@ class KmemdumpRuntimeTest {
             }
 
             @Override
-            public long threads_period() {
+            public double threads_period() {
                 return 0;
             }
 
@@ -122,12 +122,12 @@ class KmemdumpRuntimeTest {
             }
 
             @Override
-            public long watchdog_period() {
+            public double watchdog_period() {
                 return 0;
             }
 
             @Override
-            public long watchdog_stall() {
+            public double watchdog_stall() {
                 return ThreadWatch.DEFAULT_STALL;
             }
 
