@@ -168,7 +168,7 @@ public final class ThreadsHarness {
     private static InProcessFelix start(Path bundles, Map<String, Object> core) throws Throwable {
         InProcessFelix felix = InProcessFelix.start(bundles, Map.of());
         List<String> beforeCore = new ArrayList<>(InProcessFelix.SERVICES);
-        beforeCore.addAll(List.of("kmemdump-api", "kmemdump-format"));
+        beforeCore.addAll(List.of("kmemdump-api", "kmemdump-format", "kmemdump-directory"));
         felix.startAll(beforeCore);
         if (!core.isEmpty()) {
             configure(felix.context(), core);
