@@ -48,6 +48,7 @@ public class ThreadWatch {
     private final Owner owner;
     private final ScheduledExecutorService timer;
     private ThreadsZoneWriter writer;
+    private Watchdog watchdog;
     private PersistentZone persistent;
     private Arena volatileMemory;
     private String problem;
@@ -68,9 +69,11 @@ public class ThreadWatch {
         }
         long watchdogPeriod = nanos(config.watchdog_period());
         if (watchdogPeriod > 0) {
-            Watchdog watchdog = new Watchdog(context, nanos(config.watchdog_stall()));
+            watchdog = new Watchdog(context, nanos(config.watchdog_stall()));
+            watchdog.open();
             boolean exit = config.watchdog_exit();
-            timer.scheduleWithFixedDelay(() -> bite(watchdog, exit), watchdogPeriod, watchdogPeriod, TimeUnit.NANOSECONDS);
+            Watchdog checks = watchdog;
+            timer.scheduleWithFixedDelay(() -> bite(checks, exit), watchdogPeriod, watchdogPeriod, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -154,6 +157,9 @@ public class ThreadWatch {
     void deactivate() throws InterruptedException {
         timer.shutdownNow();
         timer.awaitTermination(10, TimeUnit.SECONDS);
+        if (watchdog != null) {
+            watchdog.close();
+        }
         if (writer != null) {
             writer.close();
         }

@@ -17,10 +17,11 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * and a stalled framework.
  *
  * <p>The stall probe: a refresh of no bundle ({@link FrameworkWiring#refreshBundles} of an empty
- * list) whose {@code PACKAGES_REFRESHED} event must reach this watchdog within the bound. It goes
- * through the framework's global lock, its refresh thread and its event dispatch thread, the three
- * places where a framework hangs (a bundle activator that never returns, a listener that blocks),
- * and changes nothing. One probe is outstanding at a time; a stall is reported once, until the
+ * list) whose {@code PACKAGES_REFRESHED} event must reach this watchdog, a framework listener like
+ * any other, within the bound. It goes through the framework's global lock, its refresh thread and
+ * its event dispatch thread, the places where a framework hangs (an operation that never returns,
+ * a listener that blocks), and changes nothing. (Felix calls the listeners handed to
+ * {@code refreshBundles} from its refresh thread, not through the dispatch: so none is handed.) One probe is outstanding at a time; a stall is reported once, until the
  * probe's event finally comes.
  */
 final class Watchdog implements FrameworkListener {
@@ -38,6 +39,14 @@ final class Watchdog implements FrameworkListener {
     Watchdog(BundleContext context, long stallNanos) {
         this.context = context;
         this.stallNanos = stallNanos;
+    }
+
+    void open() {
+        context.addFrameworkListener(this);
+    }
+
+    void close() {
+        context.removeFrameworkListener(this);
     }
 
     /** @return what went wrong since the last check, in words naming threads and locks, or {@code null} */
@@ -78,7 +87,7 @@ final class Watchdog implements FrameworkListener {
         long sent = probeSent;
         if (sent == 0) {
             probeSent = Math.max(1, System.nanoTime());
-            context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(), this);
+            context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of());
             return null;
         }
         long waited = System.nanoTime() - sent;

@@ -3,6 +3,10 @@ package org.kmemdump.core.internal;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -10,18 +14,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Constants;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.BundleListener;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 
-/** The watchdog against a real Felix: a real deadlock of two threads, and a framework listener that blocks the event dispatch. */
+/** The watchdog against a real Felix: a real deadlock of two threads, and a bundle listener that blocks the event dispatch. */
 class WatchdogTest {
     private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
@@ -37,10 +43,12 @@ class WatchdogTest {
                 Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT));
         framework.start();
         watchdog = new Watchdog(framework.getBundleContext(), STALL_NANOS);
+        watchdog.open();
     }
 
     @AfterEach
     void stop() throws Exception {
+        watchdog.close();
         framework.stop();
         framework.waitForStop(10_000);
     }
@@ -85,16 +93,15 @@ class WatchdogTest {
         Thread.sleep(100);
         assertNull(watchdog.check(), "delivered at once: no stall");
         CountDownLatch release = new CountDownLatch(1);
-        FrameworkListener blocker = event -> {
-            if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+        BundleListener blocker = event -> { // asynchronous: called on the event dispatch thread, which it holds up
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         };
-        framework.getBundleContext().addFrameworkListener(blocker);
+        framework.getBundleContext().addBundleListener(blocker);
+        framework.getBundleContext().installBundle("empty", emptyBundle());
         try {
             String report = awaitReport();
             assertTrue(report.startsWith("framework stalled: an event posted ") && report.contains("\"" + Watchdog.DISPATCH_THREAD + "\""),
@@ -103,12 +110,23 @@ class WatchdogTest {
         } finally {
             release.countDown();
         }
-        framework.getBundleContext().removeFrameworkListener(blocker);
+        framework.getBundleContext().removeBundleListener(blocker);
         Thread.sleep(200);
         for (int i = 0; i < 5; i++) {
             assertNull(watchdog.check(), "moving again");
             Thread.sleep(100);
         }
+    }
+
+    /** @return a bundle with a manifest and nothing else */
+    private static InputStream emptyBundle() throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue(Constants.BUNDLE_MANIFESTVERSION, "2");
+        manifest.getMainAttributes().putValue(Constants.BUNDLE_SYMBOLICNAME, "empty");
+        ByteArrayOutputStream jar = new ByteArrayOutputStream();
+        new JarOutputStream(jar, manifest).close();
+        return new ByteArrayInputStream(jar.toByteArray());
     }
 
     private String awaitReport() throws InterruptedException {
