@@ -143,18 +143,19 @@ public final class ThreadsHarness {
             long writer = writerThreadId(threads);
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long cpuBefore = os.getProcessCpuTime();
-            long writerBefore = threads.getThreadCpuTime(writer);
+            long writerBefore = writerCpu(threads, writer);
             long start = System.nanoTime();
             Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
             long elapsed = System.nanoTime() - start;
             double process = 100.0 * (os.getProcessCpuTime() - cpuBefore) / elapsed;
-            double writerPercent = 100.0 * (threads.getThreadCpuTime(writer) - writerBefore) / elapsed;
+            double writerPercent = 100.0 * (writerCpu(threads, writer) - writerBefore) / elapsed;
             System.out.printf("threads: idle %d s, %s: process %.4f %% of a core, %s thread %.4f %%%n", seconds,
                     defaults ? "default periods" : "snapshots and watchdog off", process, WRITER, writerPercent);
             return new IdleCpu(process, writerPercent);
         }
     }
 
+    /** @return the writer thread's id, or -1 when there is none: with both periods 0 it is never started */
     private static long writerThreadId(ThreadMXBean threads) {
         for (long id : threads.getAllThreadIds()) {
             var info = threads.getThreadInfo(id);
@@ -162,7 +163,11 @@ public final class ThreadsHarness {
                 return id;
             }
         }
-        throw new IllegalStateException("no thread " + WRITER + ": did the core start its threads zone?");
+        return -1;
+    }
+
+    private static long writerCpu(ThreadMXBean threads, long writer) {
+        return writer < 0 ? 0 : Math.max(0, threads.getThreadCpuTime(writer));
     }
 
     private static InProcessFelix start(Path bundles, Map<String, Object> core) throws Throwable {
