@@ -99,6 +99,9 @@ case "${1:-}" in
         # logging through the Log Service with the log ring on against off, Felix started in process
         java "${java_opts[@]}" org.kmemdump.benchmarks.LogRingHarness "$target/bench-bundles" \
             | tee "$target/logring.txt" || failed LogRingHarness $?
+        # one threads snapshot at 50, 500 and 5000 threads; the idle runtime's CPU, default periods against off, 5 min each
+        java "${java_opts[@]}" org.kmemdump.benchmarks.ThreadsHarness "$target/bench-bundles" \
+            | tee "$target/threads.txt" || failed ThreadsHarness $?
 
         echo
         java "${java_opts[@]}" org.kmemdump.benchmarks.BenchSummary "$target" || status=1

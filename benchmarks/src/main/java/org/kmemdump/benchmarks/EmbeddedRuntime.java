@@ -46,6 +46,15 @@ final class EmbeddedRuntime implements AutoCloseable {
             if (registry == null) {
                 throw new IllegalStateException("no ZoneRegistry service within 60 s: did the core start?");
             }
+            // the threads zone comes from a component of its own, just after the registry: once it is there,
+            // every id the runtime takes is taken, and a benchmark's ids cannot collide with it
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (registry.zones().stream().noneMatch(zone -> zone.id() == ZoneIds.THREADS)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no threads zone within 60 s: did the core start its threads zone?");
+                }
+                Thread.sleep(10);
+            }
             return new EmbeddedRuntime(felix, registry);
         } catch (Exception | Error e) {
             felix.close();

@@ -192,7 +192,7 @@ public final class LogRingHarness {
                 .invoke(configuration, properties);
     }
 
-    private static void awaitZone(Path arena, int id) throws Exception {
+    static void awaitZone(Path arena, int id) throws Exception {
         long start = System.nanoTime();
         while (read(arena, (file, header) -> zone(file, id).isPresent()) != Boolean.TRUE) {
             if (System.nanoTime() - start > PATIENCE_NANOS) {
@@ -211,7 +211,7 @@ public final class LogRingHarness {
         }) == Boolean.TRUE;
     }
 
-    private static Optional<ZoneDirectory.Entry> zone(MemorySegment file, int id) {
+    static Optional<ZoneDirectory.Entry> zone(MemorySegment file, int id) {
         return ArenaFile.directory(file).validEntries().stream().filter(entry -> entry.id() == id).findFirst();
     }
 
@@ -220,7 +220,7 @@ public final class LogRingHarness {
     }
 
     /** @return what {@code reader} makes of the arena file, mapped read-only; null while there is no valid arena yet */
-    private static <T> T read(Path arena, ArenaReader<T> reader) throws IOException {
+    static <T> T read(Path arena, ArenaReader<T> reader) throws IOException {
         if (!Files.exists(arena)) {
             return null;
         }
@@ -236,7 +236,7 @@ public final class LogRingHarness {
         return median(rounds.stream().map(Round::callNanos).toList()) / 1e3 / messages;
     }
 
-    private static double median(List<Long> values) {
+    static double median(List<Long> values) {
         List<Long> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;

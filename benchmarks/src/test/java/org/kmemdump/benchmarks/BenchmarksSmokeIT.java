@@ -61,4 +61,12 @@ class BenchmarksSmokeIT {
                 "1000", "1");
         SmokeRun.assertResult(output, LogRingHarness.RESULT);
     }
+
+    @Test
+    void threadsHarnessTimesSnapshotsAndIdleCpu() throws Exception {
+        Path output = work.resolve("threads.txt");
+        SmokeRun.run(output, ThreadsHarness.class.getName(), SmokeRun.property(InProcessFelix.BUNDLES_PROPERTY).toString(),
+                "2", "50");
+        SmokeRun.assertResult(output, ThreadsHarness.RESULT);
+    }
 }

@@ -18,13 +18,16 @@ import org.kmemdump.format.KnownZones;
  * <tr><td>5</td><td>{@link #BANNER}</td><td>one human-readable line naming runtime, JVM and OS, like {@code linux_banner}</td></tr>
  * <tr><td>6</td><td>{@link #BUNDLES}</td><td>the bundle table: id, state, symbolic name, version of every bundle</td></tr>
  * <tr><td>7</td><td>{@link #LOG}</td><td>the log ring: every OSGi Log Service entry, readable after the JVM died (like the kernel's {@code prb})</td></tr>
- * <tr><td>8&ndash;46</td><td></td><td>reserved for further well-known runtime zones</td></tr>
+ * <tr><td>8</td><td>{@link #THREADS}</td><td>the threads snapshot: every live thread, its state, locks and stack, as of a stated time</td></tr>
+ * <tr><td>9</td><td>{@link #COMPONENTS}</td><td>the Declarative Services components: state, failure, unsatisfied references</td></tr>
+ * <tr><td>10&ndash;46</td><td></td><td>reserved for further well-known runtime zones</td></tr>
  * <tr><td>47, 48</td><td>{@link #USER_START}, {@link #USER_END}</td><td>two fixed ids applications may agree on</td></tr>
  * <tr><td>49&ndash;200</td><td>{@link #NO_ID} and up</td><td>handed out by "any free id" registration</td></tr>
  * </table>
  *
- * <p>Ids 1 to 7 are registered by the runtime itself (7 unless its log ring is off); a bundle that asks for one of them gets
- * {@link ZoneIdInUseException} while the runtime holds it.
+ * <p>Ids 1 to 8 are registered by the runtime itself (7 unless its log ring is off, 8 unless its
+ * threads zone is); a bundle that asks for one of them gets {@link ZoneIdInUseException} while the
+ * runtime holds it.
  */
 public final class ZoneIds {
     /** Never a zone. */
@@ -47,6 +50,18 @@ public final class ZoneIds {
      * @since 1.2
      */
     public static final int LOG = KnownZones.LOG;
+    /**
+     * The threads snapshot.
+     *
+     * @since 1.3
+     */
+    public static final int THREADS = KnownZones.THREADS;
+    /**
+     * The Declarative Services components.
+     *
+     * @since 1.3
+     */
+    public static final int COMPONENTS = KnownZones.COMPONENTS;
     /** First id applications may use by agreement. */
     public static final int USER_START = KnownZones.USER_START;
     /** Second id applications may use by agreement. */

@@ -58,6 +58,7 @@ public final class InspectJson {
                 .name("directoryUnused").value(sources.directoryUnused())
                 .name("onlyInDirectory").value(sources.onlyInDirectory())
                 .endObject();
+        json.name("threads").value(report.threads());
         ZoneJson.notes(report.notes(), json);
         ZoneJson.zones(report.zones(), json);
         return json.name("table").value(table.asStored())

@@ -41,6 +41,7 @@ public final class InspectText {
         line("zones:     " + TerminalText.clean(report.zoneDirectory().summary()));
         line("table:     " + TerminalText.clean(report.table().summary()));
         line("sources:   " + TerminalText.clean(report.sources().summary()));
+        line("threads:   " + TerminalText.clean(report.threads()));
         line("");
         ZoneTable.render(report.zones(), text);
         ZoneTable.renderNotes(report.notes(), text);

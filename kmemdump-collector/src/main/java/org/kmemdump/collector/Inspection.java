@@ -53,7 +53,7 @@ public final class Inspection {
                             sources.onlyInDirectory());
             return new InspectReport(input.directory(), input.arenaPath(), header, owner, heartbeatAge, kinfo,
                     zoneDirectory(listing, sources), table, used, List.copyOf(results), notes,
-                    nothingToCollect, sources == null ? null : sources.warning());
+                    nothingToCollect, sources == null ? null : sources.warning(), ThreadsZone.describe(input));
         }
     }
 

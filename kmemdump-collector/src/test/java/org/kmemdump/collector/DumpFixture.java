@@ -25,6 +25,7 @@ import org.kmemdump.format.KnownZones;
 import org.kmemdump.format.LogRing;
 import org.kmemdump.format.MinidumpTable;
 import org.kmemdump.format.SmemFile;
+import org.kmemdump.format.ThreadsSnapshot;
 import org.kmemdump.format.ZoneDirectory;
 
 /**
@@ -200,6 +201,11 @@ final class DumpFixture implements AutoCloseable {
      */
     LogRing logRing(long size) {
         return LogRing.create(addArenaZone(KnownZones.LOG, "log", size).memory());
+    }
+
+    /** The runtime's threads zone: zone 8 'threads' carved from the arena and registered, without snapshots. */
+    ThreadsSnapshot threadsZone(long size) {
+        return ThreadsSnapshot.create(addArenaZone(KnownZones.THREADS, "threads", size).memory());
     }
 
     /**

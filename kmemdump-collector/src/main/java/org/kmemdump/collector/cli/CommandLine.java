@@ -8,7 +8,7 @@ import org.kmemdump.collector.Failure;
 /**
  * The parsed command line. Every mistake is a {@link Failure#argument} that names the argument.
  *
- * @param command   {@link #COLLECT}, {@link #INSPECT} or {@link #LOG}; {@code null} with {@code help}
+ * @param command   {@link #COLLECT}, {@link #INSPECT}, {@link #LOG} or {@link #THREADS}; {@code null} with {@code help}
  * @param output    {@code -o FILE} (collect)
  * @param bins      {@code --bins BINDIR} or {@code null} (collect)
  * @param progress  {@code --progress}/{@code --no-progress}, else automatic (collect)
@@ -21,6 +21,7 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
     static final String COLLECT = "collect";
     static final String INSPECT = "inspect";
     static final String LOG = "log";
+    static final String THREADS = "threads";
     static final int DEFAULT_RECORDS = 50;
 
     static final String HELP = """
@@ -68,6 +69,13 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
                   records lost" line where the ring wrapped past unread ones, until the owner
                   ends or Ctrl-C; for an owner that is gone it prints the last N and exits.
 
+              threads DIR [--debug]
+                  Prints the runtime's newest whole threads snapshot (zone 8 of the arena's zone
+                  directory), jstack-like: when it was taken, how long ago and how long before
+                  the owner's last heartbeat; then every thread with its state, the lock it waits
+                  for and that lock's owner, its frames and the monitors and synchronizers it
+                  holds. A snapshot torn by a crash is never shown: the one before it is.
+
               --help      this text; --debug prints the stack trace of an unexpected error
 
             """ + ExitCode.help();
@@ -75,7 +83,7 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
     /** @throws Failure an {@link Failure.Kind#ARGUMENT} (exit code 2), naming the bad argument */
     static CommandLine parse(String[] args) throws Failure {
         if (args.length == 0) {
-            throw Failure.argument("no command: give collect, inspect or log (--help explains them)");
+            throw Failure.argument("no command: give collect, inspect, log or threads (--help explains them)");
         }
         String command = args[0];
         boolean help = false;
@@ -91,8 +99,8 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
         if (command.equals("--help") || command.equals("-h")) {
             return new CommandLine(null, null, null, null, ProgressBar.Mode.AUTO, false, false, true, DEFAULT_RECORDS, false, false);
         }
-        if (!command.equals(COLLECT) && !command.equals(INSPECT) && !command.equals(LOG)) {
-            throw Failure.argument("unknown command '" + command + "': give collect, inspect or log");
+        if (!command.equals(COLLECT) && !command.equals(INSPECT) && !command.equals(LOG) && !command.equals(THREADS)) {
+            throw Failure.argument("unknown command '" + command + "': give collect, inspect, log or threads");
         }
         boolean collect = command.equals(COLLECT);
         for (int i = 1; i < args.length; i++) {

@@ -83,6 +83,31 @@ public class KmemdumpRuntime {
                         + "the JVM. 0 disables it; a size below 256 bytes is raised to 256, with a warning; one larger than the arena "
                         + "is a warning and no ring. Read at start.")
         long log_ring_size() default LogRingWriter.DEFAULT_SIZE;
+
+        // the threads zone and the watchdog: ThreadWatch reads these
+        @AttributeDefinition(name = "Threads snapshot period",
+                description = "Seconds between snapshots of every thread into the threads zone (zone 8), fractions allowed; 0 turns "
+                        + "the periodic snapshot off (the watchdog and kmemdump:threads still write one)")
+        double threads_period() default ThreadWatch.DEFAULT_PERIOD;
+
+        @AttributeDefinition(name = "Threads stack depth", description = "Frames kept per thread in a snapshot; deeper ones are counted")
+        int threads_depth() default ThreadsZoneWriter.DEFAULT_DEPTH;
+
+        @AttributeDefinition(name = "Threads zone size",
+                description = "Bytes of the threads zone, two snapshots' room; threads that do not fit are counted. 0 disables the zone")
+        long threads_size() default ThreadsZoneWriter.DEFAULT_SIZE;
+
+        @AttributeDefinition(name = "Watchdog period",
+                description = "Seconds between watchdog checks for deadlocks and a stalled framework, fractions allowed; 0 turns it off")
+        double watchdog_period() default ThreadWatch.DEFAULT_PERIOD;
+
+        @AttributeDefinition(name = "Watchdog stall bound",
+                description = "Seconds within which the framework must deliver the watchdog's probe event, or it is stalled")
+        double watchdog_stall() default ThreadWatch.DEFAULT_STALL;
+
+        @AttributeDefinition(name = "Watchdog exit",
+                description = "Whether the watchdog ends the JVM (Runtime.halt, status 70) after reporting, so a supervisor restarts it")
+        boolean watchdog_exit() default false;
     }
 
     private final ZoneTable table = new ZoneTable(this::warn);
@@ -335,7 +360,8 @@ public class KmemdumpRuntime {
         }
     }
 
-    private void warn(String message) {
+    /** Warns through the Log Service, or on stderr without one; also for {@link ThreadWatch}. */
+    void warn(String message) {
         Logger log = logger;
         if (log != null) {
             log.warn(message);

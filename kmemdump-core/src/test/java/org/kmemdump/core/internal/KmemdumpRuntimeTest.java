@@ -110,6 +110,36 @@ class KmemdumpRuntimeTest {
             public long log_ring_size() {
                 return logRingSize;
             }
+
+            @Override
+            public double threads_period() {
+                return 0;
+            }
+
+            @Override
+            public int threads_depth() {
+                return ThreadsZoneWriter.DEFAULT_DEPTH;
+            }
+
+            @Override
+            public long threads_size() {
+                return 0;
+            }
+
+            @Override
+            public double watchdog_period() {
+                return 0;
+            }
+
+            @Override
+            public double watchdog_stall() {
+                return ThreadWatch.DEFAULT_STALL;
+            }
+
+            @Override
+            public boolean watchdog_exit() {
+                return false;
+            }
         };
     }
 

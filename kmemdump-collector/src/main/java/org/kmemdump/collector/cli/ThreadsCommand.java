@@ -1,0 +1,37 @@
+package org.kmemdump.collector.cli;
+
+import java.io.PrintStream;
+
+import org.kmemdump.collector.DumpInput;
+import org.kmemdump.collector.Failure;
+import org.kmemdump.collector.OwnerProcess;
+import org.kmemdump.collector.TerminalText;
+import org.kmemdump.collector.ThreadsZone;
+import org.kmemdump.format.ThreadsText;
+
+/**
+ * {@code threads DIR}: the newest whole threads snapshot of a live, stopped or dead owner,
+ * jstack-like, after a line saying when it was taken and how old it is.
+ */
+final class ThreadsCommand {
+    private ThreadsCommand() {
+    }
+
+    static ExitCode run(CommandLine line, PrintStream out, PrintStream err) throws Failure {
+        try (DumpInput input = DumpInput.open(line.directory())) {
+            OwnerProcess owner = OwnerProcess.of(input.header());
+            ThreadsZone zone = ThreadsZone.read(input);
+            out.println(TerminalText.clean(ThreadsText.heading(zone.snapshot())));
+            out.println(zone.age(input.header(), System.currentTimeMillis()) + "; the owner, pid " + owner.pid() + ", is "
+                    + owner.state().text());
+            out.println();
+            out.print(ThreadsText.threads(zone.snapshot(), TerminalText::clean));
+            out.flush();
+            if (out.checkError()) {
+                err.println(Collector.NAME + ": standard output could not be written (closed?)");
+                return ExitCode.OUTPUT_FAILED;
+            }
+            return ExitCode.OK;
+        }
+    }
+}
