@@ -47,6 +47,18 @@ public final class ZoneIds {
      * @since 1.2
      */
     public static final int LOG = KnownZones.LOG;
+    /**
+     * The threads snapshot.
+     *
+     * @since 1.3
+     */
+    public static final int THREADS = KnownZones.THREADS;
+    /**
+     * The Declarative Services components snapshot.
+     *
+     * @since 1.3
+     */
+    public static final int COMPONENTS = KnownZones.COMPONENTS;
     /** First id applications may use by agreement. */
     public static final int USER_START = KnownZones.USER_START;
     /** Second id applications may use by agreement. */

@@ -30,6 +30,10 @@ public final class KnownZones {
     public static final String BUNDLES_NAME = "bundles";
     public static final int LOG = 7;
     public static final String LOG_NAME = "log";
+    public static final int THREADS = 8;
+    public static final String THREADS_NAME = "threads";
+    public static final int COMPONENTS = 9;
+    public static final String COMPONENTS_NAME = "components";
 
     /** First id applications may use by agreement. */
     public static final int USER_START = 47;
