@@ -105,6 +105,16 @@ class KmemdumpRuntimeTest {
             public long log_ring_size() {
                 return logRingSize;
             }
+
+            @Override
+            public String log_jul_level() {
+                return "WARNING";
+            }
+
+            @Override
+            public long components_zone_size() {
+                return ComponentsZone.DEFAULT_SIZE;
+            }
         };
     }
 
