@@ -38,6 +38,7 @@ public final class Collector {
             ExitCode exit = switch (line.command()) {
                 case CommandLine.COLLECT -> CollectCommand.run(line, out, err);
                 case CommandLine.LOG -> LogCommand.run(line, out, err);
+                case CommandLine.COMPONENTS -> ComponentsCommand.run(line, out, err);
                 default -> InspectCommand.run(line, out, err);
             };
             return exit.code();

@@ -8,7 +8,7 @@ import org.kmemdump.collector.Failure;
 /**
  * The parsed command line. Every mistake is a {@link Failure#argument} that names the argument.
  *
- * @param command   {@link #COLLECT}, {@link #INSPECT} or {@link #LOG}; {@code null} with {@code help}
+ * @param command   {@link #COLLECT}, {@link #INSPECT}, {@link #LOG} or {@link #COMPONENTS}; {@code null} with {@code help}
  * @param output    {@code -o FILE} (collect)
  * @param bins      {@code --bins BINDIR} or {@code null} (collect)
  * @param progress  {@code --progress}/{@code --no-progress}, else automatic (collect)
@@ -20,6 +20,7 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
     static final String COLLECT = "collect";
     static final String INSPECT = "inspect";
     static final String LOG = "log";
+    static final String COMPONENTS = "components";
     static final int DEFAULT_RECORDS = 50;
 
     static final String HELP = """
@@ -52,7 +53,8 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
               log DIR [-n N] [--follow] [--debug]
                   Prints the last N (default 50) records of the runtime's log ring, oldest first,
                   one line each: UTC time, level, bundle (name [id]), message; an exception on an
-                  indented line after its record. A first line "... K records lost" counts the
+                  indented line after its record, each of its causes on a "caused by:" line after
+                  that. java.util.logging records show as bundle "jul:<logger>" [-]. A first line "... K records lost" counts the
                   records the ring overwrote as it wrapped around (or could not read). Records
                   torn by a crash are never shown. The ring is found through the kinfo record
                   (DIR/kinfo), else (said on stderr) through zone 7 of the arena's zone
@@ -63,6 +65,12 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
                   records lost" line where the ring wrapped past unread ones, until the owner
                   ends or Ctrl-C; for an owner that is gone it prints the last N and exits.
 
+              components DIR [--debug]
+                  Prints Declarative Services' components as the runtime's components zone (9)
+                  last held them, from a live, stopped or dead owner: per component its bundle,
+                  name and state, the failure of a failed activation, and what each unsatisfied
+                  reference waits for (interface, target filter); then the snapshot's time and age.
+
               --help      this text; --debug prints the stack trace of an unexpected error
 
             """ + ExitCode.help();
@@ -70,7 +78,7 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
     /** @throws Failure an {@link Failure.Kind#ARGUMENT} (exit code 2), naming the bad argument */
     static CommandLine parse(String[] args) throws Failure {
         if (args.length == 0) {
-            throw Failure.argument("no command: give collect, inspect or log (--help explains them)");
+            throw Failure.argument("no command: give collect, inspect, log or components (--help explains them)");
         }
         String command = args[0];
         boolean help = false;
@@ -85,8 +93,8 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
         if (command.equals("--help") || command.equals("-h")) {
             return new CommandLine(null, null, null, null, ProgressBar.Mode.AUTO, false, false, true, DEFAULT_RECORDS, false);
         }
-        if (!command.equals(COLLECT) && !command.equals(INSPECT) && !command.equals(LOG)) {
-            throw Failure.argument("unknown command '" + command + "': give collect, inspect or log");
+        if (!command.equals(COLLECT) && !command.equals(INSPECT) && !command.equals(LOG) && !command.equals(COMPONENTS)) {
+            throw Failure.argument("unknown command '" + command + "': give collect, inspect, log or components");
         }
         boolean collect = command.equals(COLLECT);
         for (int i = 1; i < args.length; i++) {
