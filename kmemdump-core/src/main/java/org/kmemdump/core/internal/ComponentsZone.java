@@ -42,7 +42,7 @@ final class ComponentsZone {
     static final long DEFAULT_SIZE = 128 * 1024;
     static final long DEBOUNCE_MS = 200;
     static final long SETTLE_MS = 1000;
-    /** Bound on a failure's text: SCR gives the whole stack trace. */
+    /** Bound on a failure's condensed text. */
     static final int FAILURE_LIMIT = 2048;
 
     private final BundleContext context;
@@ -142,10 +142,15 @@ final class ComponentsZone {
             }
             for (ComponentConfigurationDTO configuration : configurations) {
                 components.add(new ComponentsText.Component(bundleId, bundle, description.name, state(configuration.state),
-                        LogRingWriter.cut(configuration.failure, FAILURE_LIMIT), waits(description, configuration)));
+                        failure(configuration.failure), waits(description, configuration)));
             }
         }
         return new ComponentsText.Components(components, "", 0);
+    }
+
+    /** @return SCR's failure text (a printed stack trace) condensed to one line per cause, bounded; {@code ""} for none */
+    static String failure(String failure) {
+        return failure == null || failure.isEmpty() ? "" : LogRingWriter.cut(PrintedTrace.condense(failure), FAILURE_LIMIT);
     }
 
     private static List<ComponentsText.Reference> waits(ComponentDescriptionDTO description, ComponentConfigurationDTO configuration) {

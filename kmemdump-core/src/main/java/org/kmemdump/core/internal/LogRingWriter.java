@@ -138,27 +138,11 @@ final class LogRingWriter {
         } else {
             line = exception.getClass().getName() + (message == null ? "" : ": " + cut(message, limit));
         }
-        StackTraceElement frame = applicationFrame(exception.getStackTrace());
+        StackTraceElement frame = ApplicationFrames.first(exception.getStackTrace());
         if (frame != null) {
             line += " at " + frame;
         }
         return cut(line.replace('\n', ' ').replace('\r', ' '), limit);
-    }
-
-    /**
-     * @return the first frame of the application: the first not in the JDK or Felix (reflection,
-     *         SCR, the framework), else the first frame; {@code null} when there is none. That is
-     *         where a constructor or an activate method threw, not where SCR called it.
-     */
-    static StackTraceElement applicationFrame(StackTraceElement[] frames) {
-        for (StackTraceElement frame : frames) {
-            String type = frame.getClassName();
-            if (!(type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun.")
-                    || type.startsWith("org.apache.felix."))) {
-                return frame;
-            }
-        }
-        return frames.length == 0 ? null : frames[0];
     }
 
     /** @return {@code text} ({@code ""} for null) cut to {@code limit} chars, never inside a surrogate pair */
