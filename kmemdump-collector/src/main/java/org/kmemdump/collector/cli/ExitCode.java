@@ -9,7 +9,8 @@ import org.kmemdump.collector.Failure;
  */
 public enum ExitCode {
     OK("every region collected (inspect: every region readable; log: the records printed, the ring found through kinfo or,"
-            + " when kinfo names none (no file, one never written, a record pointing at no ring), the zone directory)"),
+            + " when kinfo names none (no file, one never written, a record pointing at no ring), the zone directory;"
+            + " components: the newest snapshot printed)"),
     INCOMPLETE("done, but some regions were lost or refused, a corrupt smem was ignored (the arena's zone directory used"
             + " instead), or zone directory entries were not used (see the notes); inspect: also a kinfo record that is invalid"
             + " or points outside the arena; log: the kinfo record is invalid or its log pointer unusable (said on stderr), and"
@@ -18,7 +19,8 @@ public enum ExitCode {
     BAD_INPUT("input invalid: the arena missing or corrupt, whatever the minidump table holds (only the arena header says"
             + " who owns the regions and where their bytes are), or nothing to collect (no dumpable minidump table and no usable"
             + " zone directory, or the owner shut down cleanly); log: no log ring (neither kinfo nor the zone directory names a"
-            + " valid one), or one whose head is impossible"),
+            + " valid one), or one whose head is impossible; components: no zone 9, no whole snapshot in it, or text not of its"
+            + " line syntax"),
     OUTPUT_FAILED("an output file could not be written (log: standard output was closed)");
 
     private static final int HELP_WIDTH = 90;
