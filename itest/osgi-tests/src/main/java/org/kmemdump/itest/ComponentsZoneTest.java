@@ -16,13 +16,7 @@ import org.kmemdump.format.ComponentsText;
 import org.kmemdump.format.TextSnapshot;
 import org.kmemdump.format.ZoneDirectory;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.test.common.annotation.InjectBundleContext;
-import org.osgi.test.common.annotation.InjectBundleInstaller;
-import org.osgi.test.common.annotation.InjectService;
-import org.osgi.test.common.install.BundleInstaller;
 
 /**
  * The components zone (9) kept current under real SCR, read from the arena file as a collector
@@ -30,15 +24,8 @@ import org.osgi.test.common.install.BundleInstaller;
  * for; the awaited service arrives and the waiting component turns ACTIVE; the bundle stops and
  * its components are gone.
  */
-class ComponentsZoneTest {
+class ComponentsZoneTest extends InFramework {
     private static final String TROUBLE = "org.kmemdump.itest.trouble.";
-
-    @InjectBundleContext
-    BundleContext context;
-    @InjectService
-    ConfigurationAdmin configurationAdmin;
-    @InjectBundleInstaller
-    BundleInstaller installer;
 
     /** @return the components of the zone's newest snapshot, as a collector reads them from the arena file */
     private List<ComponentsText.Component> components() {
