@@ -147,8 +147,8 @@ class KmemdumpRuntimeIT {
                 "-Dgosh.args=--nointeractive -c kmemdump:zones; kmemdump:dump \"" + core + "\"; stop 0")) {
             assertEquals(LAUNCHER_STOPPED, runtime.awaitExit(CHILD_TIMEOUT), runtime.describe());
             stdout = runtime.stdout();
-            assertTrue(stdout.contains("wrote " + core + ": 7 zones, 7 ok, 0 lost"),
-                    "kmemdump:dump should report 7 zones written\n" + runtime.describe());
+            assertTrue(stdout.contains("wrote " + core + ": 8 zones, 8 ok, 0 lost"),
+                    "kmemdump:dump should report 8 zones written\n" + runtime.describe());
             assertQuietStderr(runtime);
         }
         assertTrue(Files.isRegularFile(core), "no core file at " + core);
@@ -219,7 +219,8 @@ class KmemdumpRuntimeIT {
         Map<Integer, String[]> zones = zoneRows(text);
         Map<Integer, String> names = new LinkedHashMap<>();
         zones.forEach((id, row) -> names.put(id, row[0]));
-        assertEquals(Map.of(1, "ELF", 2, "VMCOREINFO", 3, "config", 4, "release", 5, "banner", 6, "bundles", 7, "log"), names,
+        assertEquals(Map.of(1, "ELF", 2, "VMCOREINFO", 3, "config", 4, "release", 5, "banner", 6, "bundles", 7, "log", 9, "components"),
+                names,
                 "the runtime's own zones\n" + runtime.describe());
         zones.forEach((id, row) -> {
             assertEquals("kmemdump-core", row[3], "owner of zone " + id + "\n" + runtime.describe());
@@ -227,7 +228,7 @@ class KmemdumpRuntimeIT {
             assertTrue(Long.parseLong(row[1], 16) != 0 && Long.parseLong(row[2]) > 0,
                     "zone " + id + " needs an address and a size\n" + runtime.describe());
         });
-        assertTrue(text.contains("\n7 zones"), "zone count line\n" + runtime.describe());
+        assertTrue(text.contains("\n8 zones"), "zone count line\n" + runtime.describe());
         assertTrue(text.contains("\narena: " + Runtimes.kmemdumpDirectory(work).resolve("arena") + ": 67108864 bytes"),
                 "the persistent arena in the runtime's kmemdump directory\n" + runtime.describe());
     }
