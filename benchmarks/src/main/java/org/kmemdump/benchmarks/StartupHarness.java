@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * the kmemdump bundles) until its shell has answered {@code echo}, alternating the two, one of
  * each per run, and prints the ratios of the medians: wall time, the child's CPU time and its peak
  * resident memory ({@code VmHWM} of {@code /proc/PID/status}), each read the moment the answer is
- * seen. The runtime's answer is the table's closing line ({@code "7 zones"}): the framework is
+ * seen. The runtime's answer is the table's closing line ({@code "8 zones"}): the framework is
  * up, SCR has activated the core and its commands, and the Gogo shell has run the command.
  *
  * <p>Gosh runs the {@code -c} command once the shell bundle starts (it has the highest start

@@ -2,8 +2,11 @@ package org.kmemdump.benchmarks;
 
 import java.lang.foreign.Arena;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
+import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistry;
 import org.kmemdump.backend.Backend;
@@ -60,9 +63,12 @@ public class SwapBenchmark {
         runtime.expectActive(backend);
         arena = Arena.ofShared();
         ZoneRegistry registry = runtime.registry();
-        int first = registry.zones().size() + 1;
-        for (int id = first; id < ZoneIds.MAX_ZONES; id++) {
-            registry.register(id, "zone-" + id, arena.allocate(64));
+        // every id the runtime left free: its own ids need not be contiguous (1 to 7 and 9)
+        Set<Integer> taken = registry.zones().stream().map(Zone::id).collect(Collectors.toSet());
+        for (int id = 1; id < ZoneIds.MAX_ZONES; id++) {
+            if (!taken.contains(id)) {
+                registry.register(id, "zone-" + id, arena.allocate(64));
+            }
         }
         if (registry.zones().size() != ZONES) {
             throw new IllegalStateException(registry.zones().size() + " zones, expected " + ZONES);

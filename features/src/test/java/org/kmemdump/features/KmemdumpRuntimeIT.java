@@ -219,7 +219,8 @@ class KmemdumpRuntimeIT {
         Map<Integer, String[]> zones = zoneRows(text);
         Map<Integer, String> names = new LinkedHashMap<>();
         zones.forEach((id, row) -> names.put(id, row[0]));
-        assertEquals(Map.of(1, "ELF", 2, "VMCOREINFO", 3, "config", 4, "release", 5, "banner", 6, "bundles", 7, "log", 8, "threads"), names,
+        assertEquals(Map.of(1, "ELF", 2, "VMCOREINFO", 3, "config", 4, "release", 5, "banner", 6, "bundles", 7, "log", 8, "threads", 9, "components"),
+                names,
                 "the runtime's own zones\n" + runtime.describe());
         zones.forEach((id, row) -> {
             assertEquals("kmemdump-core", row[3], "owner of zone " + id + "\n" + runtime.describe());

@@ -57,7 +57,7 @@ public final class ZoneIds {
      */
     public static final int THREADS = KnownZones.THREADS;
     /**
-     * The Declarative Services components.
+     * The Declarative Services components snapshot.
      *
      * @since 1.3
      */

@@ -59,6 +59,16 @@ public final class InspectJson {
                 .name("onlyInDirectory").value(sources.onlyInDirectory())
                 .endObject();
         json.name("threads").value(report.threads());
+        json.name("snapshots").beginArray();
+        for (SnapshotTime snapshot : report.snapshots()) {
+            json.beginObject()
+                    .name("zone").value(snapshot.zone())
+                    .name("sequence").value(snapshot.sequence())
+                    .name("timeMs").value(snapshot.timeMs())
+                    .name("problem").value(snapshot.problem())
+                    .endObject();
+        }
+        json.endArray();
         ZoneJson.notes(report.notes(), json);
         ZoneJson.zones(report.zones(), json);
         return json.name("table").value(table.asStored())

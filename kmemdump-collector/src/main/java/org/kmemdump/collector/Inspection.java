@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.KnownZones;
 
 /**
  * Inspects a kmemdump directory without collecting it: reads a byte or two per zone, never a
@@ -53,7 +54,8 @@ public final class Inspection {
                             sources.onlyInDirectory());
             return new InspectReport(input.directory(), input.arenaPath(), header, owner, heartbeatAge, kinfo,
                     zoneDirectory(listing, sources), table, used, List.copyOf(results), notes,
-                    nothingToCollect, sources == null ? null : sources.warning(), ThreadsZone.describe(input));
+                    nothingToCollect, sources == null ? null : sources.warning(), ThreadsZone.describe(input),
+                    List.of(SnapshotTime.of(input, KnownZones.COMPONENTS, KnownZones.COMPONENTS_NAME)));
         }
     }
 

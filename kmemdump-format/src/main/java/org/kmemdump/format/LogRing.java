@@ -42,8 +42,13 @@ import java.util.zip.CRC32C;
  *   41  1 kind           1 entry, 2 padding to the end of the data area
  *   42  2 reserved
  *   44  4 text_length    bytes of text
- *   48    text           UTF-8: bundle name, NUL, message, NUL, exception summary; zero-padded to 8
+ *   48    text           UTF-8: bundle name, NUL, message, NUL, exception; zero-padded to 8
  * </pre>
+ *
+ * <p>The exception text is one line per throwable, separated by {@code '\n'}: the exception
+ * logged, then its causes, outermost first ({@link Entry#causes}). Each line reads
+ * {@code class: message at frame}. Rings written before causes were recorded hold only the first
+ * line, and a reader that knows nothing of causes shows the lines as one text: no version change.
  *
  * <p>Why a reader never shows garbage: a record is written whole (checksum included) beyond
  * {@code head}, and only then is {@code head} moved past it, so a record cut short by a kill is
@@ -118,6 +123,20 @@ public final class LogRing {
 
     /** A record as read back. */
     public record Entry(long sequence, long time, long bundleId, Level level, String bundle, String message, String exception) {
+        /** Separates the exception's line from each cause's line in {@link #exception}. */
+        public static final char CAUSE_SEPARATOR = '\n';
+
+        /** @return the logged exception's own line ({@code ""} for none), without its causes */
+        public String thrown() {
+            int end = exception.indexOf(CAUSE_SEPARATOR);
+            return end < 0 ? exception : exception.substring(0, end);
+        }
+
+        /** @return one line per cause of the logged exception, outermost first */
+        public List<String> causes() {
+            int start = exception.indexOf(CAUSE_SEPARATOR);
+            return start < 0 ? List.of() : List.of(exception.substring(start + 1).split(String.valueOf(CAUSE_SEPARATOR)));
+        }
     }
 
     /**

@@ -32,7 +32,7 @@ import org.osgi.test.common.annotation.config.WithFactoryConfiguration;
  * active and moves every zone over in the kernel's order.
  */
 class BackendSwapTest extends InFramework {
-    private static final List<Integer> RUNTIME_IDS = List.of(1, 2, 3, 4, 5, 6, 7, 8);
+    private static final List<Integer> RUNTIME_IDS = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9);
 
     @InjectService
     ZoneRegistry registry;
@@ -73,7 +73,7 @@ class BackendSwapTest extends InFramework {
 
     @Test
     void aBetterBackendTakesEveryZoneInOrder() throws Exception {
-        List<Integer> zones = List.of(1, 2, 3, 4, 5, 6, 7, 8, 47, 48, 49, 50, 51);
+        List<Integer> zones = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 47, 48, 49, 50, 51);
         assertEquals(zones, ids(registry));
 
         fixture.recorder("low", 10, "");
@@ -151,8 +151,8 @@ class BackendSwapTest extends InFramework {
         assertTrue(held(high.get()).containsAll(List.of(48, 49, 50, 51)));
 
         consumer.stop();
-        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 47), ids(registry), "the consumer's zones are gone from the registry");
-        assertEquals(Set.of(1, 2, 3, 4, 5, 6, 7, 8, 47), held(high.get()), "and from the backend");
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 47), ids(registry), "the consumer's zones are gone from the registry");
+        assertEquals(Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 47), held(high.get()), "and from the backend");
         assertFalse(Fixture.vmcoreinfo(registry).contains("consumer-"), "and from the coreimage");
     }
 

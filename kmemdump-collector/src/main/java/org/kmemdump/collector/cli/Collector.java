@@ -39,6 +39,7 @@ public final class Collector {
                 case CommandLine.COLLECT -> CollectCommand.run(line, out, err);
                 case CommandLine.LOG -> LogCommand.run(line, out, err);
                 case CommandLine.THREADS -> ThreadsCommand.run(line, out, err);
+                case CommandLine.COMPONENTS -> ComponentsCommand.run(line, out, err);
                 default -> InspectCommand.run(line, out, err);
             };
             return exit.code();

@@ -8,7 +8,7 @@ import org.kmemdump.collector.Failure;
 /**
  * The parsed command line. Every mistake is a {@link Failure#argument} that names the argument.
  *
- * @param command   {@link #COLLECT}, {@link #INSPECT}, {@link #LOG} or {@link #THREADS}; {@code null} with {@code help}
+ * @param command   {@link #COLLECT}, {@link #INSPECT}, {@link #LOG}, {@link #THREADS} or {@link #COMPONENTS}; {@code null} with {@code help}
  * @param output    {@code -o FILE} (collect)
  * @param bins      {@code --bins BINDIR} or {@code null} (collect)
  * @param progress  {@code --progress}/{@code --no-progress}, else automatic (collect)
@@ -22,6 +22,7 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
     static final String INSPECT = "inspect";
     static final String LOG = "log";
     static final String THREADS = "threads";
+    static final String COMPONENTS = "components";
     static final int DEFAULT_RECORDS = 50;
 
     static final String HELP = """
@@ -58,7 +59,8 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
               log DIR [-n N] [--follow] [--debug]
                   Prints the last N (default 50) records of the runtime's log ring, oldest first,
                   one line each: UTC time, level, bundle (name [id]), message; an exception on an
-                  indented line after its record. A first line "... K records lost" counts the
+                  indented line after its record, each of its causes on a "caused by:" line after
+                  that. java.util.logging records show as bundle "jul:<logger>" [-]. A first line "... K records lost" counts the
                   records the ring overwrote as it wrapped around (or could not read). Records
                   torn by a crash are never shown. The ring is found through the kinfo record
                   (DIR/kinfo), else (said on stderr) through zone 7 of the arena's zone
@@ -75,6 +77,11 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
                   the owner's last heartbeat; then every thread with its state, the lock it waits
                   for and that lock's owner, its frames and the monitors and synchronizers it
                   holds. A snapshot torn by a crash is never shown: the one before it is.
+              components DIR [--debug]
+                  Prints Declarative Services' components as the runtime's components zone (9)
+                  last held them, from a live, stopped or dead owner: per component its bundle,
+                  name and state, the failure of a failed activation, and what each unsatisfied
+                  reference waits for (interface, target filter); then the snapshot's time and age.
 
               --help      this text; --debug prints the stack trace of an unexpected error
 
@@ -83,7 +90,7 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
     /** @throws Failure an {@link Failure.Kind#ARGUMENT} (exit code 2), naming the bad argument */
     static CommandLine parse(String[] args) throws Failure {
         if (args.length == 0) {
-            throw Failure.argument("no command: give collect, inspect, log or threads (--help explains them)");
+            throw Failure.argument("no command: give collect, inspect, log, threads or components (--help explains them)");
         }
         String command = args[0];
         boolean help = false;
@@ -99,8 +106,9 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
         if (command.equals("--help") || command.equals("-h")) {
             return new CommandLine(null, null, null, null, ProgressBar.Mode.AUTO, false, false, true, DEFAULT_RECORDS, false, false);
         }
-        if (!command.equals(COLLECT) && !command.equals(INSPECT) && !command.equals(LOG) && !command.equals(THREADS)) {
-            throw Failure.argument("unknown command '" + command + "': give collect, inspect, log or threads");
+        if (!command.equals(COLLECT) && !command.equals(INSPECT) && !command.equals(LOG) && !command.equals(THREADS)
+                && !command.equals(COMPONENTS)) {
+            throw Failure.argument("unknown command '" + command + "': give collect, inspect, log, threads or components");
         }
         boolean collect = command.equals(COLLECT);
         for (int i = 1; i < args.length; i++) {

@@ -11,7 +11,7 @@ public enum ExitCode {
     OK("every region collected, a sensitive one listed but its bytes left out unless --include-sensitive (inspect: every"
             + " region readable or sensitive; log: the records printed, the ring found through kinfo or,"
             + " when kinfo names none (no file, one never written, a record pointing at no ring), the zone directory; threads: the"
-            + " newest whole snapshot printed)"),
+            + " newest whole snapshot printed; components: the newest snapshot printed)"),
     INCOMPLETE("done, but some regions were lost or refused, a corrupt smem was ignored (the arena's zone directory used"
             + " instead), or zone directory entries were not used (see the notes); inspect: also a kinfo record that is invalid"
             + " or points outside the arena; log: the kinfo record is invalid or its log pointer unusable (said on stderr), and"
@@ -21,8 +21,8 @@ public enum ExitCode {
             + " who owns the regions and where their bytes are), or nothing to collect (no dumpable minidump table and no usable"
             + " zone directory, or the owner shut down cleanly); log: no log ring (neither kinfo nor the zone directory names a"
             + " valid one), or one whose head is impossible; threads: no zone 8 in the zone directory, not a threads zone, or no"
-            + " whole snapshot in it"),
-    OUTPUT_FAILED("an output file could not be written (log, threads: standard output was closed)");
+            + " whole snapshot in it; components: no zone 9, no whole snapshot in it, or text not of its line syntax"),
+    OUTPUT_FAILED("an output file could not be written (log, threads, components: standard output was closed)");
 
     private static final int HELP_WIDTH = 90;
     private static final String CONTINUATION = "     ";

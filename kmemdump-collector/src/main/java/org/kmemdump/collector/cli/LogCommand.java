@@ -158,13 +158,14 @@ final class LogCommand {
         return LOST_PREFIX + records + (records == 1 ? " record lost" : " records lost");
     }
 
-    /** One line: time, level, bundle (name [id]), message; an exception summary on an indented line after it. */
+    /** One line: time, level, bundle (name [id]), message; the exception on an indented line after it, then its causes. */
     static void print(LogRing.Entry entry, PrintStream out) {
         out.println(TIME.format(Instant.ofEpochMilli(entry.time())) + " " + String.format("%-5s", entry.level()) + " "
                 + (entry.bundle().isEmpty() ? "-" : TerminalText.clean(entry.bundle())) + " [" + (entry.bundleId() < 0 ? "-" : entry.bundleId()) + "] "
                 + TerminalText.clean(entry.message()));
         if (!entry.exception().isEmpty()) {
-            out.println(CONTINUATION + TerminalText.clean(entry.exception()));
+            out.println(CONTINUATION + TerminalText.clean(entry.thrown()));
+            entry.causes().forEach(cause -> out.println(CONTINUATION + "  caused by: " + TerminalText.clean(cause)));
         }
     }
 }

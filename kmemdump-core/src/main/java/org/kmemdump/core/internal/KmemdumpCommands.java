@@ -11,7 +11,9 @@ import java.util.TreeSet;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.kmemdump.backend.Backend;
+import org.kmemdump.format.ComponentsText;
 import org.kmemdump.format.LogRing;
+import org.kmemdump.format.TextSnapshot;
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,13 +21,13 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * Gogo shell commands, scope {@code kmemdump}: {@code zones}, {@code backends}, {@code dump FILE},
- * {@code log [-n N]}.
+ * {@code log [-n N]}, {@code components}.
  * Plain command properties rather than {@code @GogoCommand}: that annotation would make the core
  * require a shell, and the registry must work without one.
  */
 @Component(service = KmemdumpCommands.class, property = {"osgi.command.scope=kmemdump",
         "osgi.command.function=zones", "osgi.command.function=backends", "osgi.command.function=dump",
-        "osgi.command.function=log"})
+        "osgi.command.function=log", "osgi.command.function=components"})
 public class KmemdumpCommands {
     private final KmemdumpRuntime runtime;
 
@@ -122,10 +124,24 @@ public class KmemdumpCommands {
             System.out.printf("%s %-5s %s [%d] %s%n", Instant.ofEpochMilli(entry.time()), entry.level(), entry.bundle(),
                     entry.bundleId(), entry.message());
             if (!entry.exception().isEmpty()) {
-                System.out.println("    " + entry.exception());
+                System.out.println("    " + entry.thrown());
+                entry.causes().forEach(cause -> System.out.println("      caused by: " + cause));
             }
         }
         System.out.println(newest.size() + " of " + entries.size() + " records in the ring; " + walk.lost()
                 + " older ones overwritten");
+    }
+
+    @Descriptor("print Declarative Services' components, their state, failures and unsatisfied references, as the components zone holds them")
+    public void components() {
+        ComponentsZone zone = runtime.components();
+        TextSnapshot.Snapshot snapshot = zone == null ? null : zone.newest();
+        if (snapshot == null) {
+            System.out.println(zone == null ? "no components zone: components.zone.size is 0 in PID " + KmemdumpRuntime.PID
+                    + ", or the zone did not fit the arena" : "no components snapshot written yet");
+            return;
+        }
+        ComponentsText.report(ComponentsText.read(snapshot.text())).forEach(System.out::println);
+        System.out.println("as of " + Instant.ofEpochMilli(snapshot.time()) + " (snapshot " + snapshot.sequence() + ")");
     }
 }

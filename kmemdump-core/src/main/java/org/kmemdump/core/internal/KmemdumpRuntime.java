@@ -108,6 +108,17 @@ public class KmemdumpRuntime {
         @AttributeDefinition(name = "Watchdog exit",
                 description = "Whether the watchdog ends the JVM (Runtime.halt, status 70) after reporting, so a supervisor restarts it")
         boolean watchdog_exit() default false;
+
+        @AttributeDefinition(name = "JUL level",
+                description = "java.util.logging records at this level or above go to the log ring too, marked 'jul:<logger>' "
+                        + "(WARNING by default: the JDK and libraries log much at INFO, which would push the OSGi log out of the ring). "
+                        + "OFF captures none. Read at start.")
+        String log_jul_level() default "WARNING";
+
+        @AttributeDefinition(name = "Components zone size",
+                description = "Bytes of the components zone (zone 9, 'components'): Declarative Services' view of every component, "
+                        + "its state, failure and unsatisfied references, kept current. 0 disables it. Read at start.")
+        long components_zone_size() default ComponentsZone.DEFAULT_SIZE;
     }
 
     private final ZoneTable table = new ZoneTable(this::warn);
@@ -134,6 +145,9 @@ public class KmemdumpRuntime {
     private LogRingWriter logRing;
     private LogFeed logFeed;
     private String logRingProblem;
+    private JulFeed julFeed;
+    /** The components zone's writer, or null when it is disabled or did not fit. */
+    private ComponentsZone components;
 
     @Activate
     void activate(BundleContext context, Config config) throws ZoneRegistrationException {
@@ -168,7 +182,8 @@ public class KmemdumpRuntime {
             table.register(RELEASE, RELEASE_NAME, Text.allocate(memory, facts.release()), runtimeOwner);
             table.register(BANNER, BANNER_NAME, Text.allocate(memory, facts.banner()), runtimeOwner);
             table.register(BUNDLES, BUNDLES_NAME, bundleTable, runtimeOwner);
-            startLogRing(memory, config.log_ring_size(), config.arena_size());
+            startLogRing(memory, config.log_ring_size(), config.arena_size(), config.log_jul_level());
+            components = ComponentsZone.start(context, memory, config.components_zone_size(), table, runtimeOwner, this::warn);
         } catch (ZoneRegistrationException | RuntimeException e) {
             release();
             throw e;
@@ -198,7 +213,7 @@ public class KmemdumpRuntime {
      * {@code arena.size} is refused before anything is allocated, also in ordinary memory, where
      * nothing else would stop a size like 2^63-1 from reaching the C allocator.
      */
-    private void startLogRing(SegmentAllocator memory, long configured, long arenaSize) throws ZoneRegistrationException {
+    private void startLogRing(SegmentAllocator memory, long configured, long arenaSize, String julLevel) throws ZoneRegistrationException {
         long size = LogRingWriter.zoneSize(configured, this::warn);
         if (size == 0) {
             logRingProblem = "the log ring is disabled: log.ring.size is 0 in PID " + PID;
@@ -219,6 +234,8 @@ public class KmemdumpRuntime {
         table.register(LOG, LOG_NAME, zone, runtimeOwner);
         logFeed = new LogFeed(context, logRing);
         logFeed.open();
+        julFeed = new JulFeed(logRing, JulFeed.threshold(julLevel, this::warn));
+        julFeed.install();
     }
 
     private void noLogRing(String reason) {
@@ -242,6 +259,12 @@ public class KmemdumpRuntime {
 
     /** Stops the log ring's writes and unregisters the runtime's zones from the backend before their memory goes. */
     private void release() {
+        if (components != null) {
+            components.close();
+        }
+        if (julFeed != null) {
+            julFeed.uninstall();
+        }
         if (logFeed != null) {
             logFeed.close();
         }
@@ -278,6 +301,11 @@ public class KmemdumpRuntime {
 
     String logRingProblem() {
         return logRingProblem;
+    }
+
+    /** @return the components zone's writer, or null when there is none */
+    ComponentsZone components() {
+        return components;
     }
 
     /** Allocates a zone in the persistent arena and registers it; see {@link ZoneRegistry#allocate}. */

@@ -2,7 +2,10 @@ package org.kmemdump.core.internal;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.kmemdump.format.LogRing;
@@ -24,6 +27,9 @@ final class LogRingWriter {
     static final int BUNDLE_LIMIT = 256;
     static final int MESSAGE_LIMIT = 4096;
     static final int EXCEPTION_LIMIT = 1024;
+    /** Causes recorded after the exception itself, and the length of each one's line. */
+    static final int CAUSE_LIMIT = 8;
+    static final int CAUSE_LINE_LIMIT = 512;
     /** What a cut text ends with, so a reader knows there was more. */
     static final String CUT = "...";
     /** Felix Log hands out exceptions of other bundles' classes wrapped in this, with "class: message" as its message. */
@@ -56,7 +62,11 @@ final class LogRingWriter {
 
     /** Appends one entry; does nothing once closed. */
     void append(LogEntry entry) {
-        Record record = record(entry);
+        append(record(entry));
+    }
+
+    /** Appends one record whose texts are already bounded; does nothing once closed. */
+    void append(Record record) {
         synchronized (this) {
             if (ring != null) {
                 ring.append(record.time(), record.bundleId(), record.level(), record.bundle(), record.message(),
@@ -94,27 +104,45 @@ final class LogRingWriter {
     }
 
     /**
-     * @return {@code class: message at first frame}, at most {@value #EXCEPTION_LIMIT} chars, or
-     *         {@code ""} for none: enough to recognize a failure, bounded however deep its stack
+     * @return the exception's line, {@code class: message at frame}, at most {@value #EXCEPTION_LIMIT}
+     *         chars, then one line per cause ({@link LogRing.Entry#causes}), at most
+     *         {@value #CAUSE_LIMIT} of {@value #CAUSE_LINE_LIMIT} chars each; {@code ""} for none.
+     *         Enough to recognize a failure and where the application threw it, bounded however
+     *         deep its stack or long its chain, and finite when the chain loops.
      */
     static String exceptionSummary(Throwable exception) {
         if (exception == null) {
             return "";
         }
+        StringBuilder summary = new StringBuilder(line(exception, EXCEPTION_LIMIT));
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.add(exception);
+        int causes = 0;
+        for (Throwable cause = exception.getCause(); cause != null && seen.add(cause); cause = cause.getCause()) {
+            if (causes++ == CAUSE_LIMIT) {
+                summary.append(LogRing.Entry.CAUSE_SEPARATOR).append(CUT);
+                break;
+            }
+            summary.append(LogRing.Entry.CAUSE_SEPARATOR).append(line(cause, CAUSE_LINE_LIMIT));
+        }
+        return summary.toString();
+    }
+
+    /** @return {@code class: message at frame} on one line, cut to {@code limit} chars */
+    private static String line(Throwable exception, int limit) {
         String message = exception.getMessage();
-        String summary;
+        String line;
         if (exception.getClass().getName().equals(FELIX_WRAPPER) && message != null) {
             // already "class: message", and "class: null" when the original had no message
-            summary = cut(message.endsWith(": null") ? message.substring(0, message.length() - ": null".length()) : message,
-                    EXCEPTION_LIMIT);
+            line = cut(message.endsWith(": null") ? message.substring(0, message.length() - ": null".length()) : message, limit);
         } else {
-            summary = exception.getClass().getName() + (message == null ? "" : ": " + cut(message, EXCEPTION_LIMIT));
+            line = exception.getClass().getName() + (message == null ? "" : ": " + cut(message, limit));
         }
-        StackTraceElement[] frames = exception.getStackTrace();
-        if (frames.length > 0) {
-            summary += " at " + frames[0];
+        StackTraceElement frame = ApplicationFrames.first(exception.getStackTrace());
+        if (frame != null) {
+            line += " at " + frame;
         }
-        return cut(summary, EXCEPTION_LIMIT);
+        return cut(line.replace('\n', ' ').replace('\r', ' '), limit);
     }
 
     /** @return {@code text} ({@code ""} for null) cut to {@code limit} chars, never inside a surrogate pair */

@@ -140,6 +140,16 @@ class KmemdumpRuntimeTest {
             public boolean watchdog_exit() {
                 return false;
             }
+
+            @Override
+            public String log_jul_level() {
+                return "WARNING";
+            }
+
+            @Override
+            public long components_zone_size() {
+                return ComponentsZone.DEFAULT_SIZE;
+            }
         };
     }
 
