@@ -147,8 +147,8 @@ class KmemdumpRuntimeIT {
                 "-Dgosh.args=--nointeractive -c kmemdump:zones; kmemdump:dump \"" + core + "\"; stop 0")) {
             assertEquals(LAUNCHER_STOPPED, runtime.awaitExit(CHILD_TIMEOUT), runtime.describe());
             stdout = runtime.stdout();
-            assertTrue(stdout.contains("wrote " + core + ": 8 zones, 8 ok, 0 lost"),
-                    "kmemdump:dump should report 8 zones written\n" + runtime.describe());
+            assertTrue(stdout.contains("wrote " + core + ": 9 zones, 9 ok, 0 lost"),
+                    "kmemdump:dump should report 9 zones written\n" + runtime.describe());
             assertQuietStderr(runtime);
         }
         assertTrue(Files.isRegularFile(core), "no core file at " + core);
@@ -228,7 +228,7 @@ class KmemdumpRuntimeIT {
             assertTrue(Long.parseLong(row[1], 16) != 0 && Long.parseLong(row[2]) > 0,
                     "zone " + id + " needs an address and a size\n" + runtime.describe());
         });
-        assertTrue(text.contains("\n8 zones"), "zone count line\n" + runtime.describe());
+        assertTrue(text.contains("\n9 zones"), "zone count line\n" + runtime.describe());
         assertTrue(text.contains("\narena: " + Runtimes.kmemdumpDirectory(work).resolve("arena") + ": 67108864 bytes"),
                 "the persistent arena in the runtime's kmemdump directory\n" + runtime.describe());
     }
