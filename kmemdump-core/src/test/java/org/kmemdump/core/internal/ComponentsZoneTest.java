@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.ServiceLoader;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,10 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.format.ComponentsText;
 import org.kmemdump.format.TextSnapshot;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.launch.Framework;
-import org.osgi.framework.launch.FrameworkFactory;
 
 /**
  * The components zone in a real Felix framework without Declarative Services: the core runs on
@@ -37,10 +33,7 @@ class ComponentsZoneTest {
 
     @BeforeEach
     void start() throws Exception {
-        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(Map.of(
-                Constants.FRAMEWORK_STORAGE, work.toString(), Constants.FRAMEWORK_STORAGE_CLEAN,
-                Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT));
-        framework.start();
+        framework = EmbeddedFelix.start(work);
     }
 
     @AfterEach

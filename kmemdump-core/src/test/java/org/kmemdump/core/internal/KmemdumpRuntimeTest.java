@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,9 +35,7 @@ import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.ZoneDirectory;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
-import org.osgi.framework.launch.FrameworkFactory;
 
 /**
  * The runtime activated and deactivated as SCR does it, with the system bundle's context of a real
@@ -76,10 +73,7 @@ class KmemdumpRuntimeTest {
 
     /** The system bundle's context of a framework, and the kmemdump directory {@code directory} claimed as its component does. */
     private BundleContext context(Path directory) throws BundleException {
-        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(Map.of(
-                Constants.FRAMEWORK_STORAGE, work.resolve("framework").toString(),
-                Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT));
-        framework.start();
+        framework = EmbeddedFelix.start(work.resolve("framework"));
         claimed = new ClaimedDirectory(directory);
         return framework.getBundleContext();
     }

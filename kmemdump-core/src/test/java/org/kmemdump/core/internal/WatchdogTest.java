@@ -8,8 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Constants;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.launch.Framework;
-import org.osgi.framework.launch.FrameworkFactory;
 
 /** The watchdog against a real Felix: a real deadlock of two threads, and a bundle listener that blocks the event dispatch. */
 class WatchdogTest {
@@ -38,10 +35,7 @@ class WatchdogTest {
 
     @BeforeEach
     void start() throws Exception {
-        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(Map.of(
-                Constants.FRAMEWORK_STORAGE, work.toString(), Constants.FRAMEWORK_STORAGE_CLEAN,
-                Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT));
-        framework.start();
+        framework = EmbeddedFelix.start(work);
         watchdog = new Watchdog(framework.getBundleContext(), STALL_NANOS);
         watchdog.open();
     }
