@@ -58,7 +58,6 @@ public final class InspectJson {
                 .name("directoryUnused").value(sources.directoryUnused())
                 .name("onlyInDirectory").value(sources.onlyInDirectory())
                 .endObject();
-        json.name("threads").value(report.threads());
         json.name("snapshots").beginArray();
         for (SnapshotTime snapshot : report.snapshots()) {
             json.beginObject()

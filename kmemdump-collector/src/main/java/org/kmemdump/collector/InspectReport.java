@@ -15,12 +15,12 @@ import org.kmemdump.format.ArenaFile;
  * @param notes            zone directory entries that were ignored, lost or disagree with the table
  * @param nothingToCollect why {@code collect} would find nothing, or {@code null}
  * @param warning          what makes the directory incomplete besides its zones, or {@code null}
- * @param threads          the threads snapshot's time and age, or why there is none
- * @param snapshots        when each of the runtime's other snapshot zones was last written, or why it cannot be read
+ * @param snapshots        when each of the runtime's snapshot zones (threads, components) was last written, or why it
+ *                         cannot be read
  */
 public record InspectReport(Path directory, Path arenaPath, ArenaFile.Header header, OwnerProcess owner, Long heartbeatAgeMs,
         KinfoFile kinfo, ZoneDirectory zoneDirectory, Table table, Sources sources, List<ZoneResult> zones, List<String> notes,
-        String nothingToCollect, String warning, String threads, List<SnapshotTime> snapshots) {
+        String nothingToCollect, String warning, List<SnapshotTime> snapshots) {
     /**
      * The arena's zone directory.
      *

@@ -41,11 +41,9 @@ public final class InspectText {
         line("zones:     " + TerminalText.clean(report.zoneDirectory().summary()));
         line("table:     " + TerminalText.clean(report.table().summary()));
         line("sources:   " + TerminalText.clean(report.sources().summary()));
-        line("threads:   " + TerminalText.clean(report.threads()));
         for (SnapshotTime snapshot : report.snapshots()) {
-            line(String.format("%-10s ", snapshot.zone() + ":") + TerminalText.clean(snapshot.problem() != null ? snapshot.problem()
-                    : "snapshot " + snapshot.sequence() + " taken " + Instant.ofEpochMilli(snapshot.timeMs()) + ", "
-                            + (System.currentTimeMillis() - snapshot.timeMs()) + " ms ago"));
+            line(String.format("%-10s ", snapshot.zone() + ":")
+                    + TerminalText.clean(snapshot.describe(header.heartbeat(), System.currentTimeMillis())));
         }
         line("");
         ZoneTable.render(report.zones(), text);

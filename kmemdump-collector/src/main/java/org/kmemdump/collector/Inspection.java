@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.KnownZones;
+import org.kmemdump.format.SnapshotBuffers;
 
 /**
  * Inspects a kmemdump directory without collecting it: reads a byte or two per zone, never a
@@ -54,8 +55,9 @@ public final class Inspection {
                             sources.onlyInDirectory());
             return new InspectReport(input.directory(), input.arenaPath(), header, owner, heartbeatAge, kinfo,
                     zoneDirectory(listing, sources), table, used, List.copyOf(results), notes,
-                    nothingToCollect, sources == null ? null : sources.warning(), ThreadsZone.describe(input),
-                    List.of(SnapshotTime.of(input, KnownZones.COMPONENTS, KnownZones.COMPONENTS_NAME)));
+                    nothingToCollect, sources == null ? null : sources.warning(),
+                    List.of(SnapshotTime.of(input, KnownZones.THREADS, SnapshotBuffers.Content.THREADS, KnownZones.THREADS_NAME),
+                            SnapshotTime.of(input, KnownZones.COMPONENTS, SnapshotBuffers.Content.COMPONENTS, KnownZones.COMPONENTS_NAME)));
         }
     }
 

@@ -3,23 +3,24 @@ package org.kmemdump.collector;
 import java.util.Optional;
 
 import org.kmemdump.format.ArenaFile;
-import org.kmemdump.format.TextSnapshot;
+import org.kmemdump.format.SnapshotBuffers;
 
 /**
- * A snapshot zone ({@link TextSnapshot}) of the runtime, found under its well-known id in the
- * arena's zone directory: it must lie in the arena's zone area, 8-byte aligned, and hold a header
- * {@link TextSnapshot#open} accepts against the zone's size. The snapshot is a slice of the arena
+ * A snapshot zone ({@link SnapshotBuffers}: the threads or the components zone) of the runtime,
+ * found under its well-known id in the arena's zone directory: it must lie in the arena's zone
+ * area, 8-byte aligned, and hold a header {@link SnapshotBuffers#open} accepts against the zone's
+ * size and content. The snapshot is a slice of the arena
  * file's read-only mapping: a live owner's rewrites show through it, and the checksums keep a
  * rewrite caught midway from being read.
  *
  * @param where the zone, for messages
  */
-public record SnapshotZone(TextSnapshot zone, String where) {
+public record SnapshotZone(SnapshotBuffers zone, String where) {
     /**
      * @param what the zone's contents, for messages ("components")
-     * @throws Failure (exit 3) naming why there is no usable snapshot zone {@code id}
+     * @throws Failure (exit 3) naming why there is no usable snapshot zone {@code id} of {@code content}
      */
-    public static SnapshotZone find(DumpInput input, int id, String what) throws Failure {
+    public static SnapshotZone find(DumpInput input, int id, SnapshotBuffers.Content content, String what) throws Failure {
         DirectoryListing listing = input.zoneDirectory();
         if (!listing.usable()) {
             throw Failure.input(listing.problem() + ": no " + what + " zone to read");
@@ -40,7 +41,7 @@ public record SnapshotZone(TextSnapshot zone, String where) {
         }
         String where = "the " + what + " zone, " + zone.describe();
         try {
-            return new SnapshotZone(TextSnapshot.open(input.arenaFile().asSlice(offset, zone.size()), where), where);
+            return new SnapshotZone(SnapshotBuffers.open(input.arenaFile().asSlice(offset, zone.size()), content, where), where);
         } catch (IllegalArgumentException e) {
             throw Failure.input(e.getMessage());
         } catch (InternalError | IndexOutOfBoundsException e) { // a shrunk mapping faults
@@ -49,8 +50,8 @@ public record SnapshotZone(TextSnapshot zone, String where) {
     }
 
     /** @throws Failure (exit 3) when neither buffer holds a whole snapshot, or the file shrank */
-    public TextSnapshot.Snapshot newest() throws Failure {
-        TextSnapshot.Snapshot newest;
+    public SnapshotBuffers.Snapshot newest() throws Failure {
+        SnapshotBuffers.Snapshot newest;
         try {
             newest = zone.newest();
         } catch (InternalError | IndexOutOfBoundsException e) {

@@ -22,7 +22,7 @@ import org.kmemdump.format.ComponentsText.Components;
 import org.kmemdump.format.ComponentsText.Reference;
 import org.kmemdump.format.KnownZones;
 import org.kmemdump.format.LittleEndian;
-import org.kmemdump.format.TextSnapshot;
+import org.kmemdump.format.SnapshotBuffers;
 
 /**
  * {@code components} and the snapshot line of {@code inspect}: the newest whole snapshot of zone
@@ -50,9 +50,9 @@ class ComponentsCommandTest {
     private Written twoSnapshots() throws Exception {
         DumpFixture fixture = DumpFixture.arenaOnly(temp.resolve("dump"), DumpFixture.Owner.dead());
         MemorySegment zone = fixture.addArenaZone(KnownZones.COMPONENTS, KnownZones.COMPONENTS_NAME, 1024).memory();
-        TextSnapshot snapshot = TextSnapshot.create(zone);
-        snapshot.write(1, T0, ComponentsText.write(FIRST, snapshot.capacity()));
-        snapshot.write(2, T0 + 1000, ComponentsText.write(SECOND, snapshot.capacity()));
+        SnapshotBuffers snapshot = SnapshotBuffers.create(zone, SnapshotBuffers.Content.COMPONENTS);
+        snapshot.write(T0, ComponentsText.write(FIRST, snapshot.capacity()));
+        snapshot.write(T0 + 1000, ComponentsText.write(SECOND, snapshot.capacity()));
         return new Written(fixture, zone);
     }
 
@@ -83,7 +83,7 @@ class ComponentsCommandTest {
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
             assertTrue(inspect.out().contains("components: snapshot 2 taken 2024-01-02T03:04:06.006Z, "), inspect.toString());
             assertTrue(CollectorRun.of("inspect", fixture.directory().toString(), "--json").out()
-                    .contains("\"snapshots\":[{\"zone\":\"components\",\"sequence\":2,\"timeMs\":" + (T0 + 1000)), "json");
+                    .contains("{\"zone\":\"components\",\"sequence\":2,\"timeMs\":" + (T0 + 1000)), "json");
         }
     }
 
@@ -91,8 +91,8 @@ class ComponentsCommandTest {
     void aRewriteTornByAKillShowsThePreviousSnapshot() throws Exception {
         Written written = twoSnapshots();
         try (DumpFixture fixture = written.fixture()) {
-            long buffer0 = TextSnapshot.HEADER_LENGTH; // snapshot 2's buffer
-            written.zone().set(ValueLayout.JAVA_BYTE, buffer0 + TextSnapshot.BUFFER_HEADER + 3, (byte) '#');
+            long buffer0 = SnapshotBuffers.HEADER_LENGTH; // snapshot 2's buffer
+            written.zone().set(ValueLayout.JAVA_BYTE, buffer0 + SnapshotBuffers.BUFFER_HEADER + 3, (byte) '#');
             CollectorRun run = components(fixture.directory(), "torn");
             assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertTrue(run.out().startsWith("[12] org.example.app  org.example.Waiting  UNSATISFIED_REFERENCE\n"
@@ -106,7 +106,7 @@ class ComponentsCommandTest {
         Written written = twoSnapshots();
         MemorySegment zone = written.zone();
         try (DumpFixture fixture = written.fixture()) {
-            for (long at = 0; at < zone.byteSize(); at += at < TextSnapshot.HEADER_LENGTH + 2 * TextSnapshot.BUFFER_HEADER ? 1 : 13) {
+            for (long at = 0; at < zone.byteSize(); at += at < SnapshotBuffers.HEADER_LENGTH + 2 * SnapshotBuffers.BUFFER_HEADER ? 1 : 13) {
                 String what = "byte " + at + " bit " + at % 8;
                 CollectorRun run = withByte(zone, at, (byte) (zone.get(ValueLayout.JAVA_BYTE, at) ^ (1 << (at % 8))),
                         () -> components(fixture.directory(), what));
@@ -125,22 +125,23 @@ class ComponentsCommandTest {
         MemorySegment zone = written.zone();
         try (DumpFixture fixture = written.fixture()) {
             MemorySegment copy = MemorySegment.ofArray(zone.toArray(ValueLayout.JAVA_BYTE));
-            zone.set(LittleEndian.U64, TextSnapshot.BUFFER_CAPACITY, Long.MAX_VALUE & ~7L);
+            zone.set(LittleEndian.U64, SnapshotBuffers.BUFFER_CAPACITY, Long.MAX_VALUE & ~7L);
             CollectorRun run = components(fixture.directory(), "capacity");
             assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
             assertTrue(run.err().contains("buffer_capacity"), run.toString());
             zone.copyFrom(copy);
 
-            for (long buffer : new long[] {TextSnapshot.HEADER_LENGTH, TextSnapshot.HEADER_LENGTH + TextSnapshot.BUFFER_HEADER
-                    + TextSnapshot.open(zone, "z").capacity()}) {
-                zone.set(LittleEndian.U32, buffer + TextSnapshot.B_TEXT_LENGTH, Integer.MAX_VALUE);
+            for (long buffer : new long[] {SnapshotBuffers.HEADER_LENGTH, SnapshotBuffers.HEADER_LENGTH + SnapshotBuffers.BUFFER_HEADER
+                    + SnapshotBuffers.open(zone, SnapshotBuffers.Content.COMPONENTS, "z").capacity()}) {
+                zone.set(LittleEndian.U32, buffer + SnapshotBuffers.B_PAYLOAD_LENGTH, Integer.MAX_VALUE);
             }
             run = components(fixture.directory(), "lengths");
             assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
             assertTrue(run.err().contains("holds no whole snapshot"), run.toString());
             zone.copyFrom(copy);
 
-            TextSnapshot.open(zone, "z").write(3, T0 + 2000, "component\tnot a number\tb\tn\tACTIVE\n");
+            assertEquals(3, SnapshotBuffers.open(zone, SnapshotBuffers.Content.COMPONENTS, "z").write(T0 + 2000,
+                    "component\tnot a number\tb\tn\tACTIVE\n"));
             run = components(fixture.directory(), "syntax");
             assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
             assertTrue(run.err().contains("snapshot 3: line 1: 'not a number' is not a count or bundle id"), run.toString());

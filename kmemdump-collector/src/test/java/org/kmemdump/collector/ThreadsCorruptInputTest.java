@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.SnapshotBuffers;
 import org.kmemdump.format.ThreadsSnapshot;
 import org.kmemdump.format.ThreadsSnapshot.Monitor;
 import org.kmemdump.format.ThreadsSnapshot.Snapshot;
@@ -30,7 +31,7 @@ import org.kmemdump.format.ThreadsText;
 
 /**
  * {@code threads} and the threads line of {@code inspect} on untrusted input: a bit flipped in
- * every byte written in the threads zone, absurd half lengths, a truncated arena, no zone 8. Every run
+ * every byte written in the threads zone, absurd buffer capacities, a truncated arena, no zone 8. Every run
  * ends in time with exit 0 or 3, at most one line of error and no stack trace, and what
  * {@code threads} prints is one of the two snapshots written, whole: never a mix, never garbage.
  */
@@ -38,7 +39,7 @@ class ThreadsCorruptInputTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final Set<Integer> ALLOWED = Set.of(ExitCode.OK.code(), ExitCode.BAD_INPUT.code());
     private static final long T0 = 1_704_164_645_006L;
-    /** Bytes of each half the two snapshots fill, and a few more. */
+    /** Bytes of each buffer the two snapshots fill, and a few more. */
     private static final long USED = 400;
 
     @TempDir
@@ -79,11 +80,11 @@ class ThreadsCorruptInputTest {
         fixture.close();
     }
 
-    /** Every byte of the header and of both halves' written part (the rest of each half is never read). */
+    /** Every byte of the header and of both buffers' written part (the rest of each buffer is never read). */
     @Test
     void bitFlipsInEveryByteWritten() {
-        long half = ThreadsSnapshot.halfLengthOf(zone.byteSize());
-        for (long at = 0; at < zone.byteSize(); at = (at - ThreadsSnapshot.HEADER_LENGTH) % half == USED ? at + half - USED : at + 1) {
+        long buffer = SnapshotBuffers.BUFFER_HEADER + SnapshotBuffers.capacityOf(zone.byteSize());
+        for (long at = 0; at < zone.byteSize(); at = (at - SnapshotBuffers.HEADER_LENGTH) % buffer == USED ? at + buffer - USED : at + 1) {
             String what = "threads zone byte " + at;
             CollectorRun run = withByte(zone, at, (byte) (zone.get(ValueLayout.JAVA_BYTE, at) ^ (1 << (at % 8))),
                     () -> check(fixture.directory(), what));
@@ -94,12 +95,12 @@ class ThreadsCorruptInputTest {
     }
 
     @Test
-    void absurdHalfLengths() {
-        for (long half : List.of(0L, 7L, 47L, 1L << 40, -8L, zone.byteSize())) {
-            String what = "half_length " + half;
-            CollectorRun run = withLong(zone, ThreadsSnapshot.HALF_LENGTH, half, () -> check(fixture.directory(), what));
+    void absurdBufferCapacities() {
+        for (long capacity : List.of(0L, 7L, 47L, 1L << 40, -8L, zone.byteSize())) {
+            String what = "buffer_capacity " + capacity;
+            CollectorRun run = withLong(zone, SnapshotBuffers.BUFFER_CAPACITY, capacity, () -> check(fixture.directory(), what));
             assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), what + "\n" + run);
-            assertTrue(run.err().contains("half_length"), what + "\n" + run);
+            assertTrue(run.err().contains("buffer_capacity"), what + "\n" + run);
         }
     }
 

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The text of the components zone (a {@link TextSnapshot}): Declarative Services' view of every
- * component. UTF-8 lines ending in {@code '\n'}, fields separated by TAB; in a field, backslash,
+ * The text of the components zone (the payload of {@link SnapshotBuffers} of content
+ * {@link SnapshotBuffers.Content#COMPONENTS}): Declarative Services' view of every component. UTF-8 lines ending in {@code '\n'}, fields separated by TAB; in a field, backslash,
  * TAB, CR and LF are written {@code \\}, {@code \t}, {@code \r}, {@code \n}.
  *
  * <pre>

@@ -6,7 +6,6 @@ import static org.kmemdump.format.LittleEndian.U32;
 import static org.kmemdump.format.LittleEndian.U32_ALIGNED;
 import static org.kmemdump.format.LittleEndian.U64;
 import static org.kmemdump.format.LittleEndian.U64_ALIGNED;
-import static org.kmemdump.format.LittleEndian.U64_ORDERED;
 import static org.kmemdump.format.LittleEndian.U8;
 
 import java.lang.foreign.MemoryLayout;
@@ -14,32 +13,23 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
- * The threads zone: the newest snapshot of every live thread, which an outside reader can take
- * whole at any instant, including right after the writer was killed in the middle of a rewrite.
+ * The threads zone: the newest snapshot of every live thread, kept in {@link SnapshotBuffers}
+ * (content {@link SnapshotBuffers.Content#THREADS}), which an outside reader can take whole at any
+ * instant, including right after the writer was killed in the middle of a rewrite. This class
+ * defines the snapshot's payload: when it was taken is the buffer's {@code time}.
  *
  * <pre>
- * header (64 bytes)
- *    0  8 magic          "KMDTHRDS", little-endian u64 {@link #MAGIC}
- *    8  4 version        {@link #VERSION}; written last, 0 = not ready
- *   12  4 header_length  {@link #HEADER_LENGTH}
- *   16  8 half_length    bytes of each of the two halves that follow, a multiple of 8
- *   24 40 reserved
- * two halves of half_length bytes each, at 64 and 64 + half_length; each holds one snapshot:
- *    0  8 sequence        1, 2, 3, ...: the newer snapshot has the higher one; 0 while being written.
- *                         Stored (release) last
- *    8  4 checksum        CRC32C of bytes 12 .. 48 + body_length, then of the 8 sequence bytes
- *   12  4 body_length     bytes of thread records after this header
- *   16  8 time            ms since the epoch when the threads were taken
- *   24  8 took            ns the snapshot took
- *   32  4 threads         thread records in the body
- *   36  4 threads_omitted live threads left out: no room in the half
- *   40  4 trigger         {@link Trigger} code
- *   44  4 reserved
- *   48    body            thread records, one after the other
+ * payload (little-endian)
+ *    0  8 took            ns the snapshot took
+ *    8  4 threads         thread records that follow
+ *   12  4 threads_omitted live threads left out: no room in the buffer
+ *   16  4 trigger         {@link Trigger} code
+ *   20  4 reserved
+ *   24    thread records, one after the other
  *
  * thread record (little-endian, unaligned)
  *    0  4 length          whole record
@@ -59,52 +49,36 @@ import java.util.zip.CRC32C;
  *         each monitor as a u16 frame depth (0xffff none) then its string; each synchronizer
  * </pre>
  *
- * <p>Why a reader never shows a torn snapshot: a rewrite goes to the half that does not hold the
- * newest snapshot, after zeroing its sequence, and stores the sequence last. A kill midway leaves
- * that half with sequence 0 or a failing checksum, and the other half whole. A reader copies each
- * half, keeps those whose checksum (which covers the sequence) holds, and takes the newest.
+ * <p>A payload whose checksum holds but whose records do not add up (a writer of another version,
+ * or memory damaged between checksum and read) is no snapshot: {@link #decode} returns {@code null}.
  */
 public final class ThreadsSnapshot {
-    public static final long MAGIC = 0x5344524854444D4BL; // "KMDTHRDS"
-    public static final int VERSION = 1;
-    public static final StructLayout HEADER = MemoryLayout.structLayout(
-            HeaderPrologue.LAYOUT.withName("prologue"),
-            U64_ALIGNED.withName("half_length"),
-            MemoryLayout.paddingLayout(40));
-    public static final StructLayout HALF = MemoryLayout.structLayout(
-            U64_ALIGNED.withName("sequence"),
-            U32_ALIGNED.withName("checksum"),
-            U32_ALIGNED.withName("body_length"),
-            U64_ALIGNED.withName("time"),
+    public static final StructLayout PAYLOAD = MemoryLayout.structLayout(
             U64_ALIGNED.withName("took"),
             U32_ALIGNED.withName("threads"),
             U32_ALIGNED.withName("threads_omitted"),
             U32_ALIGNED.withName("trigger"),
             MemoryLayout.paddingLayout(4));
-    public static final int HEADER_LENGTH = (int) HEADER.byteSize();
-    public static final int HALF_HEADER = (int) HALF.byteSize();
-    public static final long HALF_LENGTH = HEADER.byteOffset(groupElement("half_length"));
-    public static final long H_SEQUENCE = HALF.byteOffset(groupElement("sequence"));
-    public static final long H_CHECKSUM = HALF.byteOffset(groupElement("checksum"));
-    public static final long H_BODY_LENGTH = HALF.byteOffset(groupElement("body_length"));
-    public static final long H_TIME = HALF.byteOffset(groupElement("time"));
-    public static final long H_TOOK = HALF.byteOffset(groupElement("took"));
-    public static final long H_THREADS = HALF.byteOffset(groupElement("threads"));
-    public static final long H_THREADS_OMITTED = HALF.byteOffset(groupElement("threads_omitted"));
-    public static final long H_TRIGGER = HALF.byteOffset(groupElement("trigger"));
+    /** The payload's fixed part; the thread records follow. */
+    public static final int PAYLOAD_HEADER = (int) PAYLOAD.byteSize();
+    public static final long P_TOOK = PAYLOAD.byteOffset(groupElement("took"));
+    public static final long P_THREADS = PAYLOAD.byteOffset(groupElement("threads"));
+    public static final long P_THREADS_OMITTED = PAYLOAD.byteOffset(groupElement("threads_omitted"));
+    public static final long P_TRIGGER = PAYLOAD.byteOffset(groupElement("trigger"));
     /** A thread record's fixed part; its strings follow. */
     public static final int RECORD_HEADER = 44;
     /** Bytes of one string at most: a longer one is cut. */
     public static final int STRING_LIMIT = 1024;
-    /** The smallest zone {@link #create} accepts: the header and two halves with room for a few threads. */
-    public static final int MIN_ZONE_SIZE = HEADER_LENGTH + 2 * 1024;
+    /** The smallest zone {@link #create} accepts: the header and two buffers with room for a few threads. */
+    public static final int MIN_ZONE_SIZE = SnapshotBuffers.HEADER_LENGTH + 2 * 1024;
     public static final int DAEMON = 1;
     public static final int IN_NATIVE = 2;
     public static final int SUSPENDED = 4;
     /** A monitor locked outside any frame kept (JNI, or below the depth kept). */
     public static final int NO_DEPTH = 0xffff;
+    /** The encoder's first buffer: enough for a quiet JVM's threads, grown (up to the capacity) for more. */
+    private static final int FIRST_BUFFER = 64 * 1024;
 
-    private static final HeaderPrologue PROLOGUE = new HeaderPrologue("threads zone", MAGIC, VERSION, HEADER_LENGTH);
     private static final Thread.State[] STATES = Thread.State.values();
 
     /** Why a snapshot was taken. */
@@ -146,21 +120,14 @@ public final class ThreadsSnapshot {
             int threadsOmitted) {
     }
 
-    private final MemorySegment zone;
-    private final long halfLength;
+    private final SnapshotBuffers buffers;
 
-    private ThreadsSnapshot(MemorySegment zone, long halfLength) {
-        this.zone = zone;
-        this.halfLength = halfLength;
-    }
-
-    /** @return the half length a zone of {@code zoneSize} bytes gives */
-    public static long halfLengthOf(long zoneSize) {
-        return ((zoneSize - HEADER_LENGTH) / 2) & ~7L;
+    private ThreadsSnapshot(SnapshotBuffers buffers) {
+        this.buffers = buffers;
     }
 
     /**
-     * Writes the header of a zone without snapshots, version last.
+     * Writes the header of a threads zone without snapshots, version last.
      *
      * @throws IllegalArgumentException if the zone is smaller than {@link #MIN_ZONE_SIZE}
      */
@@ -169,59 +136,32 @@ public final class ThreadsSnapshot {
             throw new IllegalArgumentException("a threads zone of " + zone.byteSize() + " bytes is too small: it needs at least "
                     + MIN_ZONE_SIZE);
         }
-        long half = halfLengthOf(zone.byteSize());
-        PROLOGUE.begin(zone);
-        zone.set(U64, HALF_LENGTH, half);
-        zone.asSlice(HEADER_LENGTH, 2 * half).fill((byte) 0);
-        PROLOGUE.publish(zone);
-        return new ThreadsSnapshot(zone, half);
+        return new ThreadsSnapshot(SnapshotBuffers.create(zone, SnapshotBuffers.Content.THREADS));
     }
 
     /**
-     * Opens a zone written by someone else, after checking its header against the zone's size.
+     * Opens a threads zone written by someone else, after checking its header against the zone's size.
      *
      * @throws IllegalArgumentException naming {@code where} and the field that is wrong
      */
     public static ThreadsSnapshot open(MemorySegment zone, String where) {
-        if (zone.byteSize() < HEADER_LENGTH) {
-            throw new IllegalArgumentException(where + ": truncated: " + zone.byteSize() + " bytes, a threads zone header has "
-                    + HEADER_LENGTH);
-        }
-        PROLOGUE.check(zone, where);
-        long half = zone.get(U64, HALF_LENGTH);
-        if (half < HALF_HEADER || half % 8 != 0 || half > (zone.byteSize() - HEADER_LENGTH) / 2) {
-            throw new IllegalArgumentException(where + ": half_length " + Long.toUnsignedString(half) + " does not fit a zone of "
-                    + zone.byteSize() + " bytes");
-        }
-        return new ThreadsSnapshot(zone, half);
+        return new ThreadsSnapshot(SnapshotBuffers.open(zone, SnapshotBuffers.Content.THREADS, where));
     }
 
-    public long halfLength() {
-        return halfLength;
-    }
-
-    private MemorySegment half(int index) {
-        return zone.asSlice(HEADER_LENGTH + index * halfLength, halfLength);
-    }
-
-    private long sequence(int index) {
-        return (long) U64_ORDERED.getAcquire(zone, HEADER_LENGTH + index * halfLength + H_SEQUENCE);
+    /** @return the bytes of payload one snapshot may hold */
+    public long capacity() {
+        return buffers.capacity();
     }
 
     /**
-     * Writes a snapshot over the half that does not hold the newest one; the threads that do not fit
-     * are counted as omitted. Not thread-safe: one writer at a time. The snapshot's own sequence is
-     * ignored: the written one follows the newest in the zone.
+     * Writes a snapshot over the buffer that does not hold the newest one; the threads that do not
+     * fit are counted as omitted. Not thread-safe: one writer at a time. The snapshot's own sequence
+     * is ignored: the written one follows the newest in the zone.
      *
      * @return the sequence written
      */
     public long write(Snapshot snapshot) {
-        long first = sequence(0);
-        long second = sequence(1);
-        int target = first <= second ? 0 : 1;
-        long sequence = Math.max(first, second) + 1;
-        byte[] bytes = new byte[(int) Math.min(Integer.MAX_VALUE - 8, halfLength)];
-        Encoder body = new Encoder(bytes, HALF_HEADER);
+        Encoder body = new Encoder((int) Math.min(Integer.MAX_VALUE - 8, buffers.capacity()));
         int written = 0;
         for (ThreadEntry thread : snapshot.threads()) {
             if (!body.thread(thread)) {
@@ -229,70 +169,41 @@ public final class ThreadsSnapshot {
             }
             written++;
         }
-        int bodyLength = body.position - HALF_HEADER;
-        MemorySegment header = MemorySegment.ofArray(bytes);
-        header.set(U32, H_BODY_LENGTH, bodyLength);
-        header.set(U64, H_TIME, snapshot.time());
-        header.set(U64, H_TOOK, snapshot.tookNanos());
-        header.set(U32, H_THREADS, written);
-        header.set(U32, H_THREADS_OMITTED, snapshot.threadsOmitted() + snapshot.threads().size() - written);
-        header.set(U32, H_TRIGGER, snapshot.trigger().code());
-        header.set(U32, H_CHECKSUM, checksum(bytes, body.position, sequence));
-        MemorySegment half = half(target);
-        long sequenceField = HEADER_LENGTH + target * halfLength + H_SEQUENCE;
-        U64_ORDERED.setRelease(zone, sequenceField, 0L);
-        MemorySegment.copy(header, 8, half, 8, body.position - 8);
-        U64_ORDERED.setRelease(zone, sequenceField, sequence);
-        return sequence;
-    }
-
-    private static int checksum(byte[] half, int end, long sequence) {
-        CRC32C crc = new CRC32C();
-        crc.update(half, 12, end - 12);
-        byte[] sequenceBytes = new byte[8];
-        MemorySegment.ofArray(sequenceBytes).set(U64, 0, sequence);
-        crc.update(sequenceBytes);
-        return (int) crc.getValue();
+        MemorySegment header = MemorySegment.ofArray(body.bytes);
+        header.set(U64, P_TOOK, snapshot.tookNanos());
+        header.set(U32, P_THREADS, written);
+        header.set(U32, P_THREADS_OMITTED, snapshot.threadsOmitted() + snapshot.threads().size() - written);
+        header.set(U32, P_TRIGGER, snapshot.trigger().code());
+        return buffers.write(snapshot.time(), body.bytes, body.position);
     }
 
     /**
-     * @return the newest whole snapshot, or {@code null} when neither half holds one (none written
-     *         yet, or both torn or corrupt). Bounded: copies at most one half at a time and decodes
+     * @return the newest whole snapshot, or {@code null} when neither buffer holds one (none written
+     *         yet, or both torn or corrupt). Bounded: copies at most one buffer at a time and decodes
      *         only what its checksum vouched for.
      */
     public Snapshot newest() {
-        Snapshot best = null;
-        for (int index = 0; index < 2; index++) {
-            Snapshot snapshot = read(index);
-            if (snapshot != null && (best == null || snapshot.sequence() > best.sequence())) {
-                best = snapshot;
-            }
-        }
-        return best;
+        SnapshotBuffers.Snapshot newest = buffers.newest();
+        return newest == null ? null : decode(newest);
     }
 
-    private Snapshot read(int index) {
-        long sequence = sequence(index);
-        if (sequence <= 0) {
+    /**
+     * @return the threads of a snapshot read from a threads zone, or {@code null} if its records do
+     *         not add up; nothing is allocated on a length field's word
+     */
+    public static Snapshot decode(SnapshotBuffers.Snapshot snapshot) {
+        byte[] bytes = snapshot.payload();
+        if (bytes.length < PAYLOAD_HEADER) {
             return null;
         }
-        MemorySegment half = half(index);
-        long bodyLength = Integer.toUnsignedLong(half.get(U32, H_BODY_LENGTH));
-        if (bodyLength > halfLength - HALF_HEADER) {
-            return null;
-        }
-        byte[] bytes = half.asSlice(0, HALF_HEADER + bodyLength).toArray(U8);
-        MemorySegment copy = MemorySegment.ofArray(bytes);
-        if (copy.get(U64, H_SEQUENCE) != sequence || checksum(bytes, bytes.length, sequence) != copy.get(U32, H_CHECKSUM)) {
-            return null;
-        }
-        Trigger trigger = Trigger.of(copy.get(U32, H_TRIGGER));
-        int count = copy.get(U32, H_THREADS);
-        int omitted = copy.get(U32, H_THREADS_OMITTED);
+        MemorySegment header = MemorySegment.ofArray(bytes);
+        Trigger trigger = Trigger.of(header.get(U32, P_TRIGGER));
+        int count = header.get(U32, P_THREADS);
+        int omitted = header.get(U32, P_THREADS_OMITTED);
         if (trigger == null || count < 0 || omitted < 0) {
             return null;
         }
-        Decoder body = new Decoder(bytes, HALF_HEADER);
+        Decoder body = new Decoder(bytes, PAYLOAD_HEADER);
         List<ThreadEntry> threads = new ArrayList<>();
         while (body.position < bytes.length) {
             ThreadEntry thread = body.thread();
@@ -304,19 +215,24 @@ public final class ThreadsSnapshot {
         if (threads.size() != count) {
             return null;
         }
-        return new Snapshot(sequence, copy.get(U64, H_TIME), copy.get(U64, H_TOOK), trigger, List.copyOf(threads), omitted);
+        return new Snapshot(snapshot.sequence(), snapshot.time(), header.get(U64, P_TOOK), trigger, List.copyOf(threads), omitted);
     }
 
-    /** Appends records to a byte array, refusing one that does not fit whole. */
+    /**
+     * Appends records after the payload's fixed part, refusing one that does not fit whole in
+     * {@code capacity} bytes. Its array grows as needed, so a quiet JVM's snapshot does not cost
+     * an array of the buffer's capacity.
+     */
     private static final class Encoder {
-        private final byte[] bytes;
-        private final MemorySegment segment;
-        private int position;
+        private final int capacity;
+        private byte[] bytes;
+        private MemorySegment segment;
+        private int position = PAYLOAD_HEADER;
 
-        Encoder(byte[] bytes, int position) {
-            this.bytes = bytes;
+        Encoder(int capacity) {
+            this.capacity = capacity;
+            this.bytes = new byte[Math.min(capacity, FIRST_BUFFER)];
             this.segment = MemorySegment.ofArray(bytes);
-            this.position = position;
         }
 
         boolean thread(ThreadEntry thread) {
@@ -366,7 +282,14 @@ public final class ThreadsSnapshot {
         }
 
         private boolean room(int length) {
-            return bytes.length - position >= length;
+            if (capacity - position < length) {
+                return false;
+            }
+            if (bytes.length - position < length) {
+                bytes = Arrays.copyOf(bytes, (int) Math.min(capacity, Math.max(2L * bytes.length, (long) position + length)));
+                segment = MemorySegment.ofArray(bytes);
+            }
+            return true;
         }
 
         private boolean string(String text) {

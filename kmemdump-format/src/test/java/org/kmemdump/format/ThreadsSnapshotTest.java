@@ -49,37 +49,41 @@ class ThreadsSnapshotTest {
     }
 
     @Test
-    void headerHalfAndOneThreadByteForByte() {
+    void headerBufferAndOneThreadByteForByte() {
         MemorySegment zone = zone(ThreadsSnapshot.MIN_ZONE_SIZE);
         ThreadsSnapshot threads = ThreadsSnapshot.create(zone);
         ThreadEntry blocked = new ThreadEntry(7, "t", Thread.State.BLOCKED, ThreadsSnapshot.DAEMON, 5, 100, "L", 9, "u",
                 List.of("f"), 2, List.of(new Monitor("M", 0)), List.of("S"));
         assertEquals(1, threads.write(new Snapshot(0, 0x1122334455L, 0x66, Trigger.ON_DEMAND, List.of(blocked), 0)));
-        assertArrayEquals(HexFormat.of().parseHex("4b4d445448524453" + "01000000" + "40000000" + "0004000000000000"),
-                zone.asSlice(0, 24).toArray(ValueLayout.JAVA_BYTE), "magic, version, header length, half length 1024");
-        ByteBuffer expected = ByteBuffer.allocate(48 + 64).order(ByteOrder.LITTLE_ENDIAN);
-        expected.putLong(0, 1).putInt(12, 64).putLong(16, 0x1122334455L).putLong(24, 0x66).putInt(32, 1).putInt(36, 0)
-                .putInt(40, 2);
-        // the record: 44 fixed bytes, then "t", "L", "u", frame "f", monitor at depth 0 "M", synchronizer "S"
-        expected.putInt(48, 64).putLong(52, 7).putLong(60, 100).putLong(68, 9).put(76, (byte) 3).put(77, (byte) 1)
-                .put(78, (byte) 5).putInt(80, 2).putShort(84, (short) 1).putShort(86, (short) 1).putShort(88, (short) 1);
-        expected.position(92);
+        assertArrayEquals(HexFormat.of().parseHex("4b4d445448524453" + "02000000" + "40000000" + "e003000000000000"),
+                zone.asSlice(0, 24).toArray(ValueLayout.JAVA_BYTE), "magic, version, header length, buffer capacity 992");
+        ByteBuffer expected = ByteBuffer.allocate(32 + 24 + 64).order(ByteOrder.LITTLE_ENDIAN);
+        // the buffer: sequence 1, time, payload length; the payload: took, 1 thread, none omitted, trigger 2
+        expected.putLong(0, 1).putLong(8, 0x1122334455L).putInt(16, 24 + 64);
+        expected.putLong(32, 0x66).putInt(40, 1).putInt(44, 0).putInt(48, 2);
+        // the record at 56: 44 fixed bytes, then "t", "L", "u", frame "f", monitor at depth 0 "M", synchronizer "S"
+        int r = 56;
+        expected.putInt(r, 64).putLong(r + 4, 7).putLong(r + 12, 100).putLong(r + 20, 9).put(r + 28, (byte) 3).put(r + 29, (byte) 1)
+                .put(r + 30, (byte) 5).putInt(r + 32, 2).putShort(r + 36, (short) 1).putShort(r + 38, (short) 1)
+                .putShort(r + 40, (short) 1);
+        expected.position(r + 44);
         for (String text : List.of("t", "L", "u", "f")) {
             expected.putShort((short) 1).put((byte) text.charAt(0));
         }
         expected.putShort((short) 0).putShort((short) 1).put((byte) 'M').putShort((short) 1).put((byte) 'S');
-        assertEquals(112, expected.position());
+        assertEquals(120, expected.position());
         CRC32C crc = new CRC32C();
-        crc.update(expected.array(), 12, 100);
-        crc.update(HexFormat.of().parseHex("0100000000000000"));
-        expected.putInt(8, (int) crc.getValue());
-        assertArrayEquals(expected.array(), zone.asSlice(64, 112).toArray(ValueLayout.JAVA_BYTE));
+        crc.update(expected.array(), 0, 20);
+        crc.update(expected.array(), 32, 88);
+        expected.putInt(20, (int) crc.getValue());
+        // snapshot 1 goes to buffer 1, at 64 + 32 + 992
+        assertArrayEquals(expected.array(), zone.asSlice(1088, 120).toArray(ValueLayout.JAVA_BYTE));
         Snapshot read = ThreadsSnapshot.open(zone, "zone").newest();
         assertEquals(new Snapshot(1, 0x1122334455L, 0x66, Trigger.ON_DEMAND, List.of(blocked), 0), read);
     }
 
     @Test
-    void rewritesAlternateHalvesAndTheNewestWins() {
+    void rewritesAlternateBuffersAndTheNewestWins() {
         MemorySegment zone = zone(64 * 1024);
         ThreadsSnapshot threads = ThreadsSnapshot.create(zone);
         assertNull(threads.newest(), "no snapshot yet");
@@ -105,8 +109,9 @@ class ThreadsSnapshotTest {
         threads.write(snapshot(3, List.of(thread(3, "new", 4), thread(4, "new too", 1))));
         MemorySegment after = arena.allocate(zone.byteSize()).copyFrom(zone);
         MemorySegment torn = arena.allocate(zone.byteSize());
-        long half = ThreadsSnapshot.HEADER_LENGTH; // the rewrite went to the first half, which held sequence 1
-        for (long cut = 0; cut <= ThreadsSnapshot.halfLengthOf(zone.byteSize()); cut++) {
+        // snapshot 3 went to buffer 1, which held snapshot 1
+        long half = SnapshotBuffers.HEADER_LENGTH + SnapshotBuffers.BUFFER_HEADER + SnapshotBuffers.capacityOf(zone.byteSize());
+        for (long cut = 0; cut <= SnapshotBuffers.BUFFER_HEADER + SnapshotBuffers.capacityOf(zone.byteSize()); cut++) {
             torn.copyFrom(before);
             torn.set(LittleEndian.U64, half, 0); // the sequence is zeroed first
             MemorySegment.copy(after, half + 8, torn, half + 8, Math.max(0, cut - 8));
@@ -146,15 +151,15 @@ class ThreadsSnapshotTest {
     void aHeaderThatDoesNotFitItsZoneIsRefusedByName() {
         MemorySegment zone = zone(ThreadsSnapshot.MIN_ZONE_SIZE);
         ThreadsSnapshot.create(zone);
-        zone.set(LittleEndian.U64, ThreadsSnapshot.HALF_LENGTH, 1L << 40);
-        assertEquals("z: half_length 1099511627776 does not fit a zone of 2112 bytes",
+        zone.set(LittleEndian.U64, SnapshotBuffers.BUFFER_CAPACITY, 1L << 40);
+        assertEquals("z: buffer_capacity 1099511627776 does not fit a zone of 2112 bytes",
                 assertThrows(IllegalArgumentException.class, () -> ThreadsSnapshot.open(zone, "z")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> ThreadsSnapshot.create(zone(100)));
     }
 
     /** Random damage to a written zone: the reader returns a whole snapshot or none, never throws. */
     @Test
-    void damagedHalvesAreSkippedNeverMisread() {
+    void damagedBuffersAreSkippedNeverMisread() {
         Random random = new Random(9);
         MemorySegment zone = zone(8 * 1024);
         ThreadsSnapshot threads = ThreadsSnapshot.create(zone);
@@ -164,7 +169,7 @@ class ThreadsSnapshotTest {
         for (int round = 0; round < 2000; round++) {
             zone.copyFrom(good);
             for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
-                long at = ThreadsSnapshot.HEADER_LENGTH + random.nextInt((int) zone.byteSize() - ThreadsSnapshot.HEADER_LENGTH);
+                long at = SnapshotBuffers.HEADER_LENGTH + random.nextInt((int) zone.byteSize() - SnapshotBuffers.HEADER_LENGTH);
                 zone.set(ValueLayout.JAVA_BYTE, at, (byte) random.nextInt());
             }
             Snapshot read = ThreadsSnapshot.open(zone, "damaged").newest();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.ComponentsText;
-import org.kmemdump.format.TextSnapshot;
+import org.kmemdump.format.SnapshotBuffers;
 import org.kmemdump.format.ZoneDirectory;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceRegistration;
@@ -36,8 +36,8 @@ class ComponentsZoneTest extends InFramework {
                 if (zone.isEmpty()) {
                     return List.<ComponentsText.Component>of();
                 }
-                TextSnapshot.Snapshot newest = TextSnapshot.open(mapped.asSlice(header.offsetOf(zone.get().address()), zone.get().size()),
-                        "zone 9").newest();
+                SnapshotBuffers.Snapshot newest = SnapshotBuffers.open(mapped.asSlice(header.offsetOf(zone.get().address()),
+                        zone.get().size()), SnapshotBuffers.Content.COMPONENTS, "zone 9").newest();
                 return newest == null ? List.<ComponentsText.Component>of() : ComponentsText.read(newest.text()).components();
             });
         } catch (IOException e) {

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 
 import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.format.ComponentsText;
-import org.kmemdump.format.TextSnapshot;
+import org.kmemdump.format.SnapshotBuffers;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.ServiceListener;
@@ -28,7 +28,7 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The components zone (id 9): Declarative Services' view of every component, from the
- * {@link ServiceComponentRuntime} service's DTOs, as a {@link TextSnapshot} of
+ * {@link ServiceComponentRuntime} service's DTOs, as {@link SnapshotBuffers} of
  * {@link ComponentsText}. Without that service the zone says so and the core runs on.
  *
  * <p>Kept current on bundle and service events, debounced: an event only schedules a rewrite
@@ -47,20 +47,18 @@ final class ComponentsZone {
 
     private final BundleContext context;
     private final MemorySegment zone;
-    private final TextSnapshot snapshot;
+    private final SnapshotBuffers snapshot;
     private final ServiceTracker<ServiceComponentRuntime, ServiceComponentRuntime> scr;
     private final ScheduledExecutorService writer;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final BundleListener bundles = event -> changed();
     private final ServiceListener services = event -> changed();
-    /** Written only on {@link #writer}'s thread. */
-    private long sequence;
     private volatile boolean settle;
 
     private ComponentsZone(BundleContext context, MemorySegment zone) {
         this.context = context;
         this.zone = zone;
-        this.snapshot = TextSnapshot.create(zone);
+        this.snapshot = SnapshotBuffers.create(zone, SnapshotBuffers.Content.COMPONENTS);
         this.scr = new ServiceTracker<>(context, ServiceComponentRuntime.class, null);
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "kmemdump components zone");
@@ -81,9 +79,9 @@ final class ComponentsZone {
         if (size == 0) {
             return null;
         }
-        if (size < TextSnapshot.MIN_ZONE_SIZE) {
-            warn.accept("components.zone.size " + size + " is too small; using the minimum, " + TextSnapshot.MIN_ZONE_SIZE + " bytes");
-            size = TextSnapshot.MIN_ZONE_SIZE;
+        if (size < SnapshotBuffers.MIN_ZONE_SIZE) {
+            warn.accept("components.zone.size " + size + " is too small; using the minimum, " + SnapshotBuffers.MIN_ZONE_SIZE + " bytes");
+            size = SnapshotBuffers.MIN_ZONE_SIZE;
         }
         MemorySegment zone;
         try {
@@ -123,7 +121,7 @@ final class ComponentsZone {
             writer.schedule(this::rewrite, SETTLE_MS, TimeUnit.MILLISECONDS);
         }
         String text = ComponentsText.write(components(scr.getService()), snapshot.capacity());
-        snapshot.write(++sequence, System.currentTimeMillis(), text);
+        snapshot.write(System.currentTimeMillis(), text);
     }
 
     /** @return SCR's view now; SCR's calls are bounded by the number of components */
@@ -179,8 +177,8 @@ final class ComponentsZone {
     }
 
     /** @return the newest snapshot in the zone, read as an outside reader would */
-    TextSnapshot.Snapshot newest() {
-        return TextSnapshot.open(zone, "the components zone").newest();
+    SnapshotBuffers.Snapshot newest() {
+        return SnapshotBuffers.open(zone, SnapshotBuffers.Content.COMPONENTS, "the components zone").newest();
     }
 
     /** Stops the updates: once this returns, the zone's memory is never touched again and may be freed. */

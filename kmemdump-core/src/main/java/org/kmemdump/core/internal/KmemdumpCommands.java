@@ -13,7 +13,7 @@ import org.apache.felix.service.command.Parameter;
 import org.kmemdump.backend.Backend;
 import org.kmemdump.format.ComponentsText;
 import org.kmemdump.format.LogRing;
-import org.kmemdump.format.TextSnapshot;
+import org.kmemdump.format.SnapshotBuffers;
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -135,7 +135,7 @@ public class KmemdumpCommands {
     @Descriptor("print Declarative Services' components, their state, failures and unsatisfied references, as the components zone holds them")
     public void components() {
         ComponentsZone zone = runtime.components();
-        TextSnapshot.Snapshot snapshot = zone == null ? null : zone.newest();
+        SnapshotBuffers.Snapshot snapshot = zone == null ? null : zone.newest();
         if (snapshot == null) {
             System.out.println(zone == null ? "no components zone: components.zone.size is 0 in PID " + KmemdumpRuntime.PID
                     + ", or the zone did not fit the arena" : "no components snapshot written yet");

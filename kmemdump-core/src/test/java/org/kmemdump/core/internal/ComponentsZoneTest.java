@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.format.ComponentsText;
-import org.kmemdump.format.TextSnapshot;
+import org.kmemdump.format.SnapshotBuffers;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.launch.Framework;
@@ -46,9 +46,9 @@ class ComponentsZoneTest {
         memory.close();
     }
 
-    private TextSnapshot.Snapshot awaitSnapshot(long atLeast) throws InterruptedException {
+    private SnapshotBuffers.Snapshot awaitSnapshot(long atLeast) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        TextSnapshot.Snapshot snapshot = zone.newest();
+        SnapshotBuffers.Snapshot snapshot = zone.newest();
         while ((snapshot == null || snapshot.sequence() < atLeast) && System.nanoTime() < deadline) {
             Thread.sleep(20);
             snapshot = zone.newest();
