@@ -84,7 +84,7 @@ public class KmemdumpRuntime {
                         + "is a warning and no ring. Read at start.")
         long log_ring_size() default LogRingWriter.DEFAULT_SIZE;
 
-        // the threads zone and the watchdog: ThreadWatch reads these
+        // the threads zone's periods, depth and the watchdog: ThreadWatch reads these
         @AttributeDefinition(name = "Threads snapshot period",
                 description = "Seconds between snapshots of every thread into the threads zone (zone 8), fractions allowed; 0 turns "
                         + "the periodic snapshot off (the watchdog and kmemdump:threads still write one)")
@@ -94,7 +94,8 @@ public class KmemdumpRuntime {
         int threads_depth() default ThreadsZoneWriter.DEFAULT_DEPTH;
 
         @AttributeDefinition(name = "Threads zone size",
-                description = "Bytes of the threads zone, two snapshots' room; threads that do not fit are counted. 0 disables the zone")
+                description = "Bytes of the threads zone (zone 8, 'threads'), two snapshots' room; threads that do not fit are counted. "
+                        + "0 disables the zone. Read at start.")
         long threads_size() default ThreadsZoneWriter.DEFAULT_SIZE;
 
         @AttributeDefinition(name = "Watchdog period",
@@ -148,6 +149,9 @@ public class KmemdumpRuntime {
     private JulFeed julFeed;
     /** The components zone's writer, or null when it is disabled or did not fit. */
     private ComponentsZone components;
+    /** The threads zone's writer, or null when there is none (then {@link #threadsProblem} says why). */
+    private ThreadsZoneWriter threads;
+    private volatile String threadsProblem;
 
     @Activate
     void activate(BundleContext context, Config config) throws ZoneRegistrationException {
@@ -183,6 +187,10 @@ public class KmemdumpRuntime {
             table.register(BANNER, BANNER_NAME, Text.allocate(memory, facts.banner()), runtimeOwner);
             table.register(BUNDLES, BUNDLES_NAME, bundleTable, runtimeOwner);
             startLogRing(memory, config.log_ring_size(), config.arena_size(), config.log_jul_level());
+            // the threads zone is registered here, not by ThreadWatch, so that the runtime's zones are
+            // all listed as soon as the registry is: ThreadWatch only decides when to write it
+            threads = ThreadsZoneWriter.start(memory, config.threads_size(), config.arena_size(), table, runtimeOwner,
+                    why -> threadsProblem = why, this::warn);
             components = ComponentsZone.start(context, memory, config.components_zone_size(), table, runtimeOwner, this::warn);
         } catch (ZoneRegistrationException | RuntimeException e) {
             release();
@@ -259,6 +267,9 @@ public class KmemdumpRuntime {
 
     /** Stops the log ring's writes and unregisters the runtime's zones from the backend before their memory goes. */
     private void release() {
+        if (threads != null) {
+            threads.close();
+        }
         if (components != null) {
             components.close();
         }
@@ -301,6 +312,15 @@ public class KmemdumpRuntime {
 
     String logRingProblem() {
         return logRingProblem;
+    }
+
+    /** @return the threads zone's writer, or null when there is none (then {@link #threadsProblem()} says why) */
+    ThreadsZoneWriter threads() {
+        return threads;
+    }
+
+    String threadsProblem() {
+        return threadsProblem;
     }
 
     /** @return the components zone's writer, or null when there is none */

@@ -32,6 +32,7 @@ import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.directory.internal.ClaimedDirectory;
 import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.ThreadsSnapshot;
 import org.kmemdump.format.ZoneDirectory;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -79,6 +80,10 @@ class KmemdumpRuntimeTest {
     }
 
     private static KmemdumpRuntime.Config config(long arenaSize, long logRingSize) {
+        return config(arenaSize, logRingSize, 0);
+    }
+
+    private static KmemdumpRuntime.Config config(long arenaSize, long logRingSize, long threadsSize) {
         return new KmemdumpRuntime.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -117,7 +122,7 @@ class KmemdumpRuntimeTest {
 
             @Override
             public long threads_size() {
-                return 0;
+                return threadsSize;
             }
 
             @Override
@@ -199,6 +204,33 @@ class KmemdumpRuntimeTest {
 
     private static List<Integer> ids(KmemdumpRuntime runtime) {
         return runtime.table().zones().stream().map(ZoneSlot::id).toList();
+    }
+
+    /**
+     * Issue 9: zone 8 was registered by a component of its own, after the runtime, so a listing
+     * right after start (a {@code -c} script, a test) could miss it. The runtime's activation
+     * registers all its zones; the threads zone has no snapshot until ThreadWatch writes one.
+     */
+    @Test
+    void everyZoneOfTheRuntimeIsRegisteredWhenItHasActivated() throws Exception {
+        BundleContext context = context(directory());
+        KmemdumpRuntime runtime = new KmemdumpRuntime();
+        runtime.directory = claimed;
+        runtime.activate(context, config(ARENA_SIZE, LogRingWriter.DEFAULT_SIZE, 64 * 1024));
+        active.add(runtime);
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9), ids(runtime), "no other component has run");
+        ArenaFileView file = arenaFile();
+        byte[] threads = file.contents(file.entry(ZoneIds.THREADS));
+        assertEquals(64 * 1024, threads.length);
+        MemorySegment copy = Arena.ofAuto().allocate(threads.length, 8).copyFrom(MemorySegment.ofArray(threads));
+        assertNull(ThreadsSnapshot.open(copy, "zone 8").newest(), "a threads zone, empty");
+        assertNull(runtime.threadsProblem());
+
+        runtime.deactivate();
+        active.remove(runtime);
+        KmemdumpRuntime without = activate(context, ARENA_SIZE, LogRingWriter.DEFAULT_SIZE);
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 9), ids(without), "threads.size 0: no zone 8");
+        assertEquals("the threads zone is disabled: threads.size is 0 in PID org.kmemdump.core", without.threadsProblem());
     }
 
     /** Issue 7: the arena, its directory claim, heartbeat and shutdown hook outlived a failed activation. */
