@@ -43,6 +43,11 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment file;
     private final ArenaAllocator allocator;
+    /**
+     * Where the zone area's never handed out part begins: the file is created sparse, so the bytes
+     * from here on are zero already, and zeroing them again would only make their pages resident.
+     */
+    private long neverAllocated = ArenaFile.ZONES_START;
     /** The live blocks, by the lifetime of their owner's mapping: a segment's scope tells whether it is a part of one. */
     private final Map<MemorySegment.Scope, Block> blocks = new HashMap<>();
     private final ZoneDirectory directory;
@@ -147,7 +152,15 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
             throw new IllegalStateException("the dump arena has no room for the runtime's " + byteSize + "-byte zone: "
                     + allocator.freeBytes() + " bytes free; raise arena.size");
         }
-        return file.asSlice(offset, byteSize).fill((byte) 0);
+        return zeroed(offset, byteSize);
+    }
+
+    /** @return the block's bytes, zero: those of an earlier block are cleared, the never handed out ones already are */
+    private MemorySegment zeroed(long offset, long size) {
+        MemorySegment block = file.asSlice(offset, size);
+        block.asSlice(0, Math.clamp(neverAllocated - offset, 0, size)).fill((byte) 0);
+        neverAllocated = Math.max(neverAllocated, offset + size);
+        return block;
     }
 
     /** A bundle's zone: registered through the main mapping, handed out as its own mapping. */
@@ -159,7 +172,7 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
         }
         Arena owned = Arena.ofShared();
         try {
-            MemorySegment registered = file.asSlice(offset, size).fill((byte) 0);
+            MemorySegment registered = zeroed(offset, size);
             Block block = new Block(offset, size, registered, channel.map(MapMode.READ_WRITE, offset, size, owned), owned);
             blocks.put(owned.scope(), block);
             return block;

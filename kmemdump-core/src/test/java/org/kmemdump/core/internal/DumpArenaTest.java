@@ -158,6 +158,32 @@ class DumpArenaTest {
         }
     }
 
+    /**
+     * Zones start zero, but only reused bytes are cleared: the file is created sparse, and clearing
+     * a zone nobody had would make all its pages resident (the threads zone alone is 8 MiB).
+     */
+    @Test
+    void reusedBytesAreClearedAndNeverUsedOnesAreNotTouched() throws Exception {
+        try (DumpArena arena = open()) {
+            DumpArena.Block first = arena.allocateBlock(4096);
+            first.owned().fill((byte) 0x5A);
+            arena.free(first);
+            MemorySegment runtimeZone = arena.allocate(SIZE / 2, 8);
+            assertEquals(first.offset(), runtimeZone.address() - readHeader().baseAddress(), "the freed block is reused");
+            assertEquals(-1, runtimeZone.mismatch(MemorySegment.ofArray(new byte[(int) runtimeZone.byteSize()])), "all zero");
+            assertTrue(allocatedKib() < 4096 / 1024 + 64,
+                    "the half of the arena given to the zone stays unallocated in the file: " + allocatedKib() + " KiB allocated");
+        }
+    }
+
+    /** @return how much of the arena file the file system has allocated, per {@code du} */
+    private long allocatedKib() throws Exception {
+        Process du = new ProcessBuilder("du", "-k", directory().resolve(ArenaFile.FILE_NAME).toString()).start();
+        String out = new String(du.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, du.waitFor(), out);
+        return Long.parseLong(out.split("\\s+")[0]);
+    }
+
     @Test
     void aPartOfAnOwnersMappingIsFoundInTheMainMappingWhileItsBlockLives() throws Exception {
         try (DumpArena arena = open(); Arena elsewhere = Arena.ofShared()) {
