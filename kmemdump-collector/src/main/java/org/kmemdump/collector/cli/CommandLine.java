@@ -54,7 +54,10 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
                   kinfo record (DIR/kinfo): whether its magic and
                   checksums hold, its release, build info and thread size, and whether each
                   zone it points at (log ring, ELF, VMCOREINFO, bundle table) lies in the arena.
-                  --json prints one JSON object.
+                  Then one line per snapshot zone ("threads:", "components:"): the newest whole
+                  snapshot's number, when it was taken, how long ago and how long before the
+                  owner's last heartbeat, or why there is none. --json prints one JSON object
+                  (the snapshot zones under "snapshots").
 
               log DIR [-n N] [--follow] [--debug]
                   Prints the last N (default 50) records of the runtime's log ring, oldest first,

@@ -12,7 +12,7 @@ import org.kmemdump.collector.Inspection;
  * {@code inspect DIR [--json]}: who owns the directory and in what state, which sources list the
  * zones (the minidump table, the arena's zone directory), and for every zone where its bytes are
  * and whether they can be read now; and the kinfo record: whether it holds, what it says, and
- * whether the zones it points at lie in the arena.
+ * whether the zones it points at lie in the arena; and when each snapshot zone was last written.
  */
 final class InspectCommand {
     private InspectCommand() {
