@@ -57,10 +57,11 @@ class KmemdumpRuntimeIT {
         return Runtimes.start(name, runtimeJar, work, properties);
     }
 
+    /** Also the output of {@code kmemdump:threads} and {@code kmemdump:components}, in the same child (each costs seconds). */
     @Test
     void nonInteractiveShellListsTheDefaultBackendAndTheRuntimeZones() {
         try (Child runtime = startRuntime("kmemdump.jar",
-                "-Dgosh.args=--nointeractive -c kmemdump:backends; kmemdump:zones; stop 0")) {
+                "-Dgosh.args=--nointeractive -c kmemdump:backends; kmemdump:zones; kmemdump:threads; kmemdump:components; stop 0")) {
             runtime.awaitStdout(0, Pattern.compile("^ACTIVE\\s+NAME", Pattern.MULTILINE), CHILD_TIMEOUT);
             System.out.printf("[kmemdump] start to shell ready (first command output, -c): %d ms%n",
                     runtime.elapsedMillis());
@@ -69,8 +70,26 @@ class KmemdumpRuntimeIT {
 
             assertDefaultBackendActive(runtime.stdout(), runtime);
             assertRuntimeZones(runtime.stdout(), runtime);
+            assertThreadsCommand(runtime.stdout());
+            assertComponentsCommand(runtime.stdout());
             assertQuietStderr(runtime);
         }
+    }
+
+    /** jstack-like: the heading of the snapshot it wrote, the runtime's writer thread, and the shell thread running the command. */
+    private static void assertThreadsCommand(String text) {
+        assertMatches(text, "(?m)^threads as of \\d{4}-\\d\\d-\\d\\dT\\S+Z \\(snapshot \\d+, on demand, took [\\d.]+ ms\\): \\d+ threads$");
+        assertMatches(text, "(?m)^\"kmemdump-threads\" #\\d+ daemon prio=\\d+ cpu=[\\d.]+ms (TIMED_WAITING|WAITING|RUNNABLE)");
+        assertMatches(text, "(?m)^\"[^\"]+\" #\\d+ .*RUNNABLE.*\n(\tat .*\n)*\tat org\\.kmemdump\\.core\\.internal\\.ThreadCommands\\.threads\\(ThreadCommands\\.java:\\d+\\)\n");
+    }
+
+    /** Declarative Services' view as the components zone holds it: the core's components, a count and the snapshot's time. */
+    private static void assertComponentsCommand(String text) {
+        for (String component : List.of("KmemdumpRuntime", "ThreadWatch", "KmemdumpCommands")) {
+            assertMatches(text, "(?m)^\\[\\d+\\] org\\.kmemdump\\.core  org\\.kmemdump\\.core\\.internal\\." + component
+                    + "  (ACTIVE|SATISFIED|UNSATISFIED_REFERENCE)$");
+        }
+        assertMatches(text, "(?m)^\\d+ components\nas of \\d{4}-\\S+Z \\(snapshot \\d+\\)$");
     }
 
     @Test
