@@ -19,25 +19,30 @@ final class OsCoreDumps {
     static final int MADV_DONTDUMP = 16;
     static final int MADV_DODUMP = 17;
 
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-    private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
-            .byteOffset(MemoryLayout.PathElement.groupElement("errno"));
-    /** {@code int madvise(void *addr, size_t length, int advice)}, or empty where there is none (not Linux). */
-    private static final Optional<MethodHandle> MADVISE = find();
-
     private final long pageSize;
 
     OsCoreDumps(long pageSize) {
         this.pageSize = pageSize;
     }
 
-    private static Optional<MethodHandle> find() {
-        if (!System.getProperty("os.name", "").equals("Linux")) {
-            return Optional.empty();
+    /**
+     * The downcall, linked when first used (only sensitive zones need it): linking spins up the FFM
+     * linker, a few hundred classes and method handles, which every start would otherwise pay for.
+     */
+    private static final class Madvise {
+        static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+        static final long ERRNO_OFFSET = Linker.Option.captureStateLayout().byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+        /** {@code int madvise(void *addr, size_t length, int advice)}, or empty where there is none (not Linux). */
+        static final Optional<MethodHandle> HANDLE = find();
+
+        private static Optional<MethodHandle> find() {
+            if (!System.getProperty("os.name", "").equals("Linux")) {
+                return Optional.empty();
+            }
+            Linker linker = Linker.nativeLinker();
+            return linker.defaultLookup().find("madvise").map(address -> linker.downcallHandle(address,
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), ERRNO));
         }
-        Linker linker = Linker.nativeLinker();
-        return linker.defaultLookup().find("madvise").map(address -> linker.downcallHandle(address,
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), ERRNO));
     }
 
     /** @return {@code null} when done, else why not */
@@ -61,17 +66,17 @@ final class OsCoreDumps {
     }
 
     private String advise(MemorySegment memory, int advice) {
-        if (MADVISE.isEmpty()) {
+        if (Madvise.HANDLE.isEmpty()) {
             return "madvise is not available on " + System.getProperty("os.name");
         }
         long start = firstPage(memory);
         long length = endPage(memory) - start;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-            int result = (int) MADVISE.get().invokeExact(state, MemorySegment.ofAddress(start), length, advice);
+            int result = (int) Madvise.HANDLE.get().invokeExact(state, MemorySegment.ofAddress(start), length, advice);
             if (result != 0) {
                 return "madvise(0x" + Long.toHexString(start) + ", " + length + ", " + advice + ") failed with errno "
-                        + state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+                        + state.get(ValueLayout.JAVA_INT, Madvise.ERRNO_OFFSET);
             }
             return null;
         } catch (Throwable e) {
