@@ -1,12 +1,18 @@
 package org.kmemdump.core.internal;
 
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.kmemdump.format.ThreadsSnapshot.Snapshot;
 import org.kmemdump.format.ThreadsSnapshot.Trigger;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -41,6 +47,8 @@ public class ThreadWatch {
     private final KmemdumpRuntime runtime;
     private final ScheduledExecutorService timer;
     private final int depth;
+    private final BundleContext context;
+    private FrameworkListener startUp;
     private Watchdog watchdog;
 
     @Activate
@@ -52,10 +60,12 @@ public class ThreadWatch {
             thread.setDaemon(true);
             return thread;
         });
+        this.context = context;
         ThreadsZoneWriter writer = runtime.threads();
         long snapshotPeriod = nanos(config.threads_period());
         if (writer != null && snapshotPeriod > 0) {
-            timer.scheduleWithFixedDelay(() -> writer.snapshot(Trigger.PERIODIC, depth), 0, snapshotPeriod, TimeUnit.NANOSECONDS);
+            afterStartUp(() -> timer.scheduleWithFixedDelay(() -> writer.snapshot(Trigger.PERIODIC, depth), 0, snapshotPeriod,
+                    TimeUnit.NANOSECONDS));
         }
         long watchdogPeriod = nanos(config.watchdog_period());
         if (watchdogPeriod > 0) {
@@ -64,6 +74,32 @@ public class ThreadWatch {
             boolean exit = config.watchdog_exit();
             Watchdog checks = watchdog;
             timer.scheduleWithFixedDelay(() -> bite(checks, exit), watchdogPeriod, watchdogPeriod, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Runs {@code start} once the framework has started (at once if it has): the first snapshot
+     * (the JVM's management classes, a safepoint for the thread dump) would otherwise compete with
+     * the framework's own start-up, which it has nothing to say about yet.
+     */
+    private void afterStartUp(Runnable start) {
+        AtomicBoolean started = new AtomicBoolean();
+        Runnable once = () -> {
+            if (started.compareAndSet(false, true)) {
+                try {
+                    start.run();
+                } catch (RejectedExecutionException deactivated) { // the framework started as this component stopped
+                }
+            }
+        };
+        startUp = event -> {
+            if (event.getType() == FrameworkEvent.STARTED) {
+                once.run();
+            }
+        };
+        context.addFrameworkListener(startUp);
+        if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.ACTIVE) {
+            once.run();
         }
     }
 
@@ -116,6 +152,9 @@ public class ThreadWatch {
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        if (startUp != null) {
+            context.removeFrameworkListener(startUp);
+        }
         timer.shutdownNow();
         timer.awaitTermination(10, TimeUnit.SECONDS);
         if (watchdog != null) {
