@@ -86,7 +86,7 @@ class KmemdumpRuntimeIT {
     /** Declarative Services' view as the components zone holds it: the core's components, a count and the snapshot's time. */
     private static void assertComponentsCommand(String text) {
         for (String component : List.of("KmemdumpRuntime", "ThreadWatch", "KmemdumpCommands")) {
-            assertMatches(text, "(?m)^\\[\\d+\\] org\\.kmemdump\\.core  org\\.kmemdump\\.core\\.internal\\." + component
+            assertMatches(text, "(?m)^\\[\\d+\\] kmemdump-core  org\\.kmemdump\\.core\\.internal\\." + component
                     + "  (ACTIVE|SATISFIED|UNSATISFIED_REFERENCE)$");
         }
         assertMatches(text, "(?m)^\\d+ components\nas of \\d{4}-\\S+Z \\(snapshot \\d+\\)$");
