@@ -23,7 +23,8 @@ public final class ThreadsText {
         return "threads as of " + Instant.ofEpochMilli(snapshot.time()) + " (snapshot " + snapshot.sequence() + ", "
                 + snapshot.trigger().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ", took "
                 + String.format(Locale.ROOT, "%.1f", snapshot.tookNanos() / 1e6) + " ms): " + snapshot.threads().size() + " threads"
-                + (snapshot.threadsOmitted() > 0 ? ", " + snapshot.threadsOmitted() + " more left out (no room in the zone)" : "");
+                + (snapshot.threadsOmitted() > 0 ? ", " + snapshot.threadsOmitted() + " more left out (no room in the zone)" : "")
+                + (snapshot.trigger() == ThreadsSnapshot.Trigger.PERIODIC ? "; ownable synchronizers held are not listed in a periodic snapshot" : "");
     }
 
     /**

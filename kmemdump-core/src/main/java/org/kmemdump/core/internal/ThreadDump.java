@@ -33,7 +33,7 @@ final class ThreadDump {
         long start = System.nanoTime();
         long time = System.currentTimeMillis();
         ThreadInfo[] infos = THREADS.dumpAllThreads(THREADS.isObjectMonitorUsageSupported(),
-                THREADS.isSynchronizerUsageSupported());
+                THREADS.isSynchronizerUsageSupported() && listsSynchronizers(trigger));
         boolean cpu = THREADS.isThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
         List<ThreadEntry> threads = new ArrayList<>(infos.length);
         for (ThreadInfo info : infos) {
@@ -42,6 +42,16 @@ final class ThreadDump {
             }
         }
         return new Snapshot(0, time, System.nanoTime() - start, trigger, threads, 0);
+    }
+
+    /**
+     * @return whether a snapshot for {@code trigger} lists the ownable synchronizers each thread
+     *         holds: HotSpot finds them by walking the whole heap at a safepoint (10 ms of CPU at
+     *         60 MB of heap, growing with it), too much every period; the lock a thread waits for
+     *         and its owner are there without it, and on-demand and watchdog snapshots list them
+     */
+    static boolean listsSynchronizers(Trigger trigger) {
+        return trigger != Trigger.PERIODIC;
     }
 
     /** @return the ids of threads deadlocked on monitors or ownable synchronizers, or {@code null} if none */
