@@ -52,9 +52,8 @@ final class CoreImage implements ZoneTable.Listener {
     private final long[][] phdrs = new long[MAX_ZONES][3];
     private int writtenPhnum = -1;
     private int noteTextLength = -1;
-    private byte[] keys;
     private String keysBackend;
-    private int keysZoneCount = -1;
+    private final byte[][] keysByCount = new byte[MAX_ZONES + 1][];
     private final ZoneSlot[] lineZones = new ZoneSlot[MAX_ZONES];
     private final byte[][] lines = new byte[MAX_ZONES][];
 
@@ -100,10 +99,12 @@ final class CoreImage implements ZoneTable.Listener {
             Elf64.writeNoteHeader(elf, vmcoreinfoNoteOffset, Vmcoreinfo.NOTE_NAME, textLength, 0);
             noteTextLength = textLength;
         }
-        if (phnum != writtenPhnum) {
+        if (writtenPhnum < 0) {
             Elf64.writeCoreHeader(elf, host.elfMachine(), phnum);
-            writtenPhnum = phnum;
+        } else if (phnum != writtenPhnum) {
+            elf.set(LittleEndian.U16, Elf64.E_PHNUM, (short) phnum); // the only field of the ELF header that changes
         }
+        writtenPhnum = phnum;
     }
 
     /** Writes a program header unless the zone holds it already. */
@@ -148,20 +149,22 @@ final class CoreImage implements ZoneTable.Listener {
         return at + length;
     }
 
-    /** The key lines: they change only with the backend or the number of zones. */
+    /** The key lines, made once per backend and number of zones: they change with nothing else. */
     private byte[] keys(String backendName, int zoneCount) {
-        if (!backendName.equals(keysBackend) || zoneCount != keysZoneCount) {
-            keys = Vmcoreinfo.writer()
+        if (!backendName.equals(keysBackend)) {
+            Arrays.fill(keysByCount, null);
+            keysBackend = backendName;
+        }
+        if (keysByCount[zoneCount] == null) {
+            keysByCount[zoneCount] = Vmcoreinfo.writer()
                     .key(Vmcoreinfo.OSRELEASE, release)
                     .key(Vmcoreinfo.PAGESIZE, host.pageSize())
                     .key(Vmcoreinfo.PID, host.pid())
                     .key(Vmcoreinfo.BACKEND, backendName)
                     .key(Vmcoreinfo.ZONES, zoneCount)
                     .text().getBytes(StandardCharsets.UTF_8);
-            keysBackend = backendName;
-            keysZoneCount = zoneCount;
         }
-        return keys;
+        return keysByCount[zoneCount];
     }
 
     /** A zone's line, made once for the zone registered at its id. */

@@ -229,9 +229,12 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
             if (after != null) {
                 highestRecorded = id;
             }
-            if (after == null && before != null) {
+            if (after == before) {
+                continue;
+            }
+            if (after == null) {
                 directory.clear(id);
-            } else if (after != null && (before == null || before.memory() != after.memory() || !before.name().equals(after.name())
+            } else if ((before == null || before.memory() != after.memory() || !before.name().equals(after.name())
                     || before.sensitive() != after.sensitive())) {
                 directory.set(id, after.name(), after.address(), after.size(), after.sensitive() ? ZoneDirectory.SENSITIVE : 0);
             }

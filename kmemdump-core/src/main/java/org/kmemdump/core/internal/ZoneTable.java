@@ -307,7 +307,11 @@ final class ZoneTable {
     }
 
     private List<ZoneSlot> zonesLocked() {
-        List<ZoneSlot> zones = new ArrayList<>();
+        int count = 0;
+        for (ZoneSlot slot : slots) {
+            count += slot == null ? 0 : 1;
+        }
+        List<ZoneSlot> zones = new ArrayList<>(count); // sized once: this runs on every change
         for (ZoneSlot slot : slots) {
             if (slot != null) {
                 zones.add(slot);
