@@ -36,6 +36,7 @@ public final class BenchSummary {
             new JmhRow("ConcurrentHashMap put+remove:", "chmPair"),
             new JmhRow("backend swap no-op<->no-op, 200:", "swap:noop"),
             new JmhRow("backend swap no-op<->minidump, 200:", "swap:minidump"),
+            new JmhRow("minidump table, 200 in and out:", "minidumpTableSwap"),
             new JmhRow("log ring append, 1 MiB ring:", "ringAppend"),
             new JmhRow("plain copy of the record's bytes:", "plainCopy"));
 

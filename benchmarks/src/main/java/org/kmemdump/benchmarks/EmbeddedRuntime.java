@@ -15,6 +15,7 @@ import org.kmemdump.api.ZoneRegistry;
 import org.kmemdump.backend.Backend;
 import org.kmemdump.format.Vmcoreinfo;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.util.tracker.ServiceTracker;
 
@@ -70,6 +71,17 @@ final class EmbeddedRuntime implements AutoCloseable {
     /** Registers a backend service from the system bundle, with this ranking. */
     ServiceRegistration<Backend> register(Backend backend, int ranking) {
         return felix.context().registerService(Backend.class, backend, ranking(ranking));
+    }
+
+    /** @return the {@link Backend} service of this name, as any bundle could get it */
+    Backend backend(String name) throws Exception {
+        for (ServiceReference<Backend> reference : felix.context().getServiceReferences(Backend.class, null)) {
+            Backend backend = felix.context().getService(reference);
+            if (backend != null && backend.name().equals(name)) {
+                return backend;
+            }
+        }
+        throw new IllegalStateException("no backend service named '" + name + "'");
     }
 
     /** @return service properties with this {@code service.ranking}, for a registration or its setProperties */

@@ -3,7 +3,7 @@
  * active {@link org.kmemdump.backend.Backend} and swaps zones over when the active one changes.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.kmemdump.backend;
 
 import org.osgi.annotation.bundle.Export;

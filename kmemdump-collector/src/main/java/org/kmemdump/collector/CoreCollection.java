@@ -43,7 +43,7 @@ public final class CoreCollection {
             OwnerProcess owner = OwnerProcess.of(input.header());
             ZoneSources sources = ZoneSources.of(input, owner);
             refuseOverwriting(core, input);
-            ArenaSource arena = new ArenaSource(input.arenaFile(), input.header(), input.extents());
+            ArenaSource arena = new ArenaSource(input.arenaFile(), input.arenaChannel(), input.header(), input.extents());
             try (ProcessMemory process = ProcessMemory.open(owner, input.arenaOwner())) {
                 List<PlannedZone> plan = PlannedZone.plan(sources.zones(), arena, process, includeSensitive);
                 Coreimage image = Coreimage.find(plan, input.header(), arena);

@@ -28,6 +28,7 @@ public final class DumpInput implements AutoCloseable {
     private final DirectoryListing zoneDirectory;
     private final ReadOnlyFile opened;
     private final int arenaOwner;
+    private FileChannel arenaChannel;
 
     private DumpInput(Arena mappings, Path directory, SmemTable smem, Path arenaPath, MemorySegment arenaFile,
             ArenaFile.Header header, DirectoryListing zoneDirectory, ReadOnlyFile opened, int arenaOwner) {
@@ -127,6 +128,18 @@ public final class DumpInput implements AutoCloseable {
         return header;
     }
 
+    /** @return a read-only channel on the very arena file that was opened and mapped, closed with this input */
+    FileChannel arenaChannel() throws Failure {
+        if (arenaChannel == null) {
+            try {
+                arenaChannel = FileChannel.open(opened.path(), StandardOpenOption.READ);
+            } catch (IOException e) {
+                throw Failure.input(arenaPath + ": cannot read: " + IoMessages.of(e));
+            }
+        }
+        return arenaChannel;
+    }
+
     /** @return the uid that owns the arena file: only a process of that uid may have its memory read */
     int arenaOwner() {
         return arenaOwner;
@@ -165,5 +178,12 @@ public final class DumpInput implements AutoCloseable {
     public void close() {
         mappings.close();
         opened.close();
+        if (arenaChannel != null) {
+            try {
+                arenaChannel.close();
+            } catch (IOException e) {
+                // read-only: nothing to lose
+            }
+        }
     }
 }

@@ -21,7 +21,7 @@ public final class Inspection {
         try (DumpInput input = DumpInput.open(directory)) {
             ArenaFile.Header header = input.header();
             OwnerProcess owner = OwnerProcess.of(header);
-            ArenaSource arena = new ArenaSource(input.arenaFile(), header, input.extents());
+            ArenaSource arena = new ArenaSource(input.arenaFile(), null, header, input.extents());
             ZoneSources sources;
             String nothingToCollect = null;
             try {

@@ -75,6 +75,28 @@ final class OutputFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code length} bytes of {@code source} from {@code position} at the current position,
+     * copied by the kernel ({@code copy_file_range} or {@code sendfile}).
+     *
+     * @return the bytes written: fewer only when the source ends early
+     */
+    long transferFrom(FileChannel source, long position, long length) throws Failure {
+        long done = 0;
+        try {
+            while (done < length) {
+                long taken = source.transferTo(position + done, length - done, channel);
+                if (taken <= 0) {
+                    break; // past the source's end: it shrank
+                }
+                done += taken;
+            }
+        } catch (IOException e) {
+            throw failed(e);
+        }
+        return done;
+    }
+
     /** Moves past {@code length} zeros, leaving them a hole (the file is extended over them). */
     void skip(long length) throws Failure {
         try {

@@ -1,11 +1,13 @@
 package org.kmemdump.collector;
 
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 
 /**
  * Streams one region at a time from its source into the core file at the file's current position,
  * and into its {@code md_<name>.BIN} when bins are asked for: one read serves both, so the two
- * always hold the same bytes.
+ * always hold the same bytes. Without bins, bytes that lie in a file go from it to the core by the
+ * kernel's copy, never through a buffer of ours.
  */
 final class ZoneCopier {
     /** @param bytes how many bytes went into the core (all of them, or the readable prefix) */
@@ -40,6 +42,19 @@ final class ZoneCopier {
                     bin.write(chunk);
                     copied[0] += length;
                     progress.advance(length);
+                }
+
+                @Override
+                public boolean takesFiles() {
+                    return bins == null;
+                }
+
+                @Override
+                public long transfer(FileChannel file, long position, long length) throws Failure {
+                    long taken = core.transferFrom(file, position, length);
+                    copied[0] += taken;
+                    progress.advance(taken);
+                    return taken;
                 }
 
                 @Override

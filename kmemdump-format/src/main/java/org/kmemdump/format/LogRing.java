@@ -313,12 +313,59 @@ public final class LogRing {
      */
     public Walk walk(Present present) {
         long head = head();
-        long position = Math.max(0, head - capacity);
-        position = align8(position);
+        return forward(present, head, align8(Math.max(0, head - capacity)), Integer.MAX_VALUE);
+    }
+
+    /**
+     * The newest {@code count} records of {@link #walk(Present)}, found by walking back from
+     * {@code head}: the cost follows the bytes of those records, not the ring's capacity. A record
+     * is recognized where its own position field and checksum say it starts; stale bytes of an
+     * earlier lap never match. {@link Walk#lost} counts the records lost before the window's oldest
+     * readable record and between the ones returned (on an intact ring what {@code walk} counts;
+     * unreadable records among older ones not returned are not looked for). A ring with holes in
+     * the window is walked forward as {@code walk} does.
+     */
+    public Walk newest(int count, Present present) {
+        long head = head();
+        long floor = align8(Math.max(0, head - capacity));
+        List<Entry> newestFirst = new ArrayList<>();
+        long end = head;
+        for (long at = (end - 1) & ~7L; newestFirst.size() < count && end > floor && at >= floor; at -= 8) {
+            long offset = at % capacity;
+            if (present.from(offset) != offset) {
+                Walk all = walk(present);
+                List<Entry> entries = all.entries();
+                return new Walk(entries.subList(Math.max(0, entries.size() - count), entries.size()), all.lost());
+            }
+            byte[] record = recordAt(at, Math.min(Math.min(capacity - offset, end - at), present.until(offset) - offset));
+            if (record == null) {
+                continue;
+            }
+            Entry entry = record[(int) R_KIND] == KIND_ENTRY ? entry(record) : null;
+            if (entry != null) {
+                newestFirst.add(entry);
+            }
+            end = at;
+        }
+        List<Entry> entries = newestFirst.reversed();
+        long lost = 0;
+        for (int i = 1; i < entries.size(); i++) {
+            lost += Math.max(0, entries.get(i).sequence() - entries.get(i - 1).sequence() - 1);
+        }
+        if (!entries.isEmpty()) {
+            List<Entry> oldest = newestFirst.size() < count ? entries : forward(present, head, floor, 1).entries();
+            long first = oldest.isEmpty() ? entries.get(0).sequence() : Math.min(oldest.get(0).sequence(), entries.get(0).sequence());
+            lost += Math.max(0, first - 1);
+        }
+        return new Walk(List.copyOf(entries), lost);
+    }
+
+    /** Walks from {@code position} up to {@code head}, until {@code limit} entries are found. */
+    private Walk forward(Present present, long head, long position, int limit) {
         List<Entry> entries = new ArrayList<>();
         long lost = 0;
         long expected = -1;
-        while (position < head) {
+        while (position < head && entries.size() < limit) {
             long toEnd = capacity - position % capacity;
             if (toEnd < RECORD_HEADER) {
                 position += toEnd;

@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * The Qualcomm minidump table, byte for byte as the kernel's qcom-minidump backend and the
@@ -172,10 +173,13 @@ public final class MinidumpTable {
         return (int) Math.min(Integer.toUnsignedLong(regionCount()), MAX_REGIONS);
     }
 
-    /** @return the index of the valid region with this {@code seq_num}, or -1 */
+    /**
+     * @return the index of the valid region with this {@code seq_num}, or -1. Searched from the
+     *         last region: a writer keeps seq_nums unique, and one that removes its regions newest
+     *         first (as the registry does when it leaves a backend) then finds each at once
+     */
     public int find(int seqNum) {
-        int count = clampedRegionCount();
-        for (int i = 0; i < count; i++) {
+        for (int i = clampedRegionCount() - 1; i >= 0; i--) {
             if (regions.get(U32, region(i, REGION_SEQ_NUM)) == seqNum && regions.get(U32, region(i, REGION_VALID_FIELD)) == REGION_VALID) {
                 return i;
             }
@@ -222,6 +226,35 @@ public final class MinidumpTable {
         }
         U32_ORDERED.setRelease(toc, apss(SS_REGION_COUNT), count - 1);
         regions.asSlice(region(count - 1, 0), REGION_SIZE).fill((byte) 0);
+    }
+
+    /**
+     * Removes every region whose {@code seq_num} {@code removed} accepts, leaving the table as
+     * {@link #remove} of each would, in one pass: each region kept moves at most once, under the
+     * same rule (written while its new slot is invalid, marked valid, then its old slot
+     * invalidated), so every remaining region is valid in at least one slot at every instant.
+     */
+    public void removeAll(IntPredicate removed) {
+        int count = regionCount();
+        int kept = 0;
+        for (int index = 0; index < count; index++) {
+            if (removed.test(regions.get(U32, region(index, REGION_SEQ_NUM)))) {
+                U32_ORDERED.setRelease(regions, region(index, REGION_VALID_FIELD), 0);
+            } else {
+                if (kept < index) {
+                    MemorySegment.copy(regions, region(index, 0), regions, region(kept, 0), REGION_VALID_FIELD);
+                    MemorySegment.copy(regions, region(index, REGION_ADDRESS), regions, region(kept, REGION_ADDRESS),
+                            REGION_SIZE - REGION_ADDRESS);
+                    U32_ORDERED.setRelease(regions, region(kept, REGION_VALID_FIELD), REGION_VALID);
+                    U32_ORDERED.setRelease(regions, region(index, REGION_VALID_FIELD), 0);
+                }
+                kept++;
+            }
+        }
+        U32_ORDERED.setRelease(toc, apss(SS_REGION_COUNT), kept);
+        if (kept < count) {
+            regions.asSlice(region(kept, 0), (long) (count - kept) * REGION_SIZE).fill((byte) 0);
+        }
     }
 
     private void writeDescriptor(int index, String name, int seqNum, long address, long size) {

@@ -130,4 +130,61 @@ class LogRingTest {
         List<Entry> entries = ring.walk().entries();
         assertEquals(new Entry(10, 10, 1, Level.INFO, "", "", ""), entries.get(entries.size() - 1));
     }
+    /**
+     * The newest records found from head backwards are the tail of the forward walk, with the same
+     * count of lost records, whatever the count asked for: across padding, implicit skips at the end
+     * of the data area, a torn oldest record and a ring that has not wrapped yet.
+     */
+    @Test
+    void newestIsTheTailOfTheWalk() {
+        for (int appended : new int[] {0, 1, 3, 40, 1000, 1001, 1013}) {
+            MemorySegment zone = zone(64 + 4096);
+            LogRing ring = LogRing.create(zone);
+            for (int i = 0; i < appended; i++) { // lengths vary, so the wrap lands on padding and on implicit skips
+                ring.append(i, i % 3, Level.INFO, "b" + i % 5, "m".repeat(i % 37), i % 11 == 0 ? "java.lang.Error: " + i : "");
+            }
+            if (appended > 1000) { // the oldest record in the window, half overwritten: what a kill leaves
+                zone.set(ValueLayout.JAVA_BYTE, LogRing.HEADER_LENGTH + ring.head() % 4096 + 16, (byte) 0x55);
+            }
+            LogRing.Walk walk = ring.walk();
+            for (int count : new int[] {1, 2, 10, walk.entries().size() - 1, walk.entries().size(), walk.entries().size() + 5}) {
+                if (count < 1) {
+                    continue;
+                }
+                List<Entry> all = walk.entries();
+                LogRing.Walk newest = ring.newest(count, LogRing.Present.ALL);
+                assertEquals(all.subList(Math.max(0, all.size() - count), all.size()), newest.entries(), appended + " appended, newest " + count);
+                assertEquals(walk.lost(), newest.lost(), appended + " appended, newest " + count + ": lost");
+            }
+        }
+    }
+
+    /** Finding the newest records costs what they hold: a ring 64 times larger is looked at no more. */
+    @Test
+    void newestLooksOnlyAtTheNewestRecords() {
+        for (long capacity : new long[] {1 << 16, 1 << 22}) {
+            LogRing ring = LogRing.create(arena.allocate(LogRing.HEADER_LENGTH + capacity, 8));
+            for (int i = 0; ring.head() < capacity + capacity / 3; i++) { // wrapped: the window is full
+                ring.append(i, 1, Level.INFO, "bundle", "message " + i, "");
+            }
+            int[] looked = {0};
+            LogRing.Present counted = new LogRing.Present() {
+                @Override
+                public long from(long offset) {
+                    looked[0]++;
+                    return offset;
+                }
+
+                @Override
+                public long until(long offset) {
+                    return Long.MAX_VALUE;
+                }
+            };
+            LogRing.Walk newest = ring.newest(100, counted);
+            assertEquals(100, newest.entries().size());
+            // 100 records of 72 bytes, looked at every 8 bytes, and the window's oldest record for the lost count
+            assertTrue(looked[0] <= 100 * 72 / 8 + 72 / 8, capacity + "-byte ring: " + looked[0] + " places looked at");
+            assertEquals(ring.walk().lost(), newest.lost());
+        }
+    }
 }

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,30 @@ class MinidumpTableTest {
         assertArrayEquals(new byte[40], bytes(SmemFile.REGIONS_OFFSET + 3 * 40, 40), "the old last entry is zeroed");
         assertEquals(3, table.regionCount());
         assertEquals(-1, table.find(2));
+    }
+
+    /** Removing several regions in one pass leaves the very bytes that removing each in turn leaves. */
+    @Test
+    void removeAllLeavesWhatRemovingEachLeaves() {
+        MinidumpTable table = SmemFile.create(file);
+        table.enableApss(SmemFile.regionsAddress(file));
+        MemorySegment other = arena.allocate(SmemFile.LENGTH, 8);
+        MinidumpTable each = SmemFile.create(other);
+        each.enableApss(SmemFile.regionsAddress(other));
+        for (int id = 1; id <= 12; id++) {
+            table.append("z" + id, id, 0x1000L * id, 4 * id);
+            each.append("z" + id, id, 0x1000L * id, 4 * id);
+        }
+        Set<Integer> removed = Set.of(1, 4, 5, 11, 12);
+        table.removeAll(removed::contains);
+        removed.forEach(seqNum -> each.remove(each.find(seqNum)));
+        assertEquals(List.of(2, 3, 6, 7, 8, 9, 10), table.validRegions().stream().map(MinidumpTable.Region::seqNum).toList());
+        assertEquals(7, table.regionCount());
+        assertArrayEquals(other.asSlice(SmemFile.REGIONS_OFFSET, MinidumpTable.REGION_ARRAY_SIZE).toArray(ValueLayout.JAVA_BYTE),
+                bytes(SmemFile.REGIONS_OFFSET, MinidumpTable.REGION_ARRAY_SIZE));
+        table.removeAll(seqNum -> true);
+        assertEquals(0, table.regionCount());
+        assertArrayEquals(new byte[(int) MinidumpTable.REGION_ARRAY_SIZE], bytes(SmemFile.REGIONS_OFFSET, MinidumpTable.REGION_ARRAY_SIZE));
     }
 
     @Test

@@ -40,7 +40,8 @@ final class LogCommand {
             LogRingLocation location = LogRingLocation.find(input, KinfoFile.read(input.directory(), owner.memoryReadable()));
             LogRing.Walk walk;
             try {
-                walk = walk(location, input);
+                // the newest records only (at least one, for --follow to go on from): not the whole ring
+                walk = walk(location, input, Math.max(1, line.records()));
             } catch (Failure failure) { // still one line: why the zone directory was used, then why it did not help
                 throw location.note() == null ? failure : Failure.input(location.note() + "; " + failure.getMessage());
             }
@@ -83,7 +84,7 @@ final class LogCommand {
             OwnerProcess owner = OwnerProcess.of(header(input));
             long head = location.ring().head();
             if (head != walkedHead) {
-                for (LogRing.Entry entry : walk(location, input).entries()) {
+                for (LogRing.Entry entry : walk(location, input, Integer.MAX_VALUE).entries()) {
                     if (entry.sequence() > last) {
                         if (entry.sequence() - 1 > last) {
                             out.println(lost(entry.sequence() - 1 - last) + " (the ring wrapped past them before they were read)");
@@ -129,10 +130,12 @@ final class LogCommand {
      * Walks only the bytes the arena file holds now: the holes of a sparse file are skipped, never
      * read (on tmpfs that would allocate them), so a ring whose header claims a TiB costs what it holds.
      *
+     * @param newest how many of the newest records: found from the head backwards, so a large ring
+     *               costs no more than a small one; {@link Integer#MAX_VALUE} walks the whole window
      * @throws Failure (exit 3) when the ring's head is impossible (negative, not 8-aligned, so near
      *                 2^63 that positions would overflow) or the file shrank under the walk
      */
-    private static LogRing.Walk walk(LogRingLocation location, DumpInput input) throws Failure {
+    private static LogRing.Walk walk(LogRingLocation location, DumpInput input, int newest) throws Failure {
         LogRing ring = location.ring();
         try {
             long head = ring.head();
@@ -140,7 +143,7 @@ final class LogCommand {
                 throw Failure.input(location.where() + ": head " + head + " is impossible (it must be 0 or more, a multiple of 8"
                         + " and leave room to count " + ring.capacity() + " more bytes)");
             }
-            return ring.walk(input.present(ring));
+            return newest == Integer.MAX_VALUE ? ring.walk(input.present(ring)) : ring.newest(newest, input.present(ring));
         } catch (InternalError | IndexOutOfBoundsException e) { // a shrunk mapping faults; a head changed under the walk
             throw Failure.input(location.where() + ": the log ring changed or its file shrank while it was read");
         }

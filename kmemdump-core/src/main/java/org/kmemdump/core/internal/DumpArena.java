@@ -53,6 +53,12 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
     private final ZoneDirectory directory;
     /** What the directory holds, by id: only entries that change are rewritten, so the others stay valid throughout. */
     private final ZoneSlot[] recorded = new ZoneSlot[ZoneDirectory.ENTRIES];
+    /** The highest id {@link #recorded} holds: ids above it need no look. */
+    private int highestRecorded;
+    /** The zones of a change by id, cleared after each: one array, not one per change. */
+    private final ZoneSlot[] changing = new ZoneSlot[ZoneDirectory.ENTRIES];
+    /** The backend name the header holds. */
+    private String recordedBackend;
     private final ScheduledExecutorService heartbeat;
     /**
      * A JVM that exits (System.exit, SIGTERM, SIGINT) without stopping the framework still ended
@@ -214,20 +220,34 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
         ArenaFile.coreimage(file, elf, vmcoreinfo);
     }
 
-    void backend(String name) {
-        ArenaFile.backend(file, name);
+    synchronized void backend(String name) {
+        if (!name.equals(recordedBackend)) {
+            ArenaFile.backend(file, name);
+            recordedBackend = name;
+        }
     }
 
     /** Brings the zone directory in line with the registry's zones, touching only the entries that changed. */
     synchronized void zonesChanged(List<ZoneSlot> zones) {
-        ZoneSlot[] now = new ZoneSlot[ZoneDirectory.ENTRIES];
-        zones.forEach(zone -> now[zone.id()] = zone);
-        for (int id = 1; id < ZoneDirectory.ENTRIES; id++) {
+        int highest = highestRecorded;
+        for (ZoneSlot zone : zones) {
+            changing[zone.id()] = zone;
+            highest = Math.max(highest, zone.id());
+        }
+        highestRecorded = 0;
+        for (int id = 1; id <= highest; id++) {
             ZoneSlot before = recorded[id];
-            ZoneSlot after = now[id];
-            if (after == null && before != null) {
+            ZoneSlot after = changing[id];
+            changing[id] = null;
+            if (after != null) {
+                highestRecorded = id;
+            }
+            if (after == before) {
+                continue;
+            }
+            if (after == null) {
                 directory.clear(id);
-            } else if (after != null && (before == null || before.memory() != after.memory() || !before.name().equals(after.name())
+            } else if ((before == null || before.memory() != after.memory() || !before.name().equals(after.name())
                     || before.sensitive() != after.sensitive())) {
                 directory.set(id, after.name(), after.address(), after.size(), after.sensitive() ? ZoneDirectory.SENSITIVE : 0);
             }

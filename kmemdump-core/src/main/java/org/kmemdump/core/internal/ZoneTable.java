@@ -16,6 +16,7 @@ import org.kmemdump.api.RegistryFullException;
 import org.kmemdump.api.ZoneIdInUseException;
 import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.backend.Backend;
+import org.kmemdump.backend.Region;
 import org.kmemdump.backend.RegionRefusedException;
 
 /**
@@ -235,6 +236,24 @@ final class ZoneTable {
         }
     }
 
+    /** Empties the active backend in one call, so a compacting table compacts once, not once per zone. */
+    private void unregisterAllFromBackend() {
+        if (active == null) {
+            return;
+        }
+        List<Region> held = new ArrayList<>();
+        for (ZoneSlot slot : slots) {
+            if (slot != null && slot.refusal() == null && !slot.sensitive()) {
+                held.add(slot.region());
+            }
+        }
+        try {
+            active.unregisterRegions(held);
+        } catch (RuntimeException e) {
+            warnings.accept("backend '" + activeName + "' failed to unregister the zones: " + e);
+        }
+    }
+
     /**
      * Changes the set of known backends, then makes {@code choice} the active one: all zones are
      * unregistered from the old backend, the new one becomes active, all zones are replayed into it
@@ -247,11 +266,7 @@ final class ZoneTable {
             if (next == active) {
                 return null;
             }
-            for (ZoneSlot slot : slots) {
-                if (slot != null) {
-                    unregisterFromBackend(slot);
-                }
-            }
+            unregisterAllFromBackend();
             active = next;
             activeName = next == null ? "none" : BackendSet.nameOf(next);
             for (int id = 1; id < MAX_ZONES; id++) {
@@ -292,7 +307,11 @@ final class ZoneTable {
     }
 
     private List<ZoneSlot> zonesLocked() {
-        List<ZoneSlot> zones = new ArrayList<>();
+        int count = 0;
+        for (ZoneSlot slot : slots) {
+            count += slot == null ? 0 : 1;
+        }
+        List<ZoneSlot> zones = new ArrayList<>(count); // sized once: this runs on every change
         for (ZoneSlot slot : slots) {
             if (slot != null) {
                 zones.add(slot);

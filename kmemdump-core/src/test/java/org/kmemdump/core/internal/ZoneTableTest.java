@@ -25,6 +25,7 @@ import org.kmemdump.api.RegistryFullException;
 import org.kmemdump.api.ZoneIdInUseException;
 import org.kmemdump.api.ZoneRegistrationException;
 import org.kmemdump.backend.Backend;
+import org.kmemdump.backend.Region;
 import org.kmemdump.backend.RegionRefusedException;
 
 /** The kernel's kmemdump.c semantics, its error paths and the Java ones, on a table with zones 3 and 49 of alice. */
@@ -203,6 +204,35 @@ class ZoneTableTest {
         assertEquals(List.of("rec -3", "rec -20", "rec -49", "next +3", "next +20", "next +49"), log);
         assertSame(next, table.activeBackend());
         assertEquals(List.of(), warnings);
+    }
+
+    /** The old backend is emptied in one call with every zone it holds, in id order: a compacting table compacts once. */
+    @Test
+    void theOldBackendIsEmptiedInOneCall() throws ZoneRegistrationException {
+        register(20, bob);
+        List<List<Integer>> calls = new ArrayList<>();
+        use(new Backend() {
+            @Override
+            public String name() {
+                return "bulk";
+            }
+
+            @Override
+            public void registerRegion(Region region) {
+            }
+
+            @Override
+            public void unregisterRegion(Region region) {
+                calls.add(List.of(region.id()));
+            }
+
+            @Override
+            public void unregisterRegions(List<Region> regions) {
+                calls.add(regions.stream().map(Region::id).toList());
+            }
+        });
+        use(null);
+        assertEquals(List.of(List.of(3, 20, 49)), calls);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.kmemdump.backend.minidump.internal;
 
 import java.io.IOException;
+import java.util.List;
 
 import org.kmemdump.backend.Backend;
 import org.kmemdump.backend.Region;
@@ -74,5 +75,10 @@ public class MinidumpBackend implements Backend {
     @Override
     public void unregisterRegion(Region region) {
         regions.file().unregister(region);
+    }
+
+    @Override
+    public void unregisterRegions(List<Region> all) {
+        regions.file().unregisterAll(all);
     }
 }

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.kmemdump.backend.Region;
@@ -42,6 +44,8 @@ final class MinidumpRegions implements Closeable {
     private final Path file;
     private final Arena arena;
     private final MinidumpTable table;
+    /** The seq_nums in the table, which only this object writes: a register checks for one without a search. */
+    private final Set<Integer> seqNums = new HashSet<>();
 
     private MinidumpRegions(Path file, Arena arena, MinidumpTable table) {
         this.file = file;
@@ -109,7 +113,7 @@ final class MinidumpRegions implements Closeable {
             throw new RegionRefusedException("name '" + region.name() + "' does not fit the " + MinidumpTable.MAX_NAME_LENGTH
                     + "-byte region name with its NUL");
         }
-        if (table.find(region.id()) >= 0) {
+        if (seqNums.contains(region.id())) {
             throw new RegionRefusedException("a region with seq_num " + region.id() + " is already registered in " + file + " (-EEXIST)");
         }
         if (table.regionCount() >= MinidumpTable.MAX_REGIONS) {
@@ -117,6 +121,7 @@ final class MinidumpRegions implements Closeable {
                     + " regions (-ENOSPC)");
         }
         table.append(region.name(), region.id(), region.address(), roundUpTo4(region.size()));
+        seqNums.add(region.id());
     }
 
     /**
@@ -127,9 +132,24 @@ final class MinidumpRegions implements Closeable {
         if (!arena.scope().isAlive()) {
             return;
         }
-        int index = table.find(region.id());
-        if (index >= 0) {
-            table.remove(index);
+        if (seqNums.remove(region.id())) {
+            table.remove(table.find(region.id()));
+        }
+    }
+
+    /** Removes all of these regions (missing ones are ignored) as {@link #unregister} of each would, compacting once. */
+    synchronized void unregisterAll(List<Region> regions) {
+        if (!arena.scope().isAlive()) {
+            return;
+        }
+        Set<Integer> removed = new HashSet<>();
+        for (Region region : regions) {
+            if (seqNums.remove(region.id())) {
+                removed.add(region.id());
+            }
+        }
+        if (!removed.isEmpty()) {
+            table.removeAll(removed::contains);
         }
     }
 

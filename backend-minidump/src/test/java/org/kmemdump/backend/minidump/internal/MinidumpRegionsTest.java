@@ -128,6 +128,24 @@ class MinidumpRegionsTest {
         assertEquals(2, (int) inFile(MinidumpTable::regionCount));
     }
 
+    /** Unregistering many at once leaves the table as unregistering each does; missing ones are ignored, the ids are free again. */
+    @Test
+    void unregisteringAllAtOnceIsUnregisteringEach() throws IOException, RegionRefusedException {
+        MinidumpRegions regions = open();
+        List<Region> zones = new ArrayList<>();
+        for (int id = 1; id <= 6; id++) {
+            zones.add(region(id, "z" + id, 8));
+            regions.register(zones.get(id - 1));
+        }
+        regions.unregisterAll(List.of(zones.get(0), zones.get(3), region(9, "missing", 8), zones.get(5)));
+        assertEquals(List.of(2, 3, 5), regionsInFile().stream().map(MinidumpTable.Region::seqNum).toList());
+        assertEquals(List.of(0, 1, 2), regionsInFile().stream().map(MinidumpTable.Region::index).toList(), "no hole is left");
+        regions.register(zones.get(0));
+        assertRefused(regions, zones.get(1), "-EEXIST");
+        regions.unregisterAll(List.of(zones.get(0), zones.get(1), zones.get(2), zones.get(4)));
+        assertEquals(0, (int) inFile(MinidumpTable::regionCount));
+    }
+
     @Test
     void unregisteringAnIdThatIsNotThereChangesNothing() throws IOException, RegionRefusedException {
         MinidumpRegions regions = open();
