@@ -17,10 +17,11 @@ import org.kmemdump.format.ArenaFile;
  * @param warning          what makes the directory incomplete besides its zones, or {@code null}
  * @param threads          the threads snapshot's time and age, or why there is none
  * @param snapshots        when each of the runtime's other snapshot zones was last written, or why it cannot be read
+ * @param end              how the run ended, as far as it can be known
  */
 public record InspectReport(Path directory, Path arenaPath, ArenaFile.Header header, OwnerProcess owner, Long heartbeatAgeMs,
         KinfoFile kinfo, ZoneDirectory zoneDirectory, Table table, Sources sources, List<ZoneResult> zones, List<String> notes,
-        String nothingToCollect, String warning, String threads, List<SnapshotTime> snapshots) {
+        String nothingToCollect, String warning, String threads, List<SnapshotTime> snapshots, RunEnd end) {
     /**
      * The arena's zone directory.
      *

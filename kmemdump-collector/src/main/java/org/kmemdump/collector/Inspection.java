@@ -55,7 +55,8 @@ public final class Inspection {
             return new InspectReport(input.directory(), input.arenaPath(), header, owner, heartbeatAge, kinfo,
                     zoneDirectory(listing, sources), table, used, List.copyOf(results), notes,
                     nothingToCollect, sources == null ? null : sources.warning(), ThreadsZone.describe(input),
-                    List.of(SnapshotTime.of(input, KnownZones.COMPONENTS, KnownZones.COMPONENTS_NAME)));
+                    List.of(SnapshotTime.of(input, KnownZones.COMPONENTS, KnownZones.COMPONENTS_NAME)),
+                    RunEnd.of(header, input.directory()));
         }
     }
 
