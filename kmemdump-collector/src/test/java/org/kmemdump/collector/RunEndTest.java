@@ -36,7 +36,14 @@ class RunEndTest {
 
     private void fatal(FatalRecord.Event event, long pid, long timeMs) throws IOException {
         Files.writeString(run.resolve(FatalRecord.FILE_NAME), new FatalRecord(event, pid, Instant.ofEpochMilli(timeMs),
-                "/d/hs_err_pid" + pid + ".log", "SIGSEGV (0xb) at pc=0x0000000000000000", "collected, 9 zones").text());
+                "/d/hs_err.log", "SIGSEGV (0xb) at pc=0x0000000000000000", "collected, 9 zones").text());
+    }
+
+    /** @return how the run of a dead owner that wrote no ending ended, with a fatal record of its own */
+    private RunEnd deadWithRecord(FatalRecord.Event event, long timeMs) throws Exception {
+        ArenaFile.Header header = dead(ArenaFile.ENDING_NONE, 0);
+        fatal(event, header.pid(), timeMs);
+        return RunEnd.of(header, run, THIS_BOOT);
     }
 
     @Test
@@ -61,24 +68,21 @@ class RunEndTest {
 
     @Test
     void aFatalErrorIsReadFromTheFatalRecord() throws Exception {
-        ArenaFile.Header header = dead(ArenaFile.ENDING_NONE, 0);
-        fatal(FatalRecord.Event.FATAL_ERROR, header.pid(), START + 7000);
-        RunEnd end = RunEnd.of(header, run, THIS_BOOT);
+        RunEnd end = deadWithRecord(FatalRecord.Event.FATAL_ERROR, START + 7000);
         assertEquals(RunEnd.Kind.FATAL_ERROR, end.kind());
         assertEquals(START + 7000, end.timeMs());
-        assertEquals("fatal JVM error at " + Instant.ofEpochMilli(START + 7000) + ": SIGSEGV (0xb) at pc=0x0000000000000000; hs_err: /d/hs_err_pid"
-                + header.pid() + ".log; fatal.elf: collected, 9 zones", end.detail());
+        assertEquals("fatal JVM error at " + Instant.ofEpochMilli(START + 7000)
+                + ": SIGSEGV (0xb) at pc=0x0000000000000000; hs_err: /d/hs_err.log; fatal.elf: collected, 9 zones", end.detail());
     }
 
     @Test
     void anOutOfMemoryErrorEndsTheRunOnlyWhenNothingLaterDid() throws Exception {
-        ArenaFile.Header silent = dead(ArenaFile.ENDING_NONE, 0);
-        fatal(FatalRecord.Event.OUT_OF_MEMORY, silent.pid(), START + 1000);
-        RunEnd end = RunEnd.of(silent, run, THIS_BOOT);
+        RunEnd end = deadWithRecord(FatalRecord.Event.OUT_OF_MEMORY, START + 1000);
         assertEquals(RunEnd.Kind.OUT_OF_MEMORY, end.kind());
         assertTrue(end.detail().contains("; the heartbeat stopped at "), end.detail());
 
-        ArenaFile.Header stopped = header(silent.pid(), START, ArenaFile.ENDING_STOPPED, START + 2000, THIS_BOOT);
+        ArenaFile.Header stopped = dead(ArenaFile.ENDING_STOPPED, START + 2000);
+        fatal(FatalRecord.Event.OUT_OF_MEMORY, stopped.pid(), START + 1000);
         RunEnd later = RunEnd.of(stopped, run, THIS_BOOT);
         assertEquals(RunEnd.Kind.STOPPED, later.kind());
         assertTrue(later.detail().endsWith("; an OutOfMemoryError at " + Instant.ofEpochMilli(START + 1000) + " before it"), later.detail());
