@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds, tests and runs kmemdump with a JDK 25 found on this machine (the default java may be older).
-#   ./build.sh run     build what the runtime needs and start it (Felix shell; 'stop 0' or Ctrl-D quits)
+#   ./build.sh run [JVM options]  build what the runtime needs and start it with its start script (Felix shell; 'stop 0' or Ctrl-D quits)
 #   ./build.sh test    build everything and run every test; prints "N passed, N failed"
 #   ./build.sh bench [JMH args]  run the JMH benchmarks (short runs; extra args go to JMH), then time the runtime's startup
 #                                against the bare framework, collect against cp, the collector's log, and logging with the
@@ -52,7 +52,9 @@ MVN=(mvn -B -ntp -Dstyle.color=never)
 case "${1:-}" in
     run)
         "${MVN[@]}" -q -DskipTests package -pl features -am
-        exec java --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -jar features/target/kmemdump.jar
+        # the distribution's start script: the JVM's fatal-error path runs the collector (README: When the JVM itself dies)
+        shift
+        exec features/target/kmemdump "$@"
         ;;
     test)
         status=0

@@ -162,6 +162,11 @@ final class Child implements AutoCloseable {
         return process.pid();
     }
 
+    /** Sends SIGTERM, as a supervisor stopping a service does; {@link #awaitExit} waits for the end. */
+    void terminate() {
+        process.destroy();
+    }
+
     /** Sends SIGKILL and waits until the process is gone: as abrupt an end as a JVM can have. */
     void kill() {
         process.destroyForcibly();

@@ -26,6 +26,15 @@ public final class InspectJson {
         } else {
             json.value(report.heartbeatAgeMs().longValue());
         }
+        RunEnd end = report.end();
+        json.name("end").beginObject()
+                .name("kind").value(end.kind().word)
+                .name("timeMs").value(end.timeMs())
+                .name("time").value(end.timeMs() == 0 ? null : Instant.ofEpochMilli(end.timeMs()).toString())
+                .name("detail").value(end.detail())
+                .name("rebooted").value(end.rebooted())
+                .name("bootId").value(header.bootId() == null ? null : header.bootId().toString())
+                .endObject();
         InspectReport.ZoneDirectory listing = report.zoneDirectory();
         json.name("backend").value(header.backend())
                 .name("arena").beginObject()

@@ -17,10 +17,11 @@ import org.kmemdump.format.ArenaFile;
  * @param warning          what makes the directory incomplete besides its zones, or {@code null}
  * @param snapshots        when each of the runtime's snapshot zones (threads, components) was last written, or why it
  *                         cannot be read
+ * @param end              how the run ended, as far as it can be known
  */
 public record InspectReport(Path directory, Path arenaPath, ArenaFile.Header header, OwnerProcess owner, Long heartbeatAgeMs,
         KinfoFile kinfo, ZoneDirectory zoneDirectory, Table table, Sources sources, List<ZoneResult> zones, List<String> notes,
-        String nothingToCollect, String warning, List<SnapshotTime> snapshots) {
+        String nothingToCollect, String warning, List<SnapshotTime> snapshots, RunEnd end) {
     /**
      * The arena's zone directory.
      *

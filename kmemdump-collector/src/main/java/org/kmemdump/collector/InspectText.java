@@ -32,6 +32,7 @@ public final class InspectText {
         line("started:   " + Instant.ofEpochMilli(header.startTime()));
         line("heartbeat: " + (heartbeatAge == null ? "never written" : heartbeatAge < 0
                 ? "in the future by " + -heartbeatAge + " ms (clock changed?)" : heartbeatAge + " ms ago"));
+        line("ended:     " + TerminalText.clean(report.end().detail()));
         line("backend:   " + TerminalText.clean(header.backend()));
         line("arena:     " + report.arenaPath() + ", " + Sizes.human(header.length()) + ", mapped by the owner at "
                 + Sizes.hex(header.baseAddress()));

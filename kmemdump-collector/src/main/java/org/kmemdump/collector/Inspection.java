@@ -57,7 +57,8 @@ public final class Inspection {
                     zoneDirectory(listing, sources), table, used, List.copyOf(results), notes,
                     nothingToCollect, sources == null ? null : sources.warning(),
                     List.of(SnapshotTime.of(input, KnownZones.THREADS, SnapshotBuffers.Content.THREADS, KnownZones.THREADS_NAME),
-                            SnapshotTime.of(input, KnownZones.COMPONENTS, SnapshotBuffers.Content.COMPONENTS, KnownZones.COMPONENTS_NAME)));
+                            SnapshotTime.of(input, KnownZones.COMPONENTS, SnapshotBuffers.Content.COMPONENTS, KnownZones.COMPONENTS_NAME)),
+                    RunEnd.of(header, input.directory()));
         }
     }
 

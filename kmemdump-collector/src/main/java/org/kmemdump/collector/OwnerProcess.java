@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.BootId;
 
 /**
  * The arena's owner process as seen from outside. A pid alone names a process only until it is
@@ -49,12 +51,23 @@ public record OwnerProcess(long pid, long startTime, State state, String detail)
         return state == State.ALIVE || state == State.STOPPED;
     }
 
-    /** The clean-shutdown marker wins: the runtime has let go of its zones, whatever the pid shows. */
+    /**
+     * The clean-shutdown marker wins: the runtime has let go of its zones, whatever the pid shows.
+     * An owner of another boot is gone, however alike the pid and start time of a process now.
+     */
     public static OwnerProcess of(ArenaFile.Header header) {
+        return of(header, BootId.current());
+    }
+
+    static OwnerProcess of(ArenaFile.Header header, UUID thisBoot) {
         long pid = header.pid();
         long startTime = header.startTime();
         if (header.cleanShutdown()) {
             return new OwnerProcess(pid, startTime, State.CLEAN, "the arena's clean-shutdown marker is set");
+        }
+        if (otherBoot(header, thisBoot)) {
+            return new OwnerProcess(pid, startTime, State.DEAD, "the machine rebooted since the owner ran (boot id "
+                    + header.bootId() + ", now " + thisBoot + ")");
         }
         String notSame = identityProblem(pid, startTime);
         if (notSame != null) {
@@ -67,6 +80,11 @@ public record OwnerProcess(long pid, long startTime, State state, String detail)
             case '?' -> new OwnerProcess(pid, startTime, State.DEAD, "process " + pid + " is gone (/proc/" + pid + "/stat unreadable)");
             default -> new OwnerProcess(pid, startTime, State.ALIVE, "process " + pid + " is running (state " + state + ")");
         };
+    }
+
+    /** @return whether the header names a boot and it is not {@code thisBoot} (when that is known) */
+    static boolean otherBoot(ArenaFile.Header header, UUID thisBoot) {
+        return header.bootId() != null && thisBoot != null && !header.bootId().equals(thisBoot);
     }
 
     /** @return {@code null} if {@code pid} is still the process that started at {@code startTime}, else why not */

@@ -12,6 +12,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
+import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,25 @@ class ArenaFileTest {
     }
 
     @Test
+    void endingAndBootIdBytes() {
+        UUID boot = UUID.fromString("113e6693-7536-4fc3-abd7-1b708122756f");
+        ArenaFile.create(file, 7, 8, 9, boot);
+        assertArrayEquals(HexFormat.of().parseHex("113e669375364fc3abd71b708122756f"), bytes(152, 16),
+                "the boot id's bytes in the order its text spells them");
+        assertArrayEquals(new byte[16], bytes(136, 16), "no ending, no end time while running");
+        ArenaFile.ended(file, ArenaFile.ENDING_EXITED, 1_700_000_002_000L);
+        assertArrayEquals(HexFormat.of().parseHex("02000000" + "00000000"), bytes(136, 8), "ending 2: the JVM exited, reserved");
+        assertArrayEquals(le64(1_700_000_002_000L), bytes(144, 8), "end time");
+        assertArrayEquals(HexFormat.of().parseHex("01000000"), bytes(56, 4), "the clean-shutdown marker follows the ending");
+        assertArrayEquals(new byte[4096 - 168], bytes(168, 4096 - 168), "the rest of the header is zero");
+        ArenaFile.Header header = ArenaFile.read(file, LENGTH, "arena");
+        assertEquals(boot, header.bootId());
+        assertEquals(ArenaFile.ENDING_EXITED, header.ending());
+        assertEquals(1_700_000_002_000L, header.endTime());
+        assertTrue(header.cleanShutdown());
+    }
+
+    @Test
     void readBack() {
         ArenaFile.create(file, 7, 8, 9);
         assertFalse(ArenaFile.read(file, LENGTH, "arena").cleanShutdown());
@@ -68,6 +88,8 @@ class ArenaFileTest {
         assertEquals(99, header.heartbeat());
         assertTrue(header.cleanShutdown());
         assertEquals("", header.backend());
+        assertEquals(ArenaFile.ENDING_STOPPED, header.ending());
+        assertEquals(null, header.bootId(), "an unknown boot");
         assertTrue(header.holds(file.address() + ArenaFile.ZONES_START, 64));
         assertFalse(header.holds(file.address() + ArenaFile.ZONES_START, 3 * 4096), "past the end");
         assertFalse(header.holds(file.address() + 8, 8), "inside the header");

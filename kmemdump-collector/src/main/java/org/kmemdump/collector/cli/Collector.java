@@ -30,6 +30,9 @@ public final class Collector {
             debug |= arg.equals("--debug");
         }
         try {
+            if (args.length > 0 && args[0].equals(FatalCommand.NAME)) {
+                return FatalCommand.run(args, out, err).code();
+            }
             CommandLine line = CommandLine.parse(args);
             if (line.help()) {
                 out.print(CommandLine.HELP);

@@ -86,6 +86,13 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
                   name and state, the failure of a failed activation, and what each unsatisfied
                   reference waits for (interface, target filter); then the snapshot's time and age.
 
+              fatal EVENT PID DIR
+                  Not for people: the start script (kmemdump) has the JVM run it on a fatal error
+                  (EVENT fatal-error, -XX:OnError) or an OutOfMemoryError (out-of-memory,
+                  -XX:OnOutOfMemoryError) while the process PID is still in memory. Writes
+                  DIR/fatal.txt (what happened, when, the hs_err_pidPID.log path), then collects
+                  DIR/fatal.elf from the live process, zones outside the arena included.
+
               --help      this text; --debug prints the stack trace of an unexpected error
 
             """ + ExitCode.help();

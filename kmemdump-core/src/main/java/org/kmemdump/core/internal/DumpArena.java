@@ -24,6 +24,7 @@ import org.kmemdump.api.ArenaFullException;
 import org.kmemdump.directory.KeptFile;
 import org.kmemdump.directory.KmemdumpDirectory;
 import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.BootId;
 import org.kmemdump.format.ZoneDirectory;
 
 /**
@@ -60,13 +61,17 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
     /** The backend name the header holds. */
     private String recordedBackend;
     private final ScheduledExecutorService heartbeat;
+    private final ArenaSync sync;
     /**
-     * A JVM that exits (System.exit, SIGTERM, SIGINT) without stopping the framework still ended
-     * cleanly: say so, so the next start does not take it for a crash. A crash or SIGKILL runs no hook.
+     * A JVM that exits (System.exit, SIGTERM, SIGINT) before or without stopping the framework
+     * still ended in an orderly way: say so, so the next start does not take it for a crash. A
+     * crash or SIGKILL runs no hook.
      */
-    private final Thread exitMark = Thread.ofPlatform().name("kmemdump-exit").unstarted(this::markCleanShutdown);
+    private final Thread exitMark = Thread.ofPlatform().name("kmemdump-exit").unstarted(() -> markEnded(ArenaFile.ENDING_EXITED));
+    /** Whether the header says how the run ended: the first to say it wins (the exit hook before a stop it causes). */
+    private boolean ended;
 
-    private DumpArena(Path directoryPath, KeptFile<FileChannel> kept, long length) throws IOException {
+    private DumpArena(Path directoryPath, KeptFile<FileChannel> kept, long length, ArenaSync sync) throws IOException {
         this.directoryPath = directoryPath;
         this.kept = kept;
         this.channel = kept.file();
@@ -75,7 +80,7 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
             this.file = channel.map(MapMode.READ_WRITE, 0, length, arena);
             ProcessHandle self = ProcessHandle.current();
             ArenaFile.create(file, self.pid(), self.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L),
-                    System.currentTimeMillis());
+                    System.currentTimeMillis(), BootId.current());
             this.directory = ArenaFile.directory(file);
             Runtime.getRuntime().addShutdownHook(exitMark);
         } catch (IOException | RuntimeException e) {
@@ -85,12 +90,26 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
         // last: nothing after it can fail, so a failed open never leaves the thread running
         heartbeat = Executors.newSingleThreadScheduledExecutor(task -> Thread.ofPlatform().daemon().name("kmemdump-heartbeat").unstarted(task));
         heartbeat.scheduleAtFixedRate(() -> ArenaFile.heartbeat(file, System.currentTimeMillis()), 1, 1, TimeUnit.SECONDS);
+        this.sync = sync;
+        if (sync.periodMillis() > 0) {
+            heartbeat.scheduleAtFixedRate(this::force, sync.periodMillis(), sync.periodMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
-    private synchronized void markCleanShutdown() {
+    private synchronized void markEnded(int ending) {
+        if (arena.scope().isAlive() && !ended) {
+            long now = System.currentTimeMillis();
+            ArenaFile.heartbeat(file, now);
+            ArenaFile.ended(file, ending, now);
+            ended = true;
+            file.force();
+        }
+    }
+
+    /** Writes the arena's dirty pages to its file (msync): a no-op on tmpfs, what survives a power loss on a disk. */
+    private synchronized void force() {
         if (arena.scope().isAlive()) {
-            ArenaFile.heartbeat(file, System.currentTimeMillis());
-            ArenaFile.cleanShutdown(file);
+            file.force();
         }
     }
 
@@ -102,6 +121,15 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
      * @throws IOException naming the directory or file and what is wrong
      */
     static DumpArena open(KmemdumpDirectory directory, long length) throws IOException {
+        return open(directory, length, ArenaSync.NONE);
+    }
+
+    /**
+     * {@link #open(KmemdumpDirectory, long)} with a policy for writing the arena to its file.
+     *
+     * @throws IOException naming the directory or file and what is wrong
+     */
+    static DumpArena open(KmemdumpDirectory directory, long length, ArenaSync sync) throws IOException {
         if (length < ArenaFile.ZONES_START + ArenaAllocator.GRANULE) {
             throw new IOException("arena size " + length + " is too small: the header and zone directory take " + ArenaFile.ZONES_START + " bytes");
         }
@@ -118,7 +146,7 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
             return channel;
         });
         try {
-            return new DumpArena(directory.path(), kept, length);
+            return new DumpArena(directory.path(), kept, length, sync);
         } catch (IOException | RuntimeException e) {
             // a half-made arena left here would pass for a crashed run's at the next start
             kept.close();
@@ -253,19 +281,26 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
             }
             recorded[id] = after;
         }
+        if (sync.onZoneChange()) {
+            file.force();
+        }
     }
 
-    /** Marks a clean shutdown and unmaps; the file stays for readers. */
+    /**
+     * Marks how the run ended and unmaps; the file stays for readers. A close while the JVM exits
+     * (a shutdown hook stopping the framework) is the exit's doing, not a clean stop.
+     */
     @Override
     public void close() throws IOException {
         heartbeat.shutdownNow();
+        int ending = ArenaFile.ENDING_STOPPED;
         try {
             Runtime.getRuntime().removeShutdownHook(exitMark);
         } catch (IllegalStateException exiting) {
-            // the JVM is exiting: the hook marks the shutdown too, which is harmless
+            ending = ArenaFile.ENDING_EXITED;
         }
         synchronized (this) {
-            markCleanShutdown();
+            markEnded(ending);
             file.force();
             arena.close();
         }

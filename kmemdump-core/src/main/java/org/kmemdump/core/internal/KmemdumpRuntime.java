@@ -46,6 +46,7 @@ import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The registry at the heart of the runtime: one {@link ZoneTable}, every tracked {@link Backend}
@@ -120,6 +121,18 @@ public class KmemdumpRuntime {
                 description = "Bytes of the components zone (zone 9, 'components'): Declarative Services' view of every component, "
                         + "its state, failure and unsatisfied references, kept current. 0 disables it. Read at start.")
         long components_zone_size() default ComponentsZone.DEFAULT_SIZE;
+
+        @AttributeDefinition(name = "Arena sync",
+                description = "When the arena's pages are written to its file (msync). Nothing to gain on tmpfs (/dev/shm, the "
+                        + "default); on a disk the arena survives a reboot or power loss only as far as it was written. "
+                        + "none: only at a clean stop or exit; periodic: every sync.period seconds; zone-change: whenever a "
+                        + "zone is registered or unregistered, before that call returns. Read at start.",
+                options = {@Option(value = ArenaSync.NONE_NAME, label = "none"), @Option(value = ArenaSync.PERIODIC_NAME, label = "periodic"),
+                        @Option(value = ArenaSync.ZONE_CHANGE_NAME, label = "on every zone change")})
+        String sync() default ArenaSync.NONE_NAME;
+
+        @AttributeDefinition(name = "Arena sync period", description = "Seconds between periodic syncs (sync = periodic), fractions allowed")
+        double sync_period() default ArenaSync.DEFAULT_PERIOD;
     }
 
     private final ZoneTable table = new ZoneTable(this::warn);
@@ -164,7 +177,7 @@ public class KmemdumpRuntime {
         // the arena, its directory claim, heartbeat and shutdown hook, or every later activation in
         // this JVM would find the directory taken and fall back to ordinary memory
         try {
-            SegmentAllocator memory = openArena(config.arena_size());
+            SegmentAllocator memory = openArena(config.arena_size(), ArenaSync.of(config.sync(), config.sync_period(), this::warn));
             CoreImage coreImage = new CoreImage(memory, host, facts.release());
             DumpArena persistent = dumpArena;
             if (persistent != null) {
@@ -203,9 +216,9 @@ public class KmemdumpRuntime {
      * Opens the persistent arena; if its directory is unusable the registry still works, with the
      * runtime's zones in ordinary memory, and says why on every {@code allocate}.
      */
-    private SegmentAllocator openArena(long size) {
+    private SegmentAllocator openArena(long size, ArenaSync sync) {
         try {
-            dumpArena = DumpArena.open(directory, size);
+            dumpArena = DumpArena.open(directory, size, sync);
             return dumpArena;
         } catch (IOException | RuntimeException e) {
             arenaProblem = "no persistent dump arena in " + directory.path() + ": " + e.getMessage();

@@ -27,6 +27,7 @@ import org.kmemdump.api.ArenaFullException;
 import org.kmemdump.directory.KmemdumpDirectory;
 import org.kmemdump.directory.internal.ClaimedDirectory;
 import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.BootId;
 import org.kmemdump.format.ZoneDirectory;
 
 /** The arena file as an outside reader sees it, through its own mapping of the real file. */
@@ -88,6 +89,37 @@ class DumpArenaTest {
             assertTrue(System.currentTimeMillis() - header.heartbeat() < 5_000);
         }
         assertTrue(readHeader().cleanShutdown(), "close marks a clean shutdown");
+    }
+
+    @Test
+    void aCleanStopIsRecordedWithItsTimeAndTheBoot() throws Exception {
+        long before = System.currentTimeMillis();
+        try (DumpArena arena = DumpArena.open(claim(), SIZE, new ArenaSync(50, true))) {
+            ArenaFile.Header running = readHeader();
+            assertEquals(ArenaFile.ENDING_NONE, running.ending());
+            assertEquals(0, running.endTime());
+            assertEquals(BootId.current(), running.bootId(), "this boot's id");
+            Thread.sleep(120); // a periodic sync or two run beside the heartbeat
+        }
+        ArenaFile.Header stopped = readHeader();
+        assertEquals(ArenaFile.ENDING_STOPPED, stopped.ending(), "closed outside a JVM exit: a clean stop");
+        assertTrue(stopped.endTime() >= before && stopped.endTime() <= System.currentTimeMillis(), "end time " + stopped.endTime());
+        assertTrue(stopped.cleanShutdown());
+    }
+
+    @Test
+    void aSyncPolicyOutOfRangeIsAWarningAndNoSync() {
+        List<String> warnings = new ArrayList<>();
+        assertEquals(ArenaSync.NONE, ArenaSync.of("none", 0, warnings::add));
+        assertEquals(new ArenaSync(0, true), ArenaSync.of(" Zone-Change ", 0, warnings::add));
+        assertEquals(new ArenaSync(2500, false), ArenaSync.of("periodic", 2.5, warnings::add));
+        assertEquals(List.of(), warnings);
+        assertEquals(ArenaSync.NONE, ArenaSync.of("always", 1, warnings::add));
+        assertEquals(ArenaSync.NONE, ArenaSync.of("periodic", 0, warnings::add));
+        assertEquals(ArenaSync.NONE, ArenaSync.of("periodic", Double.NaN, warnings::add));
+        assertEquals(3, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("sync 'always' is not none, periodic or zone-change"), warnings.get(0));
+        assertTrue(warnings.get(1).startsWith("sync.period 0.0 is not between"), warnings.get(1));
     }
 
     @Test

@@ -149,6 +149,16 @@ class KmemdumpRuntimeTest {
             public long components_zone_size() {
                 return ComponentsZone.DEFAULT_SIZE;
             }
+
+            @Override
+            public String sync() {
+                return ArenaSync.NONE_NAME;
+            }
+
+            @Override
+            public double sync_period() {
+                return ArenaSync.DEFAULT_PERIOD;
+            }
         };
     }
 
