@@ -29,6 +29,8 @@ class LogCrashIT {
     private static final Pattern RECORD = Pattern.compile(
             "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (AUDIT|ERROR|WARN |INFO |DEBUG|TRACE) (\\S+) \\[(-|\\d+)\\] (.*)$");
     private static final Pattern BURST = Pattern.compile("burst (\\d+)");
+    /** The exit code of the Felix launcher after {@code stop 0}. */
+    private static final int LAUNCHER_STOPPED = 117;
 
     @TempDir
     Path work;
@@ -66,6 +68,23 @@ class LogCrashIT {
                 messages.stream().filter(m -> m.startsWith("BundleEvent")).toList(), dead.stdout());
         assertTrue(dead.stdout().contains("ERROR log-burst") && dead.stdout().contains("    java.lang.IllegalStateException: a known failure"),
                 dead.stdout());
+    }
+
+    /** A clean stop lets go of the zones, not of the evidence: the stopped run's log is still read back. */
+    @Test
+    void theLogOfACleanlyStoppedRunIsReadBack() {
+        try (Child runtime = Runtimes.start("runtime", RUNTIME, work, "-Dorg.osgi.service.log.admin.loglevel=INFO",
+                "-Dkmemdump.burst=false")) {
+            runtime.send("start file:" + TEST_BUNDLES.resolve("log-burst.jar"));
+            awaitLog("hello 3");
+            runtime.send("stop 0");
+            assertEquals(LAUNCHER_STOPPED, runtime.awaitExit(TIMEOUT), runtime.describe());
+        }
+        CollectorJar.Result stopped = log("-n", "1000"); // the stop itself logs many records after them
+        assertEquals(0, stopped.exit(), stopped.output());
+        List<String> messages = messages(stopped.stdout(), "log-burst");
+        assertEquals(List.of("hello 1", "hello 2", "hello 3"), messages.stream().filter(m -> m.startsWith("hello")).toList(),
+                stopped.stdout());
     }
 
     /** Killed while a thread logs as fast as it can, several times: what is printed is whole and consecutive. */
