@@ -1,5 +1,7 @@
 package org.kmemdump.collector;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -39,8 +41,18 @@ public record ThreadsZone(ThreadsSnapshot.Snapshot snapshot, String where) {
         if (offset % Long.BYTES != 0) {
             throw Failure.input(where + " is not 8-byte aligned: no threads zone starts there");
         }
+        return of(input.arenaFile().asSlice(offset, listed.size()), where, input.arenaPath());
+    }
+
+    /** @throws Failure (exit 3) when the core holds no whole threads zone, or it holds no whole snapshot */
+    public static ThreadsZone read(CoreFile core) throws Failure {
+        CoreFile.CoreZone zone = core.zone(KnownZones.THREADS, "threads");
+        return of(zone.bytes(), zone.where(), core.path());
+    }
+
+    private static ThreadsZone of(MemorySegment bytes, String where, Path file) throws Failure {
         try {
-            ThreadsSnapshot zoneBytes = ThreadsSnapshot.open(input.arenaFile().asSlice(offset, listed.size()), where);
+            ThreadsSnapshot zoneBytes = ThreadsSnapshot.open(bytes, where);
             ThreadsSnapshot.Snapshot newest = zoneBytes.newest();
             if (newest == null) {
                 throw Failure.input(where + ": no whole snapshot (none written yet, or both halves torn or corrupt)");
@@ -49,15 +61,20 @@ public record ThreadsZone(ThreadsSnapshot.Snapshot snapshot, String where) {
         } catch (IllegalArgumentException e) {
             throw Failure.input(e.getMessage());
         } catch (InternalError | IndexOutOfBoundsException e) { // a shrunk mapping faults
-            throw Failure.input(input.arenaPath() + ": the arena file shrank while the threads zone was read");
+            throw Failure.input(file + ": the file shrank while the threads zone was read");
         }
     }
 
     /** @return when the snapshot was taken, and how long before the owner's last heartbeat and before now */
     public String age(ArenaFile.Header header, long now) {
+        return age(now) + (header.heartbeat() > 0 ? ", " + seconds(header.heartbeat() - snapshot.time()) + " before the owner's last heartbeat"
+                : "");
+    }
+
+    /** @return when the snapshot was taken, and how long before now */
+    public String age(long now) {
         long time = snapshot.time();
-        return "snapshot " + snapshot.sequence() + " taken " + Instant.ofEpochMilli(time) + ", " + seconds(now - time) + " ago"
-                + (header.heartbeat() > 0 ? ", " + seconds(header.heartbeat() - time) + " before the owner's last heartbeat" : "");
+        return "snapshot " + snapshot.sequence() + " taken " + Instant.ofEpochMilli(time) + ", " + seconds(now - time) + " ago";
     }
 
     private static String seconds(long ms) {
