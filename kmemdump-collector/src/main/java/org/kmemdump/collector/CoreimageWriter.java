@@ -1,12 +1,10 @@
 package org.kmemdump.collector;
 
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.kmemdump.format.Elf64;
-import org.kmemdump.format.LittleEndian;
 import org.kmemdump.format.ZoneNotes;
 
 /**
@@ -51,11 +49,10 @@ final class CoreimageWriter {
      */
     private static void appendZoneNotes(OutputFile core, Coreimage image, List<ZoneResult> results, long end) throws Failure {
         byte[] notes = CoreZoneNotes.of(results);
-        MemorySegment headers = MemorySegment.ofArray(image.elf().clone());
-        if (ZoneNotes.addNoteSegment(headers, end, notes.length)) {
+        byte[] headers = ZoneNotes.headersWithNotes(image.elf(), end, notes.length);
+        if (headers != null) {
             core.writeAt(end, ByteBuffer.wrap(notes));
-            int phnum = Short.toUnsignedInt(headers.get(LittleEndian.U16, Elf64.E_PHNUM));
-            core.writeAt(0, headers.asSlice(0, Elf64.EHDR_SIZE + (long) phnum * Elf64.PHDR_SIZE).asByteBuffer());
+            core.writeAt(0, ByteBuffer.wrap(headers));
         }
     }
 }

@@ -86,7 +86,7 @@ class CoreInputTest {
 
             CollectorRun inspect = CollectorRun.of("inspect", each.toString());
             assertEquals(ExitCode.INCOMPLETE.code(), inspect.exitCode(), "zone 60 is lost\n" + inspect);
-            assertTrue(inspect.out().matches("(?s).*\\n   60  native .* not in the core: lost: lost: not in the arena file.*"), inspect.toString());
+            assertTrue(inspect.out().matches("(?s).*\\n   60  native .* not in the core: lost: not in the arena file.*"), inspect.toString());
             assertTrue(inspect.out().matches("(?s).*\\n    7  log .* in the core\\n.*"), inspect.toString());
             assertTrue(inspect.out().contains("NT_FILE (" + fixture.zones().size() + " zones named), 1 zones listed missing"), inspect.toString());
             CollectorRun json = CollectorRun.of("inspect", each.toString(), "--json");

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * <p>The collector writes both into every core; into one made of the runtime's coreimage zones it
- * appends them after the zones, under a {@code PT_NOTE} of their own ({@link #addNoteSegment}).
+ * appends them after the zones, under a {@code PT_NOTE} of their own ({@link #headersWithNotes}).
  * A zone listed missing is not data wherever its range lies in the core: a lost zone's range may
  * be zeros (where the runtime's headers gave it a place) or absent.
  */
@@ -72,10 +72,15 @@ public final class ZoneNotes {
             }
         }
 
-        /** @return the line for any text: what is not printable ASCII in {@code why} becomes '?' */
+        /**
+         * @return the line for any text: what is not printable ASCII in {@code why} becomes '?', and
+         *         a leading {@code lost: } (or {@code withheld: }) goes, since the line says it already
+         */
         public static Missing of(int id, Kind kind, String why) {
-            StringBuilder printable = new StringBuilder(why.length());
-            why.chars().forEach(c -> printable.append(c >= 0x20 && c <= 0x7e ? (char) c : '?'));
+            String prefix = kind.word() + ": ";
+            String reason = why.startsWith(prefix) ? why.substring(prefix.length()) : why;
+            StringBuilder printable = new StringBuilder(reason.length());
+            reason.chars().forEach(c -> printable.append(c >= 0x20 && c <= 0x7e ? (char) c : '?'));
             return new Missing(id, kind, printable.toString());
         }
     }
@@ -93,23 +98,29 @@ public final class ZoneNotes {
     }
 
     /**
-     * Adds a {@code PT_NOTE} program header for notes appended to a core made of the runtime's
-     * coreimage zones: in the first unused slot of the ELF zone's room for program headers (which
-     * ends where the zone's own notes begin), {@code e_phnum} raised by one.
+     * The headers of a core made of the runtime's coreimage zones with notes appended after the
+     * zones: a {@code PT_NOTE} for them in the first unused slot of the ELF zone's room for program
+     * headers (which ends where the zone's own notes begin), {@code e_phnum} raised by one.
      *
-     * @param headers the ELF header and program headers of the ELF zone, at least up to its own notes
-     * @return whether there was room; when not, nothing was changed
+     * @param elf the ELF zone's bytes, not changed
+     * @return the ELF header and program headers to write at offset 0 over the zone's, or
+     *         {@code null} when the zone has no unused slot (or is no such zone)
      */
-    public static boolean addNoteSegment(MemorySegment headers, long offset, long size) {
-        int phnum = Short.toUnsignedInt(headers.get(U16, Elf64.E_PHNUM));
-        long firstNotes = headers.get(U64, Elf64.EHDR_SIZE + Elf64.P_OFFSET); // the zone's PT_NOTE comes first
-        long slotEnd = Elf64.EHDR_SIZE + (phnum + 1L) * Elf64.PHDR_SIZE;
-        if (phnum == 0 || phnum == 0xffff || slotEnd > firstNotes || slotEnd > headers.byteSize()) {
-            return false;
+    public static byte[] headersWithNotes(byte[] elf, long offset, long size) {
+        if (elf.length < Elf64.EHDR_SIZE + Elf64.PHDR_SIZE) {
+            return null;
         }
+        MemorySegment zone = MemorySegment.ofArray(elf);
+        int phnum = Short.toUnsignedInt(zone.get(U16, Elf64.E_PHNUM));
+        long firstNotes = zone.get(U64, Elf64.EHDR_SIZE + Elf64.P_OFFSET); // the zone's PT_NOTE comes first
+        long slotEnd = Elf64.EHDR_SIZE + (phnum + 1L) * Elf64.PHDR_SIZE;
+        if (zone.get(U64, Elf64.E_PHOFF) != Elf64.EHDR_SIZE || phnum == 0 || phnum == 0xffff || slotEnd > firstNotes || slotEnd > elf.length) {
+            return null;
+        }
+        MemorySegment headers = MemorySegment.ofArray(Arrays.copyOf(elf, (int) slotEnd));
         Elf64.writeProgramHeader(headers, phnum, Elf64.PT_NOTE, offset, 0, size);
         headers.set(U16, Elf64.E_PHNUM, (short) (phnum + 1));
-        return true;
+        return headers.toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** @return the name {@code NT_FILE} gives zone {@code id} */

@@ -2,12 +2,14 @@ package org.kmemdump.format;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -53,7 +55,7 @@ class ZoneNotesTest {
     @Test
     void missingZonesAreOneLineEach() {
         List<ZoneNotes.Missing> missing = List.of(new ZoneNotes.Missing(60, ZoneNotes.Kind.LOST, "process gone: no process 42"),
-                ZoneNotes.Missing.of(61, ZoneNotes.Kind.WITHHELD, "sensitive \u00e9\n"));
+                ZoneNotes.Missing.of(61, ZoneNotes.Kind.WITHHELD, "withheld: sensitive \u00e9\n"));
         byte[] text = ZoneNotes.missing(missing);
         assertEquals("60 lost process gone: no process 42\n61 withheld sensitive ??\n", new String(text, StandardCharsets.US_ASCII));
         assertEquals(List.of(missing.get(0), new ZoneNotes.Missing(61, ZoneNotes.Kind.WITHHELD, "sensitive ??")), ZoneNotes.readMissing(text));
@@ -87,18 +89,23 @@ class ZoneNotesTest {
 
     @Test
     void aNoteSegmentTakesTheFirstFreeSlotBeforeTheZonesNotes() {
-        MemorySegment headers = MemorySegment.ofArray(new byte[Elf64.EHDR_SIZE + 3 * Elf64.PHDR_SIZE]);
-        Elf64.writeCoreHeader(headers, Elf64.EM_X86_64, 2);
-        Elf64.writeProgramHeader(headers, 0, Elf64.PT_NOTE, headers.byteSize(), 0, 100);
-        Elf64.writeProgramHeader(headers, 1, Elf64.PT_LOAD, 4096, 0x1000, 16);
-        assertTrue(ZoneNotes.addNoteSegment(headers, 8192, 40));
-        assertEquals(3, headers.get(LittleEndian.U16, Elf64.E_PHNUM));
-        long slot = Elf64.EHDR_SIZE + 2L * Elf64.PHDR_SIZE;
-        assertEquals(Elf64.PT_NOTE, headers.get(LittleEndian.U32, slot + Elf64.P_TYPE));
-        assertEquals(8192, headers.get(LittleEndian.U64, slot + Elf64.P_OFFSET));
-        assertEquals(40, headers.get(LittleEndian.U64, slot + Elf64.P_FILESZ));
-        byte[] full = headers.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-        assertFalse(ZoneNotes.addNoteSegment(headers, 8192, 40), "no slot left before the zone's own notes");
-        assertArrayEquals(full, headers.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), "nothing changed");
+        MemorySegment zone = MemorySegment.ofArray(new byte[Elf64.EHDR_SIZE + 3 * Elf64.PHDR_SIZE + 16]);
+        Elf64.writeCoreHeader(zone, Elf64.EM_X86_64, 2);
+        Elf64.writeProgramHeader(zone, 0, Elf64.PT_NOTE, Elf64.EHDR_SIZE + 3 * Elf64.PHDR_SIZE, 0, 100);
+        Elf64.writeProgramHeader(zone, 1, Elf64.PT_LOAD, 4096, 0x1000, 16);
+        byte[] elf = zone.toArray(ValueLayout.JAVA_BYTE);
+        byte[] headers = ZoneNotes.headersWithNotes(elf, 8192, 40);
+        byte[] expected = Arrays.copyOf(elf, Elf64.EHDR_SIZE + 3 * Elf64.PHDR_SIZE);
+        expected[(int) Elf64.E_PHNUM] = 3;
+        // p_type PT_NOTE, p_flags 0, p_offset 8192, p_vaddr 0, p_paddr 0, p_filesz 40, p_memsz 40, p_align 0
+        byte[] slot = HEX.parseHex("04000000" + "00000000" + "0020000000000000" + "0000000000000000" + "0000000000000000"
+                + "2800000000000000" + "2800000000000000" + "0000000000000000");
+        System.arraycopy(slot, 0, expected, Elf64.EHDR_SIZE + 2 * Elf64.PHDR_SIZE, slot.length);
+        assertArrayEquals(expected, headers);
+        assertArrayEquals(zone.toArray(ValueLayout.JAVA_BYTE), elf, "the zone is not changed");
+
+        MemorySegment.ofArray(elf).set(LittleEndian.U16, Elf64.E_PHNUM, (short) 3);
+        assertNull(ZoneNotes.headersWithNotes(elf, 8192, 40), "no slot left before the zone's own notes");
+        assertNull(ZoneNotes.headersWithNotes(new byte[10], 8192, 40), "no ELF zone");
     }
 }
