@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *
  * NT_KMEMDUMP_MISSING, owner "KMEMDUMP", type 0x4d495353 ("MISS"): text, one line per zone whose
  * bytes the core does not hold whole, in ascending id order:
- *   ID SP (lost|withheld) SP why LF                    why: printable ASCII, no newline
+ *   ID SP (lost|withheld) SP why LF                    ID: unsigned decimal; why: printable ASCII
  * </pre>
  *
  * <p>The collector writes both into every core; into one made of the runtime's coreimage zones it
@@ -43,7 +43,7 @@ public final class ZoneNotes {
     /** {@code NT_FILE}'s unit for file offsets; every zone's is 0 (no file backs it), so any page size does. */
     public static final long PAGE_SIZE = 4096;
 
-    private static final Pattern MISSING_LINE = Pattern.compile("(0|[1-9][0-9]{0,2}) (lost|withheld) ([\\x20-\\x7e]*)");
+    private static final Pattern MISSING_LINE = Pattern.compile("(0|[1-9][0-9]{0,9}) (lost|withheld) ([\\x20-\\x7e]*)");
     private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7e]*");
 
     /** One {@code NT_FILE} entry: a zone's address range and its name. */
@@ -65,9 +65,12 @@ public final class ZoneNotes {
 
     /** One line of the missing-zones note. */
     public record Missing(int id, Kind kind, String why) {
-        /** @throws IllegalArgumentException if the id is not 0..999 or why is not printable ASCII */
+        /**
+         * @param id the zone's id, unsigned (a minidump table's region may have any 32-bit one)
+         * @throws IllegalArgumentException if why is not printable ASCII
+         */
         public Missing {
-            if (id < 0 || id > 999 || !PRINTABLE.matcher(why).matches()) {
+            if (!PRINTABLE.matcher(why).matches()) {
                 throw new IllegalArgumentException("zone " + id + " cannot be listed missing with '" + why + "'");
             }
         }
@@ -218,7 +221,12 @@ public final class ZoneNotes {
             if (!matcher.matches()) {
                 throw new IllegalArgumentException("the missing-zones note's line " + number + " is not 'ID lost|withheld WHY'");
             }
-            int id = Integer.parseInt(matcher.group(1));
+            int id;
+            try {
+                id = Integer.parseUnsignedInt(matcher.group(1));
+            } catch (NumberFormatException tooLarge) {
+                throw new IllegalArgumentException("the missing-zones note's line " + number + " has an id beyond 2^32");
+            }
             if (zones.stream().anyMatch(zone -> zone.id() == id)) {
                 throw new IllegalArgumentException("the missing-zones note lists zone " + id + " twice");
             }

@@ -60,6 +60,9 @@ class ZoneNotesTest {
         assertEquals("60 lost process gone: no process 42\n61 withheld sensitive ??\n", new String(text, StandardCharsets.US_ASCII));
         assertEquals(List.of(missing.get(0), new ZoneNotes.Missing(61, ZoneNotes.Kind.WITHHELD, "sensitive ??")), ZoneNotes.readMissing(text));
         assertEquals(List.of(), ZoneNotes.readMissing(new byte[0]));
+        byte[] tableId = ZoneNotes.missing(List.of(new ZoneNotes.Missing(-1, ZoneNotes.Kind.LOST, "a table region's id")));
+        assertEquals("4294967295 lost a table region's id\n", new String(tableId, StandardCharsets.US_ASCII));
+        assertEquals(-1, ZoneNotes.readMissing(tableId).get(0).id());
         assertEquals(0x4d495353, ZoneNotes.NT_KMEMDUMP_MISSING);
     }
 
@@ -74,7 +77,7 @@ class ZoneNotesTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ZoneNotes.readFiles(MemorySegment.ofArray(unterminated)))
                 .getMessage().contains("not NUL-terminated"));
         assertThrows(IllegalArgumentException.class, () -> ZoneNotes.readFiles(MemorySegment.ofArray(new byte[15])));
-        for (String bad : List.of("60 lost why", "60 gone why\n", "1000 lost why\n", "60 lost a\n60 lost b\n", "60 lost \u0001\n")) {
+        for (String bad : List.of("60 lost why", "60 gone why\n", "4294967296 lost why\n", "60 lost a\n60 lost b\n", "60 lost \u0001\n")) {
             assertThrows(IllegalArgumentException.class, () -> ZoneNotes.readMissing(bad.getBytes(StandardCharsets.ISO_8859_1)), bad);
         }
 
