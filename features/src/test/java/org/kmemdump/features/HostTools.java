@@ -43,6 +43,11 @@ final class HostTools {
         return run(List.of("gdb", "-nx", "-batch", "-ex", "core-file " + core, "-ex", "x/s " + address), "gdb", work);
     }
 
+    /** @return what gdb's {@code info proc mappings} lists for the core: its NT_FILE note's ranges and names */
+    static String gdbMappings(Path core, Path work) {
+        return run(List.of("gdb", "-nx", "-batch", "-ex", "core-file " + core, "-ex", "info proc mappings"), "gdb", work);
+    }
+
     /** @return readelf's name for this host's machine */
     static String machine() {
         return switch (System.getProperty("os.arch")) {

@@ -3,6 +3,8 @@ package org.kmemdump.features;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +31,8 @@ class LogCrashIT {
     private static final Pattern RECORD = Pattern.compile(
             "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (AUDIT|ERROR|WARN |INFO |DEBUG|TRACE) (\\S+) \\[(-|\\d+)\\] (.*)$");
     private static final Pattern BURST = Pattern.compile("burst (\\d+)");
+    /** The exit code of the Felix launcher after {@code stop 0}. */
+    private static final int LAUNCHER_STOPPED = 117;
 
     @TempDir
     Path work;
@@ -48,7 +52,7 @@ class LogCrashIT {
     }
 
     @Test
-    void theKnownMessagesOfAKilledRuntimeAreReadBackInOrder() {
+    void theKnownMessagesOfAKilledRuntimeAreReadBackInOrder() throws IOException {
         try (Child runtime = start(false)) {
             CollectorJar.Result live = awaitLog("hello 3");
             assertTrue(live.stdout().contains("a known failure"), live.output());
@@ -66,6 +70,36 @@ class LogCrashIT {
                 messages.stream().filter(m -> m.startsWith("BundleEvent")).toList(), dead.stdout());
         assertTrue(dead.stdout().contains("ERROR log-burst") && dead.stdout().contains("    java.lang.IllegalStateException: a known failure"),
                 dead.stdout());
+
+        // collected, the run's raw files dropped: the crash entry's core alone gives the same records and names its zones
+        Path entry = Files.createDirectories(work.resolve("crashes").resolve("entry"));
+        CollectorJar.Result collect = CollectorJar.run(work, "collect", Runtimes.kmemdumpDirectory(work).toString(), "-o",
+                entry.resolve("core.elf").toString());
+        assertEquals(0, collect.exit(), collect.output());
+        CollectorJar.Result fromCore = CollectorJar.run(work, "log", entry.toString(), "-n", "20");
+        assertEquals(0, fromCore.exit(), fromCore.output());
+        assertEquals(dead.stdout(), fromCore.stdout());
+        String readelf = HostTools.readelf(entry.resolve("core.elf"), work);
+        assertTrue(readelf.contains("NT_FILE") && readelf.contains("KMEMDUMP"), readelf);
+        String mappings = HostTools.gdbMappings(entry.resolve("core.elf"), work);
+        assertTrue(mappings.contains("[kmemdump zone 7 log]") && mappings.contains("[kmemdump zone 5 banner]"), mappings);
+    }
+
+    /** A clean stop lets go of the zones, not of the evidence: the stopped run's log is still read back. */
+    @Test
+    void theLogOfACleanlyStoppedRunIsReadBack() {
+        try (Child runtime = Runtimes.start("runtime", RUNTIME, work, "-Dorg.osgi.service.log.admin.loglevel=INFO",
+                "-Dkmemdump.burst=false")) {
+            runtime.send("start file:" + TEST_BUNDLES.resolve("log-burst.jar"));
+            awaitLog("hello 3");
+            runtime.send("stop 0");
+            assertEquals(LAUNCHER_STOPPED, runtime.awaitExit(TIMEOUT), runtime.describe());
+        }
+        CollectorJar.Result stopped = log("-n", "1000"); // the stop itself logs many records after them
+        assertEquals(0, stopped.exit(), stopped.output());
+        List<String> messages = messages(stopped.stdout(), "log-burst");
+        assertEquals(List.of("hello 1", "hello 2", "hello 3"), messages.stream().filter(m -> m.startsWith("hello")).toList(),
+                stopped.stdout());
     }
 
     /** Killed while a thread logs as fast as it can, several times: what is printed is whole and consecutive. */

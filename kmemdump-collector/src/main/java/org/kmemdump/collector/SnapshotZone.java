@@ -1,5 +1,7 @@
 package org.kmemdump.collector;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.Optional;
 
 import org.kmemdump.format.ArenaFile;
@@ -40,12 +42,22 @@ public record SnapshotZone(SnapshotBuffers zone, String where) {
             throw Failure.input("the arena's zone directory lists " + zone.describe() + ", which is not 8-byte aligned");
         }
         String where = "the " + what + " zone, " + zone.describe();
+        return of(input.arenaFile().asSlice(offset, zone.size()), content, where, input.arenaPath());
+    }
+
+    /** @throws Failure (exit 3) naming why the core holds no usable snapshot zone {@code id} */
+    public static SnapshotZone find(CoreFile core, int id, SnapshotBuffers.Content content, String what) throws Failure {
+        CoreFile.CoreZone zone = core.zone(id, what);
+        return of(zone.bytes(), content, zone.where(), core.path());
+    }
+
+    private static SnapshotZone of(MemorySegment bytes, SnapshotBuffers.Content content, String where, Path file) throws Failure {
         try {
-            return new SnapshotZone(SnapshotBuffers.open(input.arenaFile().asSlice(offset, zone.size()), content, where), where);
+            return new SnapshotZone(SnapshotBuffers.open(bytes, content, where), where);
         } catch (IllegalArgumentException e) {
             throw Failure.input(e.getMessage());
         } catch (InternalError | IndexOutOfBoundsException e) { // a shrunk mapping faults
-            throw Failure.input(input.arenaPath() + ": the arena file shrank while " + where + " was read");
+            throw Failure.input(file + ": the file shrank while " + where + " was read");
         }
     }
 

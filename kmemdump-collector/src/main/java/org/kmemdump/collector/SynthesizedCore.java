@@ -16,7 +16,8 @@ import org.kmemdump.format.Vmcoreinfo;
  *
  * <pre>
  * Elf64_Ehdr | Elf64_Phdr: PT_NOTE, one PT_LOAD per region read | region bytes, each padded to 4 |
- * notes: CORE/NT_PRSTATUS (zeroed), VMCOREINFO (the regions and what became of them)
+ * notes: CORE/NT_PRSTATUS (zeroed), VMCOREINFO (the regions and what became of them),
+ *        CORE/NT_FILE (every region's name), KMEMDUMP/NT_KMEMDUMP_MISSING (those not read whole, and why)
  * </pre>
  *
  * The notes come last because they list the outcomes, known only once the regions are read. A lost
@@ -46,13 +47,16 @@ final class SynthesizedCore {
             results.add(ZoneResult.of(planned, copied.outcome()));
         }
         byte[] text = vmcoreinfo(results, header).getBytes(StandardCharsets.US_ASCII);
+        byte[] zoneNotes = CoreZoneNotes.of(results);
         try (Arena arena = Arena.ofConfined()) {
-            long notesSize = Elf64.noteSize(Elf64.CORE_NOTE, machine.prstatusSize()) + Elf64.noteSize(Vmcoreinfo.NOTE_NAME, text.length);
+            long vmcoreinfoEnd = Elf64.noteSize(Elf64.CORE_NOTE, machine.prstatusSize()) + Elf64.noteSize(Vmcoreinfo.NOTE_NAME, text.length);
+            long notesSize = vmcoreinfoEnd + zoneNotes.length;
             MemorySegment notes = arena.allocate(notesSize);
             Elf64.writeNoteHeader(notes, 0, Elf64.CORE_NOTE, machine.prstatusSize(), Elf64.NT_PRSTATUS); // zeroed: no registers to tell
             long descriptor = Elf64.writeNoteHeader(notes, Elf64.noteSize(Elf64.CORE_NOTE, machine.prstatusSize()), Vmcoreinfo.NOTE_NAME,
                     text.length, 0);
             MemorySegment.copy(MemorySegment.ofArray(text), 0, notes, descriptor, text.length);
+            MemorySegment.copy(MemorySegment.ofArray(zoneNotes), 0, notes, vmcoreinfoEnd, zoneNotes.length);
             core.writeAt(offset, notes.asByteBuffer());
 
             MemorySegment headers = arena.allocate(Elf64.EHDR_SIZE + (1L + loads.size()) * Elf64.PHDR_SIZE);

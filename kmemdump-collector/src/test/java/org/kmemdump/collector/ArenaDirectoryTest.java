@@ -69,7 +69,7 @@ class ArenaDirectoryTest {
                     + ZONES + " zones)"), run.toString());
             assertTrue(run.out().contains("headers: the runtime's coreimage"), run.toString());
             assertEquals(ZONES, ReportRows.count(run.out(), ONLY_IN_DIRECTORY, "ok"), run.toString());
-            assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
+            assertArrayEquals(fixture.concatenation(), CoreSegments.zonesOf(core));
             assertReadByTheTools(fixture, core);
             for (DumpFixture.Zone zone : fixture.zones()) {
                 assertArrayEquals(Arrays.copyOf(zone.bytes(), (int) Elf64.align4(zone.memory().byteSize())),
@@ -120,7 +120,7 @@ class ArenaDirectoryTest {
                         ? "sources: the minidump table is not dumpable: the arena's zone directory was used (7 zones)"
                         : "sources: the minidump table (0 regions) and the arena's zone directory (7 zones only it lists)"), run.toString());
                 assertEquals(ZONES, ReportRows.count(run.out(), ONLY_IN_DIRECTORY, "ok"), run.toString());
-                assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
+                assertArrayEquals(fixture.concatenation(), CoreSegments.zonesOf(core));
                 assertReadByTheTools(fixture, core);
             }
         }
@@ -140,7 +140,7 @@ class ArenaDirectoryTest {
             assertTrue(run.out().matches("(?s).*\n +49  mystate .* arena \\(directory\\)  ok\n.*"), run.toString());
             assertTrue(run.out().matches("(?s).*\n +6  bundles .* arena +ok\n.*"), run.toString());
             assertTrue(run.out().contains("headers: the runtime's coreimage"), run.toString());
-            assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
+            assertArrayEquals(fixture.concatenation(), CoreSegments.zonesOf(core));
             assertReadByTheTools(fixture, core);
 
             Map<?, ?> json = (Map<?, ?>) MiniJson.parse(CollectorRun.of("inspect", fixture.directory().toString(), "--json").out());
@@ -169,7 +169,7 @@ class ArenaDirectoryTest {
             assertFalse(run.err().contains("regions lost"), run.toString());
             assertTrue(run.out().contains("sources: the minidump table is corrupt and was ignored: the arena's zone directory was used"),
                     run.toString());
-            assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
+            assertArrayEquals(fixture.concatenation(), CoreSegments.zonesOf(core));
             Tools.readelf(core);
 
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
@@ -226,7 +226,7 @@ class ArenaDirectoryTest {
 
             assertEquals(ExitCode.OK.code(), read.exitCode(), read.toString());
             assertTrue(read.out().matches("(?s).*\n +48  native .* process \\(directory\\)  ok\n.*"), read.toString());
-            assertArrayEquals(alive.concatenation(), Files.readAllBytes(core));
+            assertArrayEquals(alive.concatenation(), CoreSegments.zonesOf(core));
             assertTrue(Tools.gdbString(core, memory.address()).contains("\"native zone, default backend\""));
             assertEquals(ExitCode.INCOMPLETE.code(), lost.exitCode(), lost.toString());
             assertTrue(lost.out().matches("(?s).*\n +48  native .* - \\(directory\\) +lost: not in the arena file, and process gone.*"),
@@ -299,7 +299,7 @@ class ArenaDirectoryTest {
                     + elf.memory().byteSize() + " bytes), which disagrees with the arena header's ELF zone (" + Sizes.hex(elf.address())
                     + ", " + elf.memory().byteSize() + " bytes): ignored"), run.toString());
             assertTrue(run.out().contains("headers: the runtime's coreimage"), run.toString()); // the zones collected are the ELF zone's
-            assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
+            assertArrayEquals(fixture.concatenation(), CoreSegments.zonesOf(core));
             Tools.readelf(core);
 
             CollectorRun inspect = CollectorRun.of("inspect", fixture.directory().toString());
@@ -325,7 +325,7 @@ class ArenaDirectoryTest {
                     + Elf64.align4(state.memory().byteSize()) + " bytes): the table's region is collected"), run.toString());
             assertTrue(run.out().contains("headers: the runtime's coreimage"), run.toString()); // the text lists the table's mystate
             assertTrue(run.err().contains("1 zone directory entry not used (see the notes)"), run.toString());
-            assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
+            assertArrayEquals(fixture.concatenation(), CoreSegments.zonesOf(core));
 
             Map<?, ?> json = (Map<?, ?>) MiniJson.parse(CollectorRun.of("inspect", fixture.directory().toString(), "--json").out());
             for (Object each : (List<?>) json.get("regions")) {

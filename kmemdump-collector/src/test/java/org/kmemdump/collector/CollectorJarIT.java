@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.collector.cli.ExitCode;
+import org.kmemdump.format.Elf64;
+import org.kmemdump.format.LittleEndian;
 import org.kmemdump.format.LogRing;
 
 /** The packaged jar as users run it: {@code java -jar target/kmemdump-collector.jar}, its exit codes real. */
@@ -47,7 +49,7 @@ class CollectorJarIT {
             Path core = temp.resolve("core.elf");
             Result run = java("collect", fixture.directory().toString(), "-o", core.toString());
             assertEquals(ExitCode.OK.code(), run.exitCode(), run.output());
-            assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
+            assertArrayEquals(fixture.concatenation(), CoreSegments.zonesOf(core));
         }
     }
 
@@ -64,13 +66,24 @@ class CollectorJarIT {
 
             assertEquals(ExitCode.OK.code(), run.exitCode(), run.output());
             assertTrue(run.output().contains("] 100% of 256.0 MiB"), run.output());
-            long coreimage = Files.size(core) - size;
             try (FileChannel file = FileChannel.open(core); Arena arena = Arena.ofConfined()) {
                 MemorySegment mapped = file.map(FileChannel.MapMode.READ_ONLY, 0, file.size(), arena);
-                assertEquals(FIRST, mapped.get(ValueLayout.JAVA_LONG_UNALIGNED, coreimage));
-                assertEquals(LAST, mapped.get(ValueLayout.JAVA_LONG_UNALIGNED, coreimage + size - 8));
+                long at = loadOffset(mapped, zone.address()); // the zone notes follow the zones: the load says where it is
+                assertEquals(FIRST, mapped.get(ValueLayout.JAVA_LONG_UNALIGNED, at));
+                assertEquals(LAST, mapped.get(ValueLayout.JAVA_LONG_UNALIGNED, at + size - 8));
             }
         }
+    }
+
+    private static long loadOffset(MemorySegment core, long address) {
+        int phnum = Short.toUnsignedInt(core.get(LittleEndian.U16, Elf64.E_PHNUM));
+        for (int i = 0; i < phnum; i++) {
+            long header = Elf64.EHDR_SIZE + (long) i * Elf64.PHDR_SIZE;
+            if (core.get(LittleEndian.U32, header + Elf64.P_TYPE) == Elf64.PT_LOAD && core.get(LittleEndian.U64, header + Elf64.P_VADDR) == address) {
+                return core.get(LittleEndian.U64, header + Elf64.P_OFFSET);
+            }
+        }
+        throw new AssertionError("no PT_LOAD at " + Long.toHexString(address));
     }
 
     /** The format classes the log command needs are in the jar; UTF-8 text comes out as UTF-8. */

@@ -37,7 +37,7 @@ class ProcessRegionTest {
             assertEquals(ExitCode.OK.code(), run.exitCode(), run.toString());
             assertTrue(run.out().contains("alive") && run.out().contains("headers: the runtime's coreimage"), run.toString());
             assertTrue(run.out().matches("(?s).*" + NATIVE_ID + "  native .* process  ok.*"), run.toString());
-            assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
+            assertArrayEquals(fixture.concatenation(), CoreSegments.zonesOf(core));
             assertTrue(Tools.gdbString(core, memory.address()).contains('"' + TEXT + '"'));
         }
     }

@@ -30,6 +30,11 @@ final class Tools {
         return run(List.of("gdb", "-batch", "-nx", "-ex", "core-file " + core, "-ex", "x/s 0x" + Long.toHexString(address)), "gdb");
     }
 
+    /** @return what gdb's {@code info proc mappings} lists for the core: its NT_FILE note */
+    static String gdbMappings(Path core) throws IOException, InterruptedException {
+        return run(List.of("gdb", "-batch", "-nx", "-ex", "core-file " + core, "-ex", "info proc mappings"), "gdb");
+    }
+
     private static String run(List<String> command, String aPackage) throws IOException, InterruptedException {
         Process process;
         try {

@@ -12,7 +12,10 @@ import static org.kmemdump.format.LittleEndian.U8;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The parts of the ELF64 format a core file needs (System V gABI, little-endian hosts only):
@@ -212,6 +215,49 @@ public final class Elf64 {
         to.set(U32, at + 8, type);
         MemorySegment.copy(MemorySegment.ofArray(name), 0, to, at + NOTE_HEADER_SIZE, name.length);
         return at + noteHeaderSize(owner);
+    }
+
+    /** @return a whole note: header, padded owner name, descriptor padded to 4 */
+    public static byte[] note(String owner, int type, byte[] descriptor) {
+        MemorySegment note = MemorySegment.ofArray(new byte[(int) noteSize(owner, descriptor.length)]);
+        long at = writeNoteHeader(note, 0, owner, descriptor.length, type);
+        MemorySegment.copy(MemorySegment.ofArray(descriptor), 0, note, at, descriptor.length);
+        return note.toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** One note of a {@code PT_NOTE} segment: its owner name, type and descriptor (a slice of the segment). */
+    public record Note(String owner, int type, MemorySegment descriptor) {
+    }
+
+    /**
+     * Reads the notes of a {@code PT_NOTE} segment, each checked to lie whole in it: a size field
+     * never makes the reader go past the segment or allocate what it asks.
+     *
+     * @throws IllegalArgumentException naming the note that does not fit, or whose owner name is not ended
+     */
+    public static List<Note> notes(MemorySegment segment) {
+        List<Note> notes = new ArrayList<>();
+        long at = 0;
+        long size = segment.byteSize();
+        while (size - at >= NOTE_HEADER_SIZE) {
+            long namesz = Integer.toUnsignedLong(segment.get(U32, at));
+            long descsz = Integer.toUnsignedLong(segment.get(U32, at + 4));
+            int type = segment.get(U32, at + 8);
+            long name = at + NOTE_HEADER_SIZE;
+            // the last descriptor's padding may be cut off by the segment's end
+            if (align4(namesz) > size - name || descsz > size - name - align4(namesz)) {
+                throw new IllegalArgumentException("note " + (notes.size() + 1) + " (name " + namesz + " bytes, descriptor " + descsz
+                        + " bytes) does not fit the " + size + "-byte PT_NOTE segment");
+            }
+            if (namesz == 0 || segment.get(U8, name + namesz - 1) != 0) {
+                throw new IllegalArgumentException("note " + (notes.size() + 1) + "'s owner name is not NUL-terminated");
+            }
+            String owner = new String(segment.asSlice(name, namesz - 1).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.ISO_8859_1);
+            long descriptor = name + align4(namesz);
+            notes.add(new Note(owner, type, segment.asSlice(descriptor, descsz)));
+            at = descriptor + Math.min(align4(descsz), size - descriptor);
+        }
+        return notes;
     }
 
     /**

@@ -45,6 +45,7 @@ public final class Vmcoreinfo {
     private static final Pattern KEY = Pattern.compile("[A-Z][A-Z0-9_]*");
     private static final Pattern ZONE_LINE = Pattern.compile(
             "ZONE\\((0|[1-9][0-9]{0,2})\\)=([A-Za-z0-9_.+-]{1,15}),0x([0-9a-fA-F]{1,16}),(0|[1-9][0-9]{0,18})");
+    private static final Pattern OUTCOME_LINE = Pattern.compile("OUTCOME\\((0|[1-9][0-9]{0,2})\\)=.*", Pattern.DOTALL);
     /** Any other key; its value is any bytes (DOTALL: a NEL byte is no line end here). */
     private static final Pattern KEY_LINE = Pattern.compile("([A-Z][A-Z0-9_]*)=(.*)", Pattern.DOTALL);
     private static final Pattern COUNT = Pattern.compile("0|[1-9][0-9]{0,8}");
@@ -108,8 +109,8 @@ public final class Vmcoreinfo {
     }
 
     /**
-     * Reads the text the runtime writes, strictly: every line a {@code ZONE} line or a
-     * {@code KEY=value} line, the last one ended, no zone listed twice, as many {@code ZONE} lines as
+     * Reads the text the runtime (or a collector) writes, strictly: every line a {@code ZONE} line, an
+     * {@code OUTCOME} line or a {@code KEY=value} line, the last one ended, no zone listed twice, as many {@code ZONE} lines as
      * {@link #ZONES} says (when it says).
      *
      * @param zone the zone's bytes; the text ends at the first NUL
@@ -139,6 +140,8 @@ public final class Vmcoreinfo {
                 if (zones.put(parsed.id(), parsed) != null) {
                     throw new IllegalArgumentException("it lists zone " + parsed.id() + " twice");
                 }
+            } else if (OUTCOME_LINE.matcher(line).matches()) {
+                continue; // what a collector wrote about a zone it could not read whole: its missing-zones note says it too
             } else if (line.startsWith(ZONE + "(") || !keyLine.matches()
                     || keyLine.group(1).equals(ZONES) && !COUNT.matcher(keyLine.group(2)).matches()) {
                 throw new IllegalArgumentException("line " + number + " '" + excerpt(line) + "' is not one the runtime writes");

@@ -113,4 +113,12 @@ class VmcoreinfoTest {
     void anOutcomeLineNamesItsZone() {
         assertEquals("OUTCOME(4294967295)=lost\n", Vmcoreinfo.writer().outcome(-1, "lost").text());
     }
+
+    /** A collector's synthesized note carries OUTCOME lines: its own reader must take them. */
+    @Test
+    void theParserTakesTheOutcomeLinesACollectorWrites() {
+        String text = Vmcoreinfo.writer().key(Vmcoreinfo.ZONES, 1).zone(60, "native", 0x1000, 64).outcome(60, "lost: process gone").text();
+        assertEquals(List.of(new Vmcoreinfo.Zone(60, "native", 0x1000, 64)),
+                Vmcoreinfo.parse(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).zones());
+    }
 }

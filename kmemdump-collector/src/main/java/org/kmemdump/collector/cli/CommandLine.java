@@ -86,6 +86,12 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
                   name and state, the failure of a failed activation, and what each unsatisfied
                   reference waits for (interface, target filter); then the snapshot's time and age.
 
+              inspect, log, threads and components also read a collected ELF core: give its path
+              for DIR, or a crash entry's directory that holds core.elf and no arena or smem. The
+              zones are those its VMCOREINFO note lists; one its missing-zones note lists (lost,
+              withheld) or no PT_LOAD holds whole is reported, never read. log has nothing to
+              --follow in a core.
+
               fatal EVENT PID DIR
                   Not for people: the start script (kmemdump) has the JVM run it on a fatal error
                   (EVENT fatal-error, -XX:OnError) or an OutOfMemoryError (out-of-memory,

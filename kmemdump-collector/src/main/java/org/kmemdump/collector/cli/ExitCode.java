@@ -15,13 +15,15 @@ public enum ExitCode {
     INCOMPLETE("done, but some regions were lost or refused, a corrupt smem was ignored (the arena's zone directory used"
             + " instead), or zone directory entries were not used (see the notes); inspect: also a kinfo record that is invalid"
             + " or points outside the arena; log: the kinfo record is invalid or its log pointer unusable (said on stderr), and"
-            + " the zone directory's zone 7 stood in"),
+            + " the zone directory's zone 7 stood in; inspect of a core: a zone it does not hold (lost, withheld, no PT_LOAD)"),
     USAGE("usage error (the message names the argument)"),
     BAD_INPUT("input invalid: the arena missing or corrupt, whatever the minidump table holds (only the arena header says"
             + " who owns the regions and where their bytes are), or nothing to collect (no dumpable minidump table and no usable"
             + " zone directory, or the owner shut down cleanly); log: no log ring (neither kinfo nor the zone directory names a"
             + " valid one), or one whose head is impossible; threads: no zone 8 in the zone directory, not a threads zone, or no"
-            + " whole snapshot in it; components: no zone 9, no whole snapshot in it, or text not of its line syntax"),
+            + " whole snapshot in it; components: no zone 9, no whole snapshot in it, or text not of its line syntax; a core:"
+            + " not an ELF64 core, no VMCOREINFO note, a program header or note that does not fit the file, or the zone needed"
+            + " not in it"),
     OUTPUT_FAILED("an output file could not be written (log, threads, components: standard output was closed)");
 
     private static final int HELP_WIDTH = 90;

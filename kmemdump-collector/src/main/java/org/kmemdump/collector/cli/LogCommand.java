@@ -1,14 +1,17 @@
 package org.kmemdump.collector.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
+import java.util.Optional;
 
+import org.kmemdump.collector.CoreFile;
 import org.kmemdump.collector.DumpInput;
 import org.kmemdump.collector.Failure;
 import org.kmemdump.collector.KinfoFile;
+import org.kmemdump.collector.LogReader;
 import org.kmemdump.collector.LogRingLocation;
 import org.kmemdump.collector.OwnerProcess;
 import org.kmemdump.collector.TerminalText;
@@ -16,9 +19,9 @@ import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.LogRing;
 
 /**
- * {@code log DIR [-n N] [--follow]}: the newest records of the runtime's log ring, from the arena
- * file of a live, stopped or dead owner. Only records {@link LogRing#walk} vouches for are printed
- * (whole, checksummed, at the position they claim): a record torn by a kill, or garbage, never.
+ * {@code log DIR [-n N] [--follow]}: the newest records of the runtime's log ring ({@link LogReader}),
+ * from the arena file of a live, stopped or dead owner, or from a collected core (a crash entry's
+ * or any other).
  *
  * <p>{@code --follow} polls the ring every {@value #POLL_MS} ms while the owner (same pid and start
  * time, no clean-shutdown marker) lives, and prints the records newer than the last one printed, by
@@ -35,41 +38,47 @@ final class LogCommand {
     }
 
     static ExitCode run(CommandLine line, PrintStream out, PrintStream err) throws Failure {
+        Optional<Path> core = CoreFile.of(line.directory());
+        if (core.isPresent()) {
+            print(LogReader.last(core.get(), line.records()), line.records(), out);
+            if (line.follow()) {
+                err.println(Collector.NAME + ": " + core.get() + " is a collected core: nothing to follow");
+            }
+            return finish(out, err, ExitCode.OK);
+        }
         try (DumpInput input = DumpInput.open(line.directory())) {
             OwnerProcess owner = OwnerProcess.of(input.header());
             LogRingLocation location = LogRingLocation.find(input, KinfoFile.read(input.directory(), owner.memoryReadable()));
-            LogRing.Walk walk;
-            try {
-                // the newest records only (at least one, for --follow to go on from): not the whole ring
-                walk = walk(location, input, Math.max(1, line.records()));
-            } catch (Failure failure) { // still one line: why the zone directory was used, then why it did not help
-                throw location.note() == null ? failure : Failure.input(location.note() + "; " + failure.getMessage());
+            LogReader.Tail tail = LogReader.last(input, location, line.records());
+            if (tail.note() != null) {
+                err.println(Collector.NAME + ": " + TerminalText.clean(tail.note()));
             }
-            if (location.note() != null) {
-                err.println(Collector.NAME + ": " + TerminalText.clean(location.note()));
-            }
-            ExitCode code = location.kinfoDefect() ? ExitCode.INCOMPLETE : ExitCode.OK;
-            List<LogRing.Entry> entries = walk.entries();
-            if (walk.lost() > 0 && line.records() > 0) {
-                out.println(lost(walk.lost()) + " (overwritten as the ring wrapped around, or unreadable)");
-            }
-            for (LogRing.Entry entry : entries.subList(Math.max(0, entries.size() - line.records()), entries.size())) {
-                print(entry, out);
-            }
+            print(tail, line.records(), out);
             if (line.follow()) {
                 if (owner.memoryReadable()) {
-                    follow(input, location, newest(entries), out, err);
+                    follow(input, location, tail.newest(), out, err);
                 } else {
                     err.println(Collector.NAME + ": " + ended(owner) + ": nothing to follow");
                 }
             }
-            out.flush();
-            if (out.checkError()) {
-                err.println(Collector.NAME + ": standard output could not be written (closed?)");
-                return ExitCode.OUTPUT_FAILED;
-            }
-            return code;
+            return finish(out, err, tail.incomplete() ? ExitCode.INCOMPLETE : ExitCode.OK);
         }
+    }
+
+    private static void print(LogReader.Tail tail, int records, PrintStream out) {
+        if (tail.lost() > 0 && records > 0) {
+            out.println(lost(tail.lost()) + " (overwritten as the ring wrapped around, or unreadable)");
+        }
+        tail.entries().forEach(entry -> print(entry, out));
+    }
+
+    private static ExitCode finish(PrintStream out, PrintStream err, ExitCode code) {
+        out.flush();
+        if (out.checkError()) {
+            err.println(Collector.NAME + ": standard output could not be written (closed?)");
+            return ExitCode.OUTPUT_FAILED;
+        }
+        return code;
     }
 
     /**
@@ -84,7 +93,7 @@ final class LogCommand {
             OwnerProcess owner = OwnerProcess.of(header(input));
             long head = location.ring().head();
             if (head != walkedHead) {
-                for (LogRing.Entry entry : walk(location, input, Integer.MAX_VALUE).entries()) {
+                for (LogRing.Entry entry : LogReader.walk(location, input).entries()) {
                     if (entry.sequence() > last) {
                         if (entry.sequence() - 1 > last) {
                             out.println(lost(entry.sequence() - 1 - last) + " (the ring wrapped past them before they were read)");
@@ -124,37 +133,6 @@ final class LogCommand {
     private static String ended(OwnerProcess owner) {
         return "the owner, pid " + owner.pid() + ", " + (owner.state() == OwnerProcess.State.CLEAN ? "shut down cleanly" : "is gone")
                 + " (" + owner.detail() + ")";
-    }
-
-    /**
-     * Walks only the bytes the arena file holds now: the holes of a sparse file are skipped, never
-     * read (on tmpfs that would allocate them), so a ring whose header claims a TiB costs what it holds.
-     *
-     * @param newest how many of the newest records: found from the head backwards, so a large ring
-     *               costs no more than a small one; {@link Integer#MAX_VALUE} walks the whole window
-     * @throws Failure (exit 3) when the ring's head is impossible (negative, not 8-aligned, so near
-     *                 2^63 that positions would overflow) or the file shrank under the walk
-     */
-    private static LogRing.Walk walk(LogRingLocation location, DumpInput input, int newest) throws Failure {
-        LogRing ring = location.ring();
-        try {
-            long head = ring.head();
-            if (head < 0 || head % Long.BYTES != 0 || head > Long.MAX_VALUE - 2 * ring.capacity()) {
-                throw Failure.input(location.where() + ": head " + head + " is impossible (it must be 0 or more, a multiple of 8"
-                        + " and leave room to count " + ring.capacity() + " more bytes)");
-            }
-            return newest == Integer.MAX_VALUE ? ring.walk(input.present(ring)) : ring.newest(newest, input.present(ring));
-        } catch (InternalError | IndexOutOfBoundsException e) { // a shrunk mapping faults; a head changed under the walk
-            throw Failure.input(location.where() + ": the log ring changed or its file shrank while it was read");
-        }
-    }
-
-    private static long newest(List<LogRing.Entry> entries) {
-        long newest = 0;
-        for (LogRing.Entry entry : entries) {
-            newest = Math.max(newest, entry.sequence());
-        }
-        return newest;
     }
 
     static String lost(long records) {

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.ZoneNotes;
 
 /**
  * Writes an ELF core of the running process from the live zones: the coreimage zones, then every
@@ -26,7 +27,8 @@ import org.kmemdump.format.Elf64;
  * program headers say. The zone list and the two coreimage zones are copied under the table lock,
  * so the headers match the data; the other zones are read afterwards, without blocking
  * registrations. A zone whose memory was freed is reported lost and written as zeros, never read.
- * A sensitive zone is written as zeros too, unless the operator asked for it explicitly.
+ * A sensitive zone is written as zeros too, unless the operator asked for it explicitly. After the
+ * zones come the {@link ZoneNotes}: every zone's name, and those lost or withheld with why.
  */
 final class CoreDump {
     static final String WITHHELD = "sensitive: not collected (kmemdump:dump --include-sensitive FILE writes its bytes)";
@@ -84,6 +86,7 @@ final class CoreDump {
                 zeroFill(out, end, buffer);
                 outcomes.add(new Outcome(zone, problem));
             }
+            appendZoneNotes(out, snapshot.elf(), outcomes);
             out.force(false);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temporary);
@@ -91,6 +94,31 @@ final class CoreDump {
         }
         Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return outcomes;
+    }
+
+    /**
+     * Appends the {@link ZoneNotes} after the zones, under a {@code PT_NOTE} in the ELF zone's room
+     * for program headers: the core names every zone and says which it lacks and why, and the
+     * zones' bytes stay the coreimage's.
+     */
+    private static void appendZoneNotes(FileChannel out, byte[] elf, List<Outcome> outcomes) throws IOException {
+        List<ZoneNotes.Mapping> mappings = new ArrayList<>();
+        List<ZoneNotes.Missing> missing = new ArrayList<>();
+        for (Outcome outcome : outcomes) {
+            ZoneSlot zone = outcome.zone();
+            mappings.add(new ZoneNotes.Mapping(zone.address(), zone.address() + zone.size(), 0, ZoneNotes.mappingName(zone.id(), zone.name())));
+            if (outcome.problem() != null) {
+                missing.add(ZoneNotes.Missing.of(zone.id(), outcome.withheld() ? ZoneNotes.Kind.WITHHELD : ZoneNotes.Kind.LOST,
+                        outcome.problem()));
+            }
+        }
+        byte[] notes = ZoneNotes.notes(mappings, missing);
+        long end = out.position();
+        byte[] headers = ZoneNotes.headersWithNotes(elf, end, notes.length);
+        if (headers != null) {
+            out.write(ByteBuffer.wrap(notes), end);
+            out.write(ByteBuffer.wrap(headers), 0);
+        }
     }
 
     /** @return {@code null} if all bytes were copied, else why the zone is lost */

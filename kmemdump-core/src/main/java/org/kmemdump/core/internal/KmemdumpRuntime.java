@@ -278,7 +278,10 @@ public class KmemdumpRuntime {
         release();
     }
 
-    /** Stops the log ring's writes and unregisters the runtime's zones from the backend before their memory goes. */
+    /**
+     * Stops the log ring's writes and unregisters the runtime's zones from the backend before their
+     * memory goes; the arena's zone directory still lists them, so a stopped run's log stays readable.
+     */
     private void release() {
         if (threads != null) {
             threads.close();
@@ -295,8 +298,10 @@ public class KmemdumpRuntime {
         if (logRing != null) {
             logRing.close();
         }
-        table.unregisterAll(runtimeOwner);
+        // the zone directory and coreimage keep listing the zones as they were at the stop: their bytes
+        // stay in the arena file, and the clean-shutdown mark tells readers the process let them go
         table.listener((zones, backend) -> { });
+        table.unregisterAll(runtimeOwner);
         synchronized (bundleTableUpdater) {
             bundleTable = null;
             if (volatileMemory != null) {

@@ -13,6 +13,9 @@ import static org.kmemdump.core.internal.CoreFixture.pattern;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -60,7 +63,7 @@ class CoreDumpTest {
         List<Outcome> outcomes = CoreDump.write(fixture.table, core, false);
         assertEquals(fixture.table.zones(), outcomes.stream().map(Outcome::zone).toList());
         assertEquals(List.of(), lostIds(outcomes));
-        assertArrayEquals(fixture.concatenation(), Files.readAllBytes(core));
+        assertArrayEquals(fixture.concatenation(), new CoreFile(Files.readAllBytes(core)).zones());
     }
 
     @Test
@@ -81,7 +84,7 @@ class CoreDumpTest {
         Path core = directory.resolve("core");
         List<Outcome> outcomes = CoreDump.write(fixture.table, core, false);
         assertEquals(List.of(20), lostIds(outcomes));
-        assertArrayEquals(expected, Files.readAllBytes(core));
+        assertArrayEquals(expected, new CoreFile(Files.readAllBytes(core)).zones());
     }
 
     @Test
@@ -105,7 +108,33 @@ class CoreDumpTest {
                 () -> assertEquals(4, loads, "LOAD headers"),
                 () -> assertContains(output, "NT_PRSTATUS"),
                 () -> assertContains(output, "NT_PRPSINFO"),
-                () -> assertContains(output, "VMCOREINFO"));
+                () -> assertContains(output, "VMCOREINFO"),
+                () -> assertContains(output, "NT_FILE (mapped files)"));
+    }
+
+    @Test
+    void theNotesNameEveryZoneAndTheLostOnes() throws IOException, ZoneRegistrationException {
+        Arena doomed = Arena.ofShared();
+        ZoneSlot lost = fixture.add(doomed, 20, "doomed", pattern(13, 1));
+        doomed.close();
+        Path core = directory.resolve("core");
+        CoreDump.write(fixture.table, core, false);
+        CoreFile elf = new CoreFile(Files.readAllBytes(core));
+        List<CoreFile.Note> appended = elf.notes(elf.segments().get(elf.phnum() - 1));
+        String names = new String(appended.get(0).descriptor(), StandardCharsets.US_ASCII);
+        assertEquals("CORE", appended.get(0).name());
+        assertEquals(0x46494c45, appended.get(0).type());
+        assertContains(names, "[kmemdump zone 7 greeting]\0");
+        assertContains(names, "[kmemdump zone 20 doomed]\0");
+        assertEquals("KMEMDUMP", appended.get(1).name());
+        assertEquals("20 lost its memory was freed\n", appended.get(1).text());
+        // count, page_size, then (start, end, file_ofs) per zone in table order
+        ByteBuffer files = ByteBuffer.wrap(appended.get(0).descriptor()).order(ByteOrder.LITTLE_ENDIAN);
+        List<ZoneSlot> zones = fixture.table.zones();
+        assertEquals(zones.size(), files.getLong(0));
+        int at = zones.stream().map(ZoneSlot::id).toList().indexOf(lost.id());
+        assertEquals(lost.address(), files.getLong(16 + 24 * at), "the lost zone's start");
+        assertEquals(lost.address() + 13, files.getLong(16 + 24 * at + 8), "and end");
     }
 
     @Test

@@ -68,7 +68,11 @@ final class CoreFile {
 
     /** @return the notes of the first PT_NOTE segment, which must end exactly with its last note */
     List<Note> notes() {
-        Segment segment = segments().stream().filter(s -> s.type() == PT_NOTE).findFirst().orElseThrow();
+        return notes(segments().stream().filter(s -> s.type() == PT_NOTE).findFirst().orElseThrow());
+    }
+
+    /** @return the notes of a PT_NOTE segment, which must end exactly with its last note */
+    List<Note> notes(Segment segment) {
         int at = Math.toIntExact(segment.offset());
         int end = Math.toIntExact(segment.offset() + segment.filesz());
         List<Note> notes = new ArrayList<>();
@@ -91,6 +95,23 @@ final class CoreFile {
     Note note(String name, int type) {
         return notes().stream().filter(note -> note.name().equals(name) && note.type() == type).findFirst()
                 .orElseThrow(() -> new AssertionError("no note " + name + "/" + type + " in " + notes()));
+    }
+
+    /**
+     * @return the file as the zones alone make it: without the notes appended after them, and
+     *         without their PT_NOTE (the last program header, in a slot the ELF zone left zero)
+     *         and the e_phnum it raised; fails unless exactly that was appended
+     */
+    byte[] zones() {
+        Segment appended = segments().get(phnum() - 1);
+        if (appended.type() != PT_NOTE || appended.offset() + appended.filesz() != bytes.length) {
+            throw new AssertionError("the last program header is no PT_NOTE ending the file: " + appended);
+        }
+        byte[] zones = Arrays.copyOf(bytes, Math.toIntExact(appended.offset()));
+        int slot = Math.toIntExact(in.getLong(32) + (phnum() - 1L) * Short.toUnsignedInt(in.getShort(54)));
+        Arrays.fill(zones, slot, slot + Short.toUnsignedInt(in.getShort(54)), (byte) 0);
+        ByteBuffer.wrap(zones).order(ByteOrder.LITTLE_ENDIAN).putShort(56, (short) (phnum() - 1));
+        return zones;
     }
 
     /** @return the bytes a segment covers in the file */

@@ -268,6 +268,19 @@ class KmemdumpRuntimeTest {
         assertTrue(arenaHeader().cleanShutdown());
     }
 
+    /** Issue 8: a clean stop lets go of the zones, not of their record: the log ring stays listed, so the stopped run's log is read. */
+    @Test
+    void aCleanStopKeepsTheZoneDirectoryAsItWas() throws Exception {
+        KmemdumpRuntime runtime = activate(context(directory()), ARENA_SIZE, LogRingWriter.DEFAULT_SIZE);
+        List<ZoneDirectory.Entry> running = arenaFile().entries();
+        runtime.deactivate();
+        active.remove(runtime);
+        ArenaFileView stopped = arenaFile();
+        assertTrue(stopped.header().cleanShutdown(), "the mark says the process let the zones go");
+        assertEquals(running, stopped.entries());
+        assertTrue(running.stream().anyMatch(entry -> entry.id() == ZoneIds.LOG), running.toString());
+    }
+
     /** Issue 10, defect 3: the ring's 2^63-1 bytes wrapped the allocator, and every bundle's allocations failed after. */
     @Test
     void aLogRingLargerThanTheArenaIsAWarningAndTheArenaStaysUsable() throws Exception {

@@ -77,10 +77,10 @@ class SensitiveZoneTest {
         List<Outcome> outcomes = CoreDump.write(fixture.table, core, false);
         assertEquals(List.of(CoreDump.WITHHELD), outcomes.stream().filter(o -> o.problem() != null).map(Outcome::problem).toList());
         assertTrue(outcomes.stream().filter(o -> o.zone().id() == 50).findFirst().orElseThrow().withheld());
-        assertTrue(Arrays.equals(withheld, Files.readAllBytes(core)), "the zone's bytes are zeros, everything else as it is");
+        assertTrue(Arrays.equals(withheld, new CoreFile(Files.readAllBytes(core)).zones()), "the zone's bytes are zeros, everything else as it is");
 
         assertEquals(List.of(), outcomes(CoreDump.write(fixture.table, core, true)));
-        assertTrue(Arrays.equals(everything, Files.readAllBytes(core)), "--include-sensitive writes the bytes");
+        assertTrue(Arrays.equals(everything, new CoreFile(Files.readAllBytes(core)).zones()), "--include-sensitive writes the bytes");
     }
 
     private static List<String> outcomes(List<Outcome> outcomes) {
