@@ -15,7 +15,7 @@ import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.ComponentsText;
 import org.kmemdump.format.KnownZones;
 import org.kmemdump.format.LogRing;
-import org.kmemdump.format.TextSnapshot;
+import org.kmemdump.format.SnapshotBuffers;
 import org.kmemdump.format.ThreadsSnapshot;
 
 /**
@@ -39,8 +39,9 @@ class CoreInputTest {
         ring.append(T0 + 94, 13, LogRing.Level.ERROR, "org.example.db", "connection failed", "java.sql.SQLException: timeout");
         ThreadsSnapshot threads = fixture.threadsZone(ThreadsSnapshot.MIN_ZONE_SIZE);
         threads.write(new ThreadsSnapshot.Snapshot(0, T0, 1000, ThreadsSnapshot.Trigger.PERIODIC, List.of(), 0));
-        TextSnapshot components = TextSnapshot.create(fixture.addArenaZone(KnownZones.COMPONENTS, KnownZones.COMPONENTS_NAME, 1024).memory());
-        components.write(1, T0, ComponentsText.write(new ComponentsText.Components(List.of(), "", 0), components.capacity()));
+        SnapshotBuffers components = SnapshotBuffers.create(fixture.addArenaZone(KnownZones.COMPONENTS, KnownZones.COMPONENTS_NAME, 1024).memory(),
+                SnapshotBuffers.Content.COMPONENTS);
+        components.write(T0, ComponentsText.write(new ComponentsText.Components(List.of(), "", 0), components.capacity()));
         fixture.addProcessZone(60, "native", elsewhere);
         return fixture;
     }
