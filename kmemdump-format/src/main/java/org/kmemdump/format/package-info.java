@@ -3,7 +3,7 @@
  * defined once, as named offsets and sizes, with the code that writes and reads it.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.kmemdump.format;
 
 import org.osgi.annotation.bundle.Export;
