@@ -15,6 +15,8 @@ public final class RunFiles {
     public static final String FATAL_CORE = "fatal.elf";
     /** The names of fixed run files, the arena first. */
     public static final List<String> FIXED = List.of(ArenaFile.FILE_NAME, SmemFile.FILE_NAME, KinfoRecord.FILE_NAME, FATAL_TEXT, FATAL_CORE);
+    /** The files a core is collected from: dropped after a successful collection unless an operator keeps them. */
+    public static final List<String> RAW = List.of(ArenaFile.FILE_NAME, SmemFile.FILE_NAME, KinfoRecord.FILE_NAME);
     /** HotSpot's fatal-error log, {@code -XX:ErrorFile} pointed into the directory: {@code hs_err_pid<N>.log}. */
     private static final Pattern HS_ERR = Pattern.compile("hs_err_pid[0-9]{1,10}\\.log");
 
