@@ -22,6 +22,9 @@ public final class CrashCollection {
      *                 kept and the entry stays uncollected, to be tried again at the next start
      */
     public static CrashSummary collect(Path entry, boolean keepRaw) throws Failure {
+        for (String output : new String[] {CrashEntry.CORE, CrashEntry.SUMMARY_TEXT, CrashEntry.SUMMARY_JSON}) {
+            OutputFile.deleteLeftovers(entry.resolve(output)); // of a collection killed before
+        }
         CrashFacts facts = CrashFacts.read(entry);
         CollectReport report = null;
         String failure = null;
