@@ -90,6 +90,9 @@ case "${1:-}" in
         # start-up of the runtime until its shell answered, against the bare framework (the same bndrun without kmemdump)
         java "${java_opts[@]}" org.kmemdump.benchmarks.StartupHarness features/target/kmemdump.jar \
             features/target/framework.jar | tee "$target/startup.txt" || failed StartupHarness $?
+        # start-up with 3 pending 64 MiB crashes in the crash store against none, and their background collection
+        java "${java_opts[@]}" org.kmemdump.benchmarks.CrashStartupHarness features/target/kmemdump.jar \
+            | tee "$target/crashstartup.txt" || failed CrashStartupHarness $?
         # collect of 1 GiB of arena zones against cp of the arena file
         java "${java_opts[@]}" org.kmemdump.benchmarks.CollectHarness "$collector" \
             | tee "$target/collect.txt" || failed CollectHarness $?
