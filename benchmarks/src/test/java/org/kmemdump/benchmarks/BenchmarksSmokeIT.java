@@ -41,6 +41,13 @@ class BenchmarksSmokeIT {
     }
 
     @Test
+    void crashStartupHarnessMeasuresPendingCrashesAgainstNone() throws Exception {
+        Path output = work.resolve("crashstartup.txt");
+        SmokeRun.run(output, CrashStartupHarness.class.getName(), SmokeRun.property("kmemdump.jar").toString(), "1");
+        SmokeRun.assertResult(output, CrashStartupHarness.RESULT);
+    }
+
+    @Test
     void collectHarnessComparesCollectWithCp() throws Exception {
         Path output = work.resolve("collect.txt");
         SmokeRun.run(output, CollectHarness.class.getName(), COLLECTOR.toString(), "1", "16");

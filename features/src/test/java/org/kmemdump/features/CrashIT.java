@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.CrashEntry;
 
 /**
  * The promise of the whole project: whatever way the JVM ends, an outside collector gets the
@@ -218,6 +220,12 @@ class CrashIT {
         try (Child next = startWith("zone-consumer")) {
             assertTrue(Files.notExists(Runtimes.kmemdumpDirectory(work).resolve("previous")),
                     "a clean end leaves nothing to keep\n" + next.describe());
+            Path crashes = Runtimes.kmemdumpDirectory(work).resolve(CrashEntry.CRASHES);
+            try (var entries = Files.list(crashes)) {
+                assertEquals(0, entries.count(), "a clean end is no crash entry\n" + next.describe());
+            }
+            assertTrue(Files.exists(Runtimes.kmemdumpDirectory(work).resolve(CrashEntry.STOPPED).resolve(ArenaFile.FILE_NAME)),
+                    "the cleanly stopped run is kept in stopped/\n" + next.describe());
         }
     }
 

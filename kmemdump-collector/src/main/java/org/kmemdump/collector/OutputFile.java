@@ -1,6 +1,7 @@
 package org.kmemdump.collector;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -186,6 +187,17 @@ final class OutputFile implements AutoCloseable {
 
     private static String message(Exception e) {
         return e instanceof IOException io ? IoMessages.of(io) : String.valueOf(e.getMessage());
+    }
+
+    /** Deletes the temporary files a killed writer of {@code target} left beside it. */
+    static void deleteLeftovers(Path target) {
+        String prefix = "." + target.getFileName() + ".";
+        try (var files = Files.list(target.getParent())) {
+            files.filter(file -> file.getFileName().toString().startsWith(prefix) && file.getFileName().toString().endsWith(TEMPORARY_SUFFIX))
+                    .forEach(OutputFile::deleteQuietly);
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover costs space only
+        }
     }
 
     private static void deleteQuietly(Path file) {

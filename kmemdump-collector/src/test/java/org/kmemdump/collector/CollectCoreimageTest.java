@@ -13,7 +13,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.collector.cli.ExitCode;
-import org.kmemdump.directory.KmemdumpDirectory;
+import org.kmemdump.format.CrashEntry;
 import org.kmemdump.format.KnownZones;
 
 /** collect on a directory whose coreimage zones match the table: the output is the zones, concatenated. */
@@ -53,8 +53,8 @@ class CollectCoreimageTest {
     }
 
     @Test
-    void previousDirectoryIsCollectedTheSameWay() throws Exception {
-        Path previous = temp.resolve("dump").resolve(KmemdumpDirectory.PREVIOUS);
+    void aCrashEntryIsCollectedTheSameWay() throws Exception {
+        Path previous = temp.resolve("dump").resolve(CrashEntry.CRASHES).resolve(CrashEntry.id(1_764_633_600_000L, 4242));
         try (DumpFixture fixture = DumpFixture.withCoreimage(previous, DumpFixture.Owner.dead()).standardZones()) {
             Path core = temp.resolve("previous.elf");
             CollectorRun run = CollectorRun.of("collect", previous.toString(), "-o", core.toString());

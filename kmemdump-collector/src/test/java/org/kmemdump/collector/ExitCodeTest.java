@@ -54,7 +54,7 @@ class ExitCodeTest {
         usage("option '--follow' is for log, not collect", "collect", "dir", "-o", "f", "--follow");
         usage("option '--json' is for inspect, not log", "log", "dir", "--json");
         usage("log: DIR is missing", "log", "-n", "3");
-        usage("unknown command 'logs': give collect, inspect, log, threads or components", "logs", "dir");
+        usage("unknown command 'logs': give collect, inspect, log, threads, components or crashes", "logs", "dir");
     }
 
     @Test

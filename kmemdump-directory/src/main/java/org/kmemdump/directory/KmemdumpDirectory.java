@@ -9,9 +9,11 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The kmemdump directory, claimed by this runtime for as long as the service is registered: one
- * runtime owns a directory at a time (a lock file in it), and the files of a run that did not shut
- * down cleanly were put aside in {@value #PREVIOUS} before the service was registered, so a file
- * kept here never overwrites the evidence of a crash.
+ * runtime owns a directory at a time (a lock file in it), and the files of the run before were put
+ * into the crash store before the service was registered ({@code crashes/<id>/} when it did not end
+ * cleanly, {@code stopped/} when it did; see {@code org.kmemdump.format.CrashEntry}), so a file
+ * kept here never overwrites the evidence of a crash. Only the run's own files
+ * ({@code org.kmemdump.format.RunFiles}) are put aside: keep files under those names.
  *
  * <p>Set by the framework property {@value #PROPERTY}; the default is per user and on tmpfs where
  * there is one, so the files cost no disk I/O and vanish at reboot: {@code /dev/shm/kmemdump-<user>},
@@ -23,8 +25,6 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface KmemdumpDirectory {
     /** The framework property that names the directory. */
     String PROPERTY = "kmemdump.directory";
-    /** Where the files of a run that did not shut down cleanly are put aside. */
-    String PREVIOUS = "previous";
     /** The file whose lock says which runtime owns the directory. */
     String LOCK_FILE = "lock";
 
@@ -41,7 +41,7 @@ public interface KmemdumpDirectory {
      * Opens (or creates) the file {@code name} in the directory, for as long as the returned
      * handle is open.
      *
-     * @param name a plain file name, neither {@value #LOCK_FILE} nor {@value #PREVIOUS}
+     * @param name a plain file name, not {@value #LOCK_FILE} and not starting with {@code crashes} or {@code stopped}
      * @throws IOException the {@link #problem()} when the directory is unusable, when another owner
      *                     in this runtime keeps a file of that name, or what {@code opener} threw
      */

@@ -5,7 +5,7 @@
  * and then says why.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package org.kmemdump.directory;
 
 import org.osgi.annotation.bundle.Export;

@@ -7,7 +7,7 @@ import org.kmemdump.collector.TerminalText;
 
 /**
  * The kmemdump collector's command line: run outside the dumped JVM, on its kmemdump directory (or
- * the {@code previous} one a restarted runtime moved aside). {@code --help} lists the commands and
+ * a crash entry of its crash store). {@code --help} lists the commands and
  * exit codes.
  *
  * <p>Every input is untrusted: whatever is in the files, a run ends with an exit code and at most
@@ -43,6 +43,7 @@ public final class Collector {
                 case CommandLine.LOG -> LogCommand.run(line, out, err);
                 case CommandLine.THREADS -> ThreadsCommand.run(line, out, err);
                 case CommandLine.COMPONENTS -> ComponentsCommand.run(line, out, err);
+                case CommandLine.CRASHES -> CrashesCommand.run(line, out, err);
                 default -> InspectCommand.run(line, out, err);
             };
             return exit.code();

@@ -8,7 +8,7 @@ import org.kmemdump.collector.Failure;
 /**
  * The parsed command line. Every mistake is a {@link Failure#argument} that names the argument.
  *
- * @param command   {@link #COLLECT}, {@link #INSPECT}, {@link #LOG}, {@link #THREADS} or {@link #COMPONENTS}; {@code null} with {@code help}
+ * @param command   {@link #COLLECT}, {@link #INSPECT}, {@link #LOG}, {@link #THREADS}, {@link #COMPONENTS} or {@link #CRASHES}; {@code null} with {@code help}
  * @param output    {@code -o FILE} (collect)
  * @param bins      {@code --bins BINDIR} or {@code null} (collect)
  * @param progress  {@code --progress}/{@code --no-progress}, else automatic (collect)
@@ -23,13 +23,14 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
     static final String LOG = "log";
     static final String THREADS = "threads";
     static final String COMPONENTS = "components";
+    static final String CRASHES = "crashes";
     static final int DEFAULT_RECORDS = 50;
 
     static final String HELP = """
             Usage: java -jar kmemdump-collector.jar <command> ...
 
               collect DIR -o FILE [--bins BINDIR] [--include-sensitive] [--progress|--no-progress] [--debug]
-                  Reads the kmemdump directory DIR (DIR/previous for the run before a crash) and
+                  Reads the kmemdump directory DIR (or a crash entry DIR/crashes/ID) and
                   writes an ELF core to FILE. The regions are those of the minidump table in
                   DIR/smem, if there is a dumpable one, and the zones the arena's zone directory
                   lists (every zone the runtime registered, whatever backend was active); the
@@ -86,6 +87,12 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
                   name and state, the failure of a failed activation, and what each unsatisfied
                   reference waits for (interface, target filter); then the snapshot's time and age.
 
+              crashes DIR [--json] [--debug]
+                  Lists the crash store DIR/crashes, oldest first: per entry (a run that did not
+                  end cleanly) its start time, pid, zones collected and lost (or "not collected
+                  yet"), bytes, how it ended and its path. The runtime collects each entry at
+                  start (core.elf, summary.txt, summary.json in it). --json prints one JSON object.
+
               inspect, log, threads and components also read a collected ELF core: give its path
               for DIR, or a crash entry's directory that holds core.elf and no arena or smem. The
               zones are those its VMCOREINFO note lists; one its missing-zones note lists (lost,
@@ -106,7 +113,7 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
     /** @throws Failure an {@link Failure.Kind#ARGUMENT} (exit code 2), naming the bad argument */
     static CommandLine parse(String[] args) throws Failure {
         if (args.length == 0) {
-            throw Failure.argument("no command: give collect, inspect, log, threads or components (--help explains them)");
+            throw Failure.argument("no command: give collect, inspect, log, threads, components or crashes (--help explains them)");
         }
         String command = args[0];
         boolean help = false;
@@ -123,8 +130,8 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
             return new CommandLine(null, null, null, null, ProgressBar.Mode.AUTO, false, false, true, DEFAULT_RECORDS, false, false);
         }
         if (!command.equals(COLLECT) && !command.equals(INSPECT) && !command.equals(LOG) && !command.equals(THREADS)
-                && !command.equals(COMPONENTS)) {
-            throw Failure.argument("unknown command '" + command + "': give collect, inspect, log, threads or components");
+                && !command.equals(COMPONENTS) && !command.equals(CRASHES)) {
+            throw Failure.argument("unknown command '" + command + "': give collect, inspect, log, threads, components or crashes");
         }
         boolean collect = command.equals(COLLECT);
         for (int i = 1; i < args.length; i++) {
@@ -132,7 +139,7 @@ record CommandLine(String command, Path directory, Path output, Path bins, Progr
             switch (arg) {
                 case "--help", "-h" -> help = true;
                 case "--debug" -> debug = true;
-                case "--json" -> json = once(json, arg, INSPECT, command);
+                case "--json" -> json = once(json, arg, command.equals(CRASHES) ? CRASHES : INSPECT, command);
                 case "-o", "--output" -> {
                     only(COLLECT, command, arg);
                     if (output != null) {

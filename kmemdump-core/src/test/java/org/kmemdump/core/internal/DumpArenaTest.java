@@ -28,6 +28,7 @@ import org.kmemdump.directory.KmemdumpDirectory;
 import org.kmemdump.directory.internal.ClaimedDirectory;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.BootId;
+import org.kmemdump.format.CrashEntry;
 import org.kmemdump.format.ZoneDirectory;
 
 /** The arena file as an outside reader sees it, through its own mapping of the real file. */
@@ -150,7 +151,7 @@ class DumpArenaTest {
     void aCrashedRunsFilesAreKeptAndACleanRunsAreReplaced() throws Exception {
         leaveACrashedRun();
         try (DumpArena next = open()) {
-            Path previous = directory().resolve(KmemdumpDirectory.PREVIOUS);
+            Path previous = directory().resolve(CrashEntry.CRASHES).resolve(CrashEntry.id(2, 1));
             byte[] kept = Files.readAllBytes(previous.resolve(ArenaFile.FILE_NAME));
             assertEquals("last words", new String(kept, (int) ArenaFile.ZONES_START, 10, StandardCharsets.US_ASCII));
             assertEquals("table", Files.readString(previous.resolve("smem")));
@@ -158,8 +159,9 @@ class DumpArenaTest {
         }
         release();
         try (DumpArena again = open()) {
-            assertTrue(Files.exists(directory().resolve(KmemdumpDirectory.PREVIOUS).resolve(ArenaFile.FILE_NAME)),
+            assertTrue(Files.exists(directory().resolve(CrashEntry.CRASHES).resolve(CrashEntry.id(2, 1)).resolve(ArenaFile.FILE_NAME)),
                     "a clean run does not replace the kept crash");
+            assertTrue(Files.exists(directory().resolve(CrashEntry.STOPPED).resolve(ArenaFile.FILE_NAME)), "the clean run is kept in stopped/");
             assertFalse(readHeader().cleanShutdown());
         }
     }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.directory.KeptFile;
 import org.kmemdump.directory.KmemdumpDirectory;
+import org.kmemdump.format.CrashEntry;
 
 /** A backend's file kept in the claimed kmemdump directory, or at a configured path wherever the directory is. */
 class ClaimedDirectoryKeepTest {
@@ -141,7 +142,7 @@ class ClaimedDirectoryKeepTest {
     void namesOutsideTheDirectoryOrOfItsOwnFilesAreRefused() throws IOException {
         ClaimedDirectory claim = new ClaimedDirectory(directory());
         try {
-            for (String name : new String[] {"", "..", "a/b", "/etc/passwd", KmemdumpDirectory.LOCK_FILE, KmemdumpDirectory.PREVIOUS}) {
+            for (String name : new String[] {"", "..", "a/b", "/etc/passwd", KmemdumpDirectory.LOCK_FILE, CrashEntry.CRASHES, CrashEntry.STOPPED}) {
                 assertThrows(IllegalArgumentException.class, () -> claim.keep(name, File::new), name);
             }
             assertEquals(List.of(), events, "nothing was opened");

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.directory.KmemdumpDirectory;
+import org.kmemdump.format.CrashEntry;
 
 /** Claiming the kmemdump directory touches only what is in it: no link in it is followed. */
 class ClaimedDirectoryLinksTest {
@@ -41,6 +42,10 @@ class ClaimedDirectoryLinksTest {
         claim.release();
         assertTrue(claim.problem().isEmpty(), claim.problem().toString());
         assertTrue(Files.isSymbolicLink(directory.resolve("arena")), "the link is left as it was");
-        assertTrue(Files.exists(directory.resolve(KmemdumpDirectory.PREVIOUS).resolve("smem")), "no clean shutdown: the table is kept");
+        try (var entries = Files.list(directory.resolve(CrashEntry.CRASHES))) {
+            Path entry = entries.findFirst().orElseThrow(() -> new AssertionError("no crash entry"));
+            assertTrue(entry.getFileName().toString().endsWith("-" + CrashEntry.UNREADABLE), entry.toString());
+            assertTrue(Files.exists(entry.resolve("smem")), "no clean shutdown: the table is kept");
+        }
     }
 }

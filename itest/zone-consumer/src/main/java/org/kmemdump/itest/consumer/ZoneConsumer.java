@@ -29,6 +29,9 @@ import org.osgi.service.component.annotations.Reference;
  *
  * <p>With the framework property {@value #SECRET} set, it also allocates an arena zone registered
  * {@link ZoneOption#SENSITIVE}, {@code consumer-keys}, holding that property's text.
+ *
+ * <p>With the framework property {@value #MARKER} set, it also allocates an ordinary arena zone,
+ * {@code consumer-mark}, holding that property's text: a run's own marker, to find in its core.
  */
 @Component(immediate = true, service = {})
 public class ZoneConsumer {
@@ -40,6 +43,8 @@ public class ZoneConsumer {
     static final int SLICE_SIZE = 512;
     /** Framework property: the text of the sensitive zone {@code consumer-keys}; unset for none. */
     static final String SECRET = "kmemdump.consumer.secret";
+    /** Framework property: the text of the zone {@code consumer-mark}; unset for none. */
+    static final String MARKER = "kmemdump.consumer.marker";
 
     @Activate
     public ZoneConsumer(@Reference ZoneRegistry registry, BundleContext context) throws ZoneRegistrationException {
@@ -63,6 +68,11 @@ public class ZoneConsumer {
         if (secret != null) {
             byte[] bytes = secret.getBytes(StandardCharsets.US_ASCII);
             registry.allocate("consumer-keys", bytes.length, ZoneOption.SENSITIVE).memory().copyFrom(MemorySegment.ofArray(bytes));
+        }
+        String marker = context.getProperty(MARKER);
+        if (marker != null) {
+            byte[] bytes = marker.getBytes(StandardCharsets.US_ASCII);
+            registry.allocate("consumer-mark", bytes.length).memory().copyFrom(MemorySegment.ofArray(bytes));
         }
     }
 }

@@ -1,0 +1,98 @@
+package org.kmemdump.collector;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.kmemdump.format.CrashEntry;
+
+/**
+ * The entries of a kmemdump directory's crash store, oldest first, for {@code collector crashes} and
+ * {@code kmemdump:crashes}: from each entry's summary once it is collected, else from its run files.
+ */
+public final class CrashListing {
+    /**
+     * @param path  the entry's directory
+     * @param bytes what its regular files hold (apparent sizes)
+     */
+    public record Row(String id, Path path, String pid, String started, String ended, String zones, long bytes) {
+    }
+
+    private CrashListing() {
+    }
+
+    /** @throws Failure (input) when the directory or its crash store cannot be listed */
+    public static List<Row> list(Path directory) throws Failure {
+        Path crashes = directory.resolve(CrashEntry.CRASHES);
+        if (!Files.isDirectory(directory)) {
+            throw Failure.input(directory + (Files.exists(directory) ? ": not a directory" : ": no such directory"));
+        }
+        if (!Files.exists(crashes, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        List<Row> rows = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(crashes)) {
+            for (Path entry : entries.sorted().toList()) {
+                if (CrashEntry.isId(entry.getFileName().toString()) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    rows.add(row(entry));
+                }
+            }
+        } catch (IOException e) {
+            throw Failure.input(crashes + ": cannot be listed: " + IoMessages.of(e));
+        }
+        return rows;
+    }
+
+    private static Row row(Path entry) throws IOException {
+        String id = entry.getFileName().toString();
+        Map<String, String> head = CrashSummary.head(entry);
+        if (!head.isEmpty()) {
+            return new Row(id, entry, head.getOrDefault(CrashSummary.PID, "?"), head.getOrDefault(CrashSummary.STARTED, "?"),
+                    head.getOrDefault(CrashSummary.ENDED, "?"), head.getOrDefault(CrashSummary.ZONES, "?"), bytes(entry));
+        }
+        CrashFacts facts = CrashFacts.read(entry);
+        return new Row(id, entry, facts.pid() < 0 ? "unknown" : Long.toString(facts.pid()),
+                facts.started() == 0 ? "unknown" : CrashFacts.time(facts.started()), TerminalText.clean(facts.ended()), "not collected yet",
+                bytes(entry));
+    }
+
+    private static long bytes(Path entry) throws IOException {
+        long total = 0;
+        try (Stream<Path> files = Files.list(entry)) {
+            for (Path file : files.toList()) {
+                if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    total += Files.size(file);
+                }
+            }
+        }
+        return total;
+    }
+
+    /** @return one line per entry: when, pid, zones, size, how it ended, path */
+    public static String text(List<Row> rows) {
+        if (rows.isEmpty()) {
+            return "no crash entries\n";
+        }
+        StringBuilder text = new StringBuilder(String.format("%-24s %-8s %-22s %12s  %s%n", "started", "pid", "zones", "bytes", "how it ended / path"));
+        for (Row row : rows) {
+            text.append(String.format("%-24s %-8s %-22s %12d  %s%n", row.started(), row.pid(), row.zones(), row.bytes(), row.ended()));
+            text.append(String.format("%-70s%s%n", "", row.path()));
+        }
+        return text.toString();
+    }
+
+    public static String json(List<Row> rows) {
+        JsonWriter json = new JsonWriter().beginObject().name("crashes").beginArray();
+        for (Row row : rows) {
+            json.beginObject().name("id").value(row.id()).name("path").value(row.path().toString()).name("pid").value(row.pid())
+                    .name("started").value(row.started()).name("ended").value(row.ended()).name("zones").value(row.zones())
+                    .name("bytes").value(row.bytes()).endObject();
+        }
+        return json.endArray().endObject().toString();
+    }
+}
