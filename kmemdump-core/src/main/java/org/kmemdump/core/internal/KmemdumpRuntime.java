@@ -21,7 +21,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import org.kmemdump.api.ZoneIds;
@@ -150,10 +150,11 @@ public class KmemdumpRuntime {
     private ComponentsZone components;
 
     @Activate
-    void activate(BundleContext context, Config config) throws ZoneRegistrationException {
+    void activate(BundleContext context, Config configured, Map<String, Object> properties) throws ZoneRegistrationException {
         this.context = context;
         runtimeOwner = new Owner(context.getBundle().getBundleId(), context.getBundle().getSymbolicName());
-        modified(config);
+        Config config = settings(configured, properties);
+        applyBackendChoice(config);
         Host host = Host.current();
         RuntimeFacts facts = new RuntimeFacts(context, host);
         // all or nothing: a failure at any step (an arena too small for the runtime's zones) releases
@@ -243,8 +244,17 @@ public class KmemdumpRuntime {
         warn(logRingProblem + "; lower log.ring.size or raise arena.size");
     }
 
+    /** @return the configuration, with framework properties {@code kmemdump.core.<key>} for the keys configuration admin leaves unset */
+    Config settings(Config configured, Map<String, Object> properties) {
+        return FrameworkDefaults.apply(Config.class, configured, properties, context::getProperty, this::warn);
+    }
+
     @Modified
-    void modified(Config config) {
+    void modified(Config configured, Map<String, Object> properties) {
+        applyBackendChoice(settings(configured, properties));
+    }
+
+    private void applyBackendChoice(Config config) {
         table.changeBackends(() -> {
             backends.pin(config.pinned_backend());
             backends.allow(config.backend_allow());
@@ -353,22 +363,14 @@ public class KmemdumpRuntime {
         return table;
     }
 
-    /** @return every tracked backend, the active one first */
-    List<BackendSet.Tracked> backends() {
-        return table.locked(backends::inPreferenceOrder);
+    /** @return the core bundle's location, to which its configuration may be bound */
+    String location() {
+        return context.getBundle().getLocation();
     }
 
-    String pinnedBackend() {
-        return table.locked(backends::pinned);
-    }
-
-    /** @return whether the allow-list lets {@code backend} be active */
-    boolean isAllowed(BackendSet.Tracked backend) {
-        return table.locked(() -> backends.isAllowed(backend));
-    }
-
-    Set<String> allowedBackendBundles() {
-        return table.locked(backends::allowed);
+    /** @return the tracked backends, the active one and the pin, all as of one moment */
+    BackendSet.Choice backendChoice() {
+        return table.locked(() -> backends.choice(table.activeBackend()));
     }
 
     List<CoreDump.Outcome> dump(Path file, boolean includeSensitive) throws IOException {

@@ -5,6 +5,7 @@ import static org.kmemdump.format.KnownZones.THREADS_NAME;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +55,10 @@ public class ThreadWatch {
     private String problem;
 
     @Activate
-    public ThreadWatch(@Reference KmemdumpRuntime runtime, BundleContext context, KmemdumpRuntime.Config config) {
+    public ThreadWatch(@Reference KmemdumpRuntime runtime, BundleContext context, KmemdumpRuntime.Config configured,
+            Map<String, Object> properties) {
         this.runtime = runtime;
+        KmemdumpRuntime.Config config = runtime.settings(configured, properties);
         owner = new Owner(context.getBundle().getBundleId(), context.getBundle().getSymbolicName());
         timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, THREAD_NAME);
