@@ -6,6 +6,7 @@ import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -24,16 +25,17 @@ final class FrameworkDefaults {
     }
 
     /**
-     * @param configured the annotation instance DS built from {@code properties}
-     * @param properties the component's properties as DS passed them (configuration admin's values among them)
+     * @param configured the annotation instance DS built
+     * @param setKeys    the keys configuration admin sets: not DS's properties, which also hold every
+     *                   annotation default (bnd writes them into the component description)
      * @param framework  looks up a framework property, e.g. {@code BundleContext::getProperty}
      */
-    static <T> T apply(Class<T> type, T configured, Map<String, ?> properties, Function<String, String> framework,
+    static <T> T apply(Class<T> type, T configured, Set<String> setKeys, Function<String, String> framework,
             Consumer<String> warn) {
         Map<String, Object> values = new HashMap<>();
         for (Method method : type.getDeclaredMethods()) {
             String key = key(method.getName());
-            String text = properties.containsKey(key) ? null : framework.apply(PREFIX + key);
+            String text = setKeys.contains(key) ? null : framework.apply(PREFIX + key);
             if (text != null) {
                 try {
                     values.put(method.getName(), parse(method.getReturnType(), text.trim()));

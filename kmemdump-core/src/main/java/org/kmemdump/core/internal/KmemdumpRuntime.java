@@ -20,8 +20,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Dictionary;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.kmemdump.api.ZoneIds;
@@ -33,7 +36,11 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -128,6 +135,10 @@ public class KmemdumpRuntime {
     /** Optional: the registry must keep working, and warn on stderr, without a Log Service. */
     @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Logger logger;
+
+    /** Optional: tells which settings configuration admin sets, under which framework properties are defaults. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ConfigurationAdmin configurationAdmin;
 
     /** Always there, usable or not: when it is not, the registry works in ordinary memory and says why. */
     @Reference
@@ -246,7 +257,31 @@ public class KmemdumpRuntime {
 
     /** @return the configuration, with framework properties {@code kmemdump.core.<key>} for the keys configuration admin leaves unset */
     Config settings(Config configured, Map<String, Object> properties) {
-        return FrameworkDefaults.apply(Config.class, configured, properties, context::getProperty, this::warn);
+        return FrameworkDefaults.apply(Config.class, configured, configuredKeys(properties), context::getProperty, this::warn);
+    }
+
+    /**
+     * @return the keys configuration admin sets in PID {@value #PID}; DS's properties cannot tell, as
+     *         they hold every default too. When configuration admin cannot be asked, all of them, so
+     *         that a configured value is never overridden by a framework property.
+     */
+    private Set<String> configuredKeys(Map<String, Object> properties) {
+        if (!properties.containsKey(Constants.SERVICE_PID)) {
+            return Set.of();
+        }
+        ConfigurationAdmin admin = configurationAdmin;
+        if (admin != null) {
+            try {
+                Configuration[] found = admin.listConfigurations("(" + Constants.SERVICE_PID + "=" + PID + ")");
+                Dictionary<String, Object> configured = found == null || found.length != 1 ? null : found[0].getProperties();
+                if (configured != null) {
+                    return Set.copyOf(Collections.list(configured.keys()));
+                }
+            } catch (IOException | InvalidSyntaxException e) {
+                warn("cannot ask configuration admin which settings it sets, so framework properties kmemdump.core.* are not used: " + e);
+            }
+        }
+        return properties.keySet();
     }
 
     @Modified

@@ -9,6 +9,7 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,7 @@ class FrameworkDefaultsTest {
     }
 
     private KmemdumpRuntime.Config apply(Map<String, Object> configured, Map<String, String> framework) {
-        return FrameworkDefaults.apply(KmemdumpRuntime.Config.class, ds(configured), configured, framework::get, warnings::add);
+        return FrameworkDefaults.apply(KmemdumpRuntime.Config.class, ds(configured), configured.keySet(), framework::get, warnings::add);
     }
 
     @Test
@@ -74,7 +75,7 @@ class FrameworkDefaultsTest {
     @Test
     void withoutFrameworkPropertiesTheConfigurationIsDeclarativeServicesOwn() {
         KmemdumpRuntime.Config ds = ds(Map.of());
-        assertSame(ds, FrameworkDefaults.apply(KmemdumpRuntime.Config.class, ds, Map.of(), key -> null, warnings::add));
+        assertSame(ds, FrameworkDefaults.apply(KmemdumpRuntime.Config.class, ds, Set.of(), key -> null, warnings::add));
     }
 
     @Test
