@@ -41,6 +41,18 @@ final class BackendSet {
         }
     }
 
+    /**
+     * The backends as one moment saw them, taken under the zone table's lock: the active one and the
+     * pin always agree, as {@code kmemdump:backends} prints them (read one by one, a pin applied in
+     * between once showed {@code * minidump} with {@code pinned by configuration: default}).
+     *
+     * @param backends every tracked backend, the active one first
+     * @param active   the active backend, or {@code null}
+     * @param allowed  the allow-list, empty for any bundle
+     */
+    record Choice(List<Tracked> backends, Set<Tracked> notAllowed, Backend active, String pinned, Set<String> allowed) {
+    }
+
     static final String NOT_ALLOWED = "not allowed by backend.allow";
 
     private final Map<ServiceReference<Backend>, Tracked> tracked = new HashMap<>();
@@ -93,6 +105,14 @@ final class BackendSet {
     /** @return whether the allow-list lets {@code backend} be active */
     boolean isAllowed(Tracked backend) {
         return allowed.isEmpty() || allowed.contains(backend.bundleName());
+    }
+
+    /** @param active the zone table's active backend, read under the same lock */
+    Choice choice(Backend active) {
+        List<Tracked> all = inPreferenceOrder();
+        Set<Tracked> notAllowed = new HashSet<>();
+        all.stream().filter(backend -> !isAllowed(backend)).forEach(notAllowed::add);
+        return new Choice(all, Set.copyOf(notAllowed), active, pinned, allowed);
     }
 
     /** @return the allowed backend that should be active, or {@code null} when none is tracked */

@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
 
 import org.apache.felix.service.command.Descriptor;
@@ -66,28 +65,28 @@ public class KmemdumpCommands {
 
     @Descriptor("list every tracked backend; the active one is marked *")
     public void backends() {
-        PrintStream out = System.out;
-        List<BackendSet.Tracked> backends = runtime.backends();
-        Backend active = runtime.table().activeBackend();
+        print(runtime.backendChoice(), System.out);
+    }
+
+    /** Prints one consistent view of the backends: the pin and the active one as of the same moment. */
+    static void print(BackendSet.Choice choice, PrintStream out) {
         out.printf("%-6s  %-16s  %11s  %10s  %s%n", "ACTIVE", "NAME", "RANKING", "SERVICE.ID", "BUNDLE");
-        for (BackendSet.Tracked backend : backends) {
+        for (BackendSet.Tracked backend : choice.backends()) {
             Bundle bundle = backend.reference().getBundle();
-            out.printf("%-6s  %-16s  %11s  %10d  %s%s%n", backend.backend() == active ? "*" : "", backend.name(),
+            out.printf("%-6s  %-16s  %11s  %10d  %s%s%n", backend.backend() == choice.active() ? "*" : "", backend.name(),
                     backend.ranking(), backend.serviceId(),
                     bundle == null ? "(gone)" : bundle.getSymbolicName() + " [" + bundle.getBundleId() + "]",
-                    runtime.isAllowed(backend) ? "" : "  " + BackendSet.NOT_ALLOWED);
+                    choice.notAllowed().contains(backend) ? "  " + BackendSet.NOT_ALLOWED : "");
         }
-        Set<String> allowed = runtime.allowedBackendBundles();
-        if (!allowed.isEmpty()) {
-            out.println("backend.allow: " + String.join(", ", new TreeSet<>(allowed)));
+        if (!choice.allowed().isEmpty()) {
+            out.println("backend.allow: " + String.join(", ", new TreeSet<>(choice.allowed())));
         }
-        String pinned = runtime.pinnedBackend();
-        if (!pinned.isEmpty()) {
-            out.println("pinned by configuration: " + pinned);
+        if (!choice.pinned().isEmpty()) {
+            out.println("pinned by configuration: " + choice.pinned());
         }
-        if (backends.isEmpty()) {
+        if (choice.backends().isEmpty()) {
             out.println("no backend: zones are registered but nothing makes them collectable");
-        } else if (active == null) {
+        } else if (choice.active() == null) {
             out.println("no backend is active: backend.allow allows none of them");
         }
     }

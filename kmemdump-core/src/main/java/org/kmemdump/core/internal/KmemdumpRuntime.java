@@ -20,7 +20,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Dictionary;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -33,7 +36,11 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -143,6 +150,10 @@ public class KmemdumpRuntime {
     @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Logger logger;
 
+    /** Optional: tells which settings configuration admin sets, under which framework properties are defaults. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ConfigurationAdmin configurationAdmin;
+
     /** Always there, usable or not: when it is not, the registry works in ordinary memory and says why. */
     @Reference
     KmemdumpDirectory directory;
@@ -167,10 +178,11 @@ public class KmemdumpRuntime {
     private volatile String threadsProblem;
 
     @Activate
-    void activate(BundleContext context, Config config) throws ZoneRegistrationException {
+    void activate(BundleContext context, Config configured, Map<String, Object> properties) throws ZoneRegistrationException {
         this.context = context;
         runtimeOwner = new Owner(context.getBundle().getBundleId(), context.getBundle().getSymbolicName());
-        modified(config);
+        Config config = settings(configured, properties);
+        applyBackendChoice(config);
         Host host = Host.current();
         RuntimeFacts facts = new RuntimeFacts(context, host);
         // all or nothing: a failure at any step (an arena too small for the runtime's zones) releases
@@ -264,8 +276,41 @@ public class KmemdumpRuntime {
         warn(logRingProblem + "; lower log.ring.size or raise arena.size");
     }
 
+    /** @return the configuration, with framework properties {@code kmemdump.core.<key>} for the keys configuration admin leaves unset */
+    Config settings(Config configured, Map<String, Object> properties) {
+        return FrameworkDefaults.apply(Config.class, configured, configuredKeys(properties), context::getProperty, this::warn);
+    }
+
+    /**
+     * @return the keys configuration admin sets in PID {@value #PID}; DS's properties cannot tell, as
+     *         they hold every default too. When configuration admin cannot be asked, all of them, so
+     *         that a configured value is never overridden by a framework property.
+     */
+    private Set<String> configuredKeys(Map<String, Object> properties) {
+        if (!properties.containsKey(Constants.SERVICE_PID)) {
+            return Set.of();
+        }
+        ConfigurationAdmin admin = configurationAdmin;
+        if (admin != null) {
+            try {
+                Configuration[] found = admin.listConfigurations("(" + Constants.SERVICE_PID + "=" + PID + ")");
+                Dictionary<String, Object> configured = found == null || found.length != 1 ? null : found[0].getProperties();
+                if (configured != null) {
+                    return Set.copyOf(Collections.list(configured.keys()));
+                }
+            } catch (IOException | InvalidSyntaxException e) {
+                warn("cannot ask configuration admin which settings it sets, so framework properties kmemdump.core.* are not used: " + e);
+            }
+        }
+        return properties.keySet();
+    }
+
     @Modified
-    void modified(Config config) {
+    void modified(Config configured, Map<String, Object> properties) {
+        applyBackendChoice(settings(configured, properties));
+    }
+
+    private void applyBackendChoice(Config config) {
         table.changeBackends(() -> {
             backends.pin(config.pinned_backend());
             backends.allow(config.backend_allow());
@@ -391,22 +436,14 @@ public class KmemdumpRuntime {
         return table;
     }
 
-    /** @return every tracked backend, the active one first */
-    List<BackendSet.Tracked> backends() {
-        return table.locked(backends::inPreferenceOrder);
+    /** @return the core bundle's location, to which its configuration may be bound */
+    String location() {
+        return context.getBundle().getLocation();
     }
 
-    String pinnedBackend() {
-        return table.locked(backends::pinned);
-    }
-
-    /** @return whether the allow-list lets {@code backend} be active */
-    boolean isAllowed(BackendSet.Tracked backend) {
-        return table.locked(() -> backends.isAllowed(backend));
-    }
-
-    Set<String> allowedBackendBundles() {
-        return table.locked(backends::allowed);
+    /** @return the tracked backends, the active one and the pin, all as of one moment */
+    BackendSet.Choice backendChoice() {
+        return table.locked(() -> backends.choice(table.activeBackend()));
     }
 
     List<CoreDump.Outcome> dump(Path file, boolean includeSensitive) throws IOException {

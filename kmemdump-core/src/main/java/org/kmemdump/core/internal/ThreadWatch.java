@@ -1,5 +1,6 @@
 package org.kmemdump.core.internal;
 
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,8 +53,10 @@ public class ThreadWatch {
     private Watchdog watchdog;
 
     @Activate
-    public ThreadWatch(@Reference KmemdumpRuntime runtime, BundleContext context, KmemdumpRuntime.Config config) {
+    public ThreadWatch(@Reference KmemdumpRuntime runtime, BundleContext context, KmemdumpRuntime.Config configured,
+            Map<String, Object> properties) {
         this.runtime = runtime;
+        KmemdumpRuntime.Config config = runtime.settings(configured, properties);
         depth = config.threads_depth();
         timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, THREAD_NAME);

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.kmemdump.api.ZoneIds.NO_ID;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.lang.annotation.Annotation;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -20,8 +22,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +35,7 @@ import org.kmemdump.api.ArenaFullException;
 import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneRegistrationException;
+import org.kmemdump.backend.Backend;
 import org.kmemdump.directory.internal.ClaimedDirectory;
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.ThreadsSnapshot;
@@ -80,10 +86,18 @@ class KmemdumpRuntimeTest {
     }
 
     private static KmemdumpRuntime.Config config(long arenaSize, long logRingSize) {
-        return config(arenaSize, logRingSize, 0);
+        return config(arenaSize, logRingSize, 0, "");
     }
 
     private static KmemdumpRuntime.Config config(long arenaSize, long logRingSize, long threadsSize) {
+        return config(arenaSize, logRingSize, threadsSize, "");
+    }
+
+    private static KmemdumpRuntime.Config config(long arenaSize, long logRingSize, String pinned) {
+        return config(arenaSize, logRingSize, 0, pinned);
+    }
+
+    private static KmemdumpRuntime.Config config(long arenaSize, long logRingSize, long threadsSize, String pinned) {
         return new KmemdumpRuntime.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -92,7 +106,7 @@ class KmemdumpRuntimeTest {
 
             @Override
             public String pinned_backend() {
-                return "";
+                return pinned;
             }
 
             @Override
@@ -165,7 +179,7 @@ class KmemdumpRuntimeTest {
     private KmemdumpRuntime activate(BundleContext context, long arenaSize, long logRingSize) throws ZoneRegistrationException {
         KmemdumpRuntime runtime = new KmemdumpRuntime();
         runtime.directory = claimed;
-        runtime.activate(context, config(arenaSize, logRingSize));
+        runtime.activate(context, config(arenaSize, logRingSize), Map.of());
         active.add(runtime);
         return runtime;
     }
@@ -226,7 +240,7 @@ class KmemdumpRuntimeTest {
         BundleContext context = context(directory());
         KmemdumpRuntime runtime = new KmemdumpRuntime();
         runtime.directory = claimed;
-        runtime.activate(context, config(ARENA_SIZE, LogRingWriter.DEFAULT_SIZE, 64 * 1024));
+        runtime.activate(context, config(ARENA_SIZE, LogRingWriter.DEFAULT_SIZE, 64 * 1024), Map.of());
         active.add(runtime);
         assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9), ids(runtime), "no other component has run");
         ArenaFileView file = arenaFile();
@@ -251,7 +265,7 @@ class KmemdumpRuntimeTest {
         failed.directory = claimed;
         long coreimageOnly = ArenaFile.ZONES_START + 32 * 1024; // the coreimage zones fit, the bundle table does not
         IllegalStateException full = assertThrows(IllegalStateException.class,
-                () -> failed.activate(context, config(coreimageOnly, LogRingWriter.DEFAULT_SIZE)));
+                () -> failed.activate(context, config(coreimageOnly, LogRingWriter.DEFAULT_SIZE), Map.of()));
         assertTrue(full.getMessage().contains("raise arena.size"), full.getMessage());
         assertNoHeartbeatThread();
         assertTrue(arenaHeader().cleanShutdown(), "the failed activation closed its arena");
@@ -378,5 +392,46 @@ class KmemdumpRuntimeTest {
         whole.close();
         assertFalse(ids(runtime).contains(zone.id()), "closing the arena zone unregistered its part: the block may be another zone's next");
         assertTrue(arenaFile().entries().stream().noneMatch(entry -> entry.id() == zone.id()), "nothing in the file names the freed block");
+    }
+
+    /**
+     * Issue 12: {@code kmemdump:backends} once showed {@code * minidump} with {@code pinned by
+     * configuration: default}: it read the backends and the active one, printed them, and only then
+     * read the pin, so a pin applied while it printed mixed two moments. Here the pin changes just
+     * as the starred row is printed: the pin line must still name the starred backend.
+     */
+    @Test
+    void theBackendsCommandShowsTheActiveBackendAndThePinOfOneMoment() throws Exception {
+        BundleContext context = context(directory());
+        KmemdumpRuntime runtime = activate(context, ARENA_SIZE, LogRingWriter.DEFAULT_SIZE);
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        for (String name : List.of("alpha", "beta")) {
+            RecordingBackend backend = new RecordingBackend(name, calls);
+            runtime.bindBackend(context.registerService(Backend.class, backend, null).getReference(), backend);
+        }
+        runtime.modified(config(ARENA_SIZE, LogRingWriter.DEFAULT_SIZE, "beta"), Map.of());
+        ByteArrayOutputStream printed = new ByteArrayOutputStream() {
+            @Override
+            public synchronized void write(byte[] bytes, int offset, int length) {
+                boolean firstStar = !toString().contains("\n*");
+                super.write(bytes, offset, length);
+                if (firstStar && toString().contains("\n*")) {
+                    runtime.modified(config(ARENA_SIZE, LogRingWriter.DEFAULT_SIZE, "alpha"), Map.of());
+                }
+            }
+        };
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(printed, true));
+        try {
+            new KmemdumpCommands(runtime).backends();
+        } finally {
+            System.setOut(stdout);
+        }
+        String output = printed.toString();
+        Matcher active = Pattern.compile("(?m)^\\*\\s+(\\S+)").matcher(output);
+        Matcher pinned = Pattern.compile("(?m)^pinned by configuration: (\\S+)$").matcher(output);
+        assertTrue(active.find() && pinned.find(), output);
+        assertEquals(pinned.group(1), active.group(1), output);
+        assertEquals("alpha", runtime.backendChoice().pinned(), "the pin did change while it printed");
     }
 }
