@@ -1,12 +1,15 @@
 package org.kmemdump.launcher;
 
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * The Main-Class of kmemdump's executable jars. Compiled for Java 8, so that an older Java than the
@@ -32,8 +35,8 @@ public final class Launcher {
         File jar = new File(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Attributes manifest = manifest(jar);
         int needed = Integer.parseInt(manifest.getValue(JAVA_VERSION).trim());
-        String found = System.getProperty("java.specification.version");
-        if (featureRelease(found) < needed) {
+        int found = featureRelease(System.getProperty("java.specification.version"));
+        if (found < needed) {
             System.err.println(jar.getName() + " needs Java " + needed + " or later, but this is Java " + found + " ("
                     + System.getProperty("java.home") + "); run it with a Java " + needed + " (set JAVA_HOME or use its bin/java)");
             System.exit(TOO_OLD);
@@ -49,7 +52,13 @@ public final class Launcher {
         return Integer.parseInt(release.split("\\.")[0]);
     }
 
+    /** @param jar the jar, or the directory it was extracted to (bnd's {@code -extract} and its start script) */
     private static Attributes manifest(File jar) throws IOException {
+        if (jar.isDirectory()) {
+            try (InputStream in = new FileInputStream(new File(jar, JarFile.MANIFEST_NAME))) {
+                return new Manifest(in).getMainAttributes();
+            }
+        }
         try (JarFile file = new JarFile(jar)) {
             return file.getManifest().getMainAttributes();
         }
