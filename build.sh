@@ -68,7 +68,7 @@ case "${1:-}" in
         # benchmarks depends on the features and collector modules, so -am builds the runtimes and the collector too
         "${MVN[@]}" -q -DskipTests package -pl benchmarks -am
         target=benchmarks/target
-        rm -f "$target/jmh-result.csv" "$target"/{startup,crashstartup,collect,logtail,logring}.txt
+        rm -f "$target/jmh-result.csv" "$target"/{startup,crashstartup,startup-equinox,collect,logtail,logring}.txt
         classpath="$target/classes:$(cat "$target/classpath.txt")"
         # JDK 25 warns about JMH's use of sun.misc.Unsafe; the core maps its arena with restricted methods; the
         # benchmarks start Felix with the bundles in bench-bundles. JMH's forks inherit these options.
@@ -95,6 +95,9 @@ case "${1:-}" in
         # start-up with 3 pending 64 MiB crashes in the crash store against none, and their background collection
         java "${java_opts[@]}" org.kmemdump.benchmarks.CrashStartupHarness features/target/kmemdump.jar \
             | tee "$target/crashstartup.txt" || failed CrashStartupHarness $?
+        # the same start-up on Equinox (kmemdump-equinox.jar) against Felix (kmemdump.jar)
+        java "${java_opts[@]}" org.kmemdump.benchmarks.EquinoxStartupHarness features/target/kmemdump-equinox.jar \
+            features/target/kmemdump.jar | tee "$target/startup-equinox.txt" || failed EquinoxStartupHarness $?
         # collect of 1 GiB of arena zones against cp of the arena file
         java "${java_opts[@]}" org.kmemdump.benchmarks.CollectHarness "$collector" \
             | tee "$target/collect.txt" || failed CollectHarness $?

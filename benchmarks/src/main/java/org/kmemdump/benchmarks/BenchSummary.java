@@ -43,6 +43,7 @@ public final class BenchSummary {
     static final List<HarnessRow> HARNESS_ROWS = List.of(
             new HarnessRow("startup to shell-ready vs bare:", "startup.txt", StartupHarness.RESULT),
             new HarnessRow("startup, 3 pending crashes vs none:", "crashstartup.txt", CrashStartupHarness.RESULT),
+            new HarnessRow("startup to shell-ready, Equinox vs Felix:", "startup-equinox.txt", EquinoxStartupHarness.RESULT),
             new HarnessRow("collect 1 GiB vs cp of the arena:", "collect.txt", CollectHarness.RESULT),
             new HarnessRow("log -n 1000, 64 MiB vs 1 MiB ring:", "logtail.txt", LogTailHarness.RESULT),
             new HarnessRow("log call, ring on vs off:", "logring.txt", LogRingHarness.RESULT),

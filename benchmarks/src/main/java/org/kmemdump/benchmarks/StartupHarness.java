@@ -93,11 +93,11 @@ public final class StartupHarness {
                 + " medians of %d runs each)%n", wall / bareWall, wall, bareWall, cpu / bareCpu, peak, barePeak, peak - barePeak, runs);
     }
 
-    private static String describe(Start start) {
+    static String describe(Start start) {
         return String.format("%.0f ms, CPU %.0f ms, peak %.1f MiB", start.wallMillis(), start.cpuMillis(), start.peakKib() / 1024.0);
     }
 
-    private static Start once(String java, Target target, int timeoutSeconds) throws IOException, InterruptedException {
+    static Start once(String java, Target target, int timeoutSeconds) throws IOException, InterruptedException {
         Path dir = Scratch.directory("kmemdump-startup-");
         List<String> command = List.of(java, "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
                 "-Djava.io.tmpdir=" + dir, "-Dkmemdump.directory=" + dir.resolve("kmemdump"),
@@ -180,7 +180,7 @@ public final class StartupHarness {
         }
     }
 
-    private static <T> double median(List<T> values, ToDoubleFunction<T> value) {
+    static <T> double median(List<T> values, ToDoubleFunction<T> value) {
         double[] sorted = values.stream().mapToDouble(value).sorted().toArray();
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;

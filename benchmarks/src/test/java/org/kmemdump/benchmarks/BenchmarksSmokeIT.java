@@ -48,6 +48,14 @@ class BenchmarksSmokeIT {
     }
 
     @Test
+    void equinoxStartupHarnessMeasuresEquinoxAgainstFelix() throws Exception {
+        Path output = work.resolve("startup-equinox.txt");
+        SmokeRun.run(output, EquinoxStartupHarness.class.getName(), SmokeRun.property("kmemdump.equinox.jar").toString(),
+                SmokeRun.property("kmemdump.jar").toString(), "1");
+        SmokeRun.assertResult(output, EquinoxStartupHarness.RESULT);
+    }
+
+    @Test
     void collectHarnessComparesCollectWithCp() throws Exception {
         Path output = work.resolve("collect.txt");
         SmokeRun.run(output, CollectHarness.class.getName(), COLLECTOR.toString(), "1", "16");

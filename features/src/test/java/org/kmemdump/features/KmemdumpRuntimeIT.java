@@ -21,10 +21,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Runs the exported runtime, target/kmemdump.jar, as an operator would: a separate JVM (the JDK 25
  * that runs this test) with the Gogo shell either driven by {@code -Dgosh.args} or typed to on stdin.
+ * The shell's ways in and out are run on the Equinox distribution too, which must behave the same.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class KmemdumpRuntimeIT {
@@ -32,12 +35,17 @@ class KmemdumpRuntimeIT {
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(60);
     /** The bnd launcher's exit code once the framework has stopped (LauncherConstants.STOPPED). */
     private static final int LAUNCHER_STOPPED = 117;
+    /** 128 + SIGTERM: the JVM's shutdown hooks ran and the framework stopped. */
+    private static final int LAUNCHER_SIGTERM = 143;
     private static final Pattern PROMPT = Pattern.compile("g! ");
 
     private static final Pattern BACKEND_ROW = Pattern.compile(
             "^(\\*?)\\s+(\\S+)\\s+(-?\\d+)\\s+(\\d+)\\s+(\\S+) \\[(\\d+)\\]$", Pattern.MULTILINE);
     private static final Pattern ZONE_ROW = Pattern.compile(
             "^\\s*(\\d+)\\s+(\\S+)\\s+0x([0-9a-f]{16})\\s+(\\d+)\\s+(\\S+) \\[\\d+\\]\\s+(.+)$", Pattern.MULTILINE);
+
+    /** The Equinox distribution, beside kmemdump.jar. */
+    private static final String EQUINOX = "kmemdump-equinox.jar";
 
     private static Path runtimeJar;
     private static Path bundlesDir;
@@ -57,10 +65,18 @@ class KmemdumpRuntimeIT {
         return Runtimes.start(name, runtimeJar, work, properties);
     }
 
+    /** @param distribution the file name of an exported runtime in target/: kmemdump.jar or kmemdump-equinox.jar */
+    private Child startDistribution(String distribution, String detail, String... properties) {
+        Path jar = runtimeJar.resolveSibling(distribution);
+        assertTrue(Files.isRegularFile(jar), "no runtime at " + jar + ": run mvn verify (package exports it)");
+        return Runtimes.start(distribution + detail, jar, work, properties);
+    }
+
     /** Also the output of {@code kmemdump:threads} and {@code kmemdump:components}, in the same child (each costs seconds). */
-    @Test
-    void nonInteractiveShellListsTheDefaultBackendAndTheRuntimeZones() {
-        try (Child runtime = startRuntime("kmemdump.jar",
+    @ParameterizedTest
+    @ValueSource(strings = {"kmemdump.jar", EQUINOX})
+    void nonInteractiveShellListsTheDefaultBackendAndTheRuntimeZones(String distribution) {
+        try (Child runtime = startDistribution(distribution, "",
                 "-Dgosh.args=--nointeractive -c kmemdump:backends; kmemdump:zones; kmemdump:threads; kmemdump:components; stop 0")) {
             runtime.awaitStdout(0, Pattern.compile("^ACTIVE\\s+NAME", Pattern.MULTILINE), CHILD_TIMEOUT);
             System.out.printf("[kmemdump] start to shell ready (first command output, -c): %d ms%n",
@@ -92,9 +108,10 @@ class KmemdumpRuntimeIT {
         assertMatches(text, "(?m)^\\d+ components\nas of \\d{4}-\\S+Z \\(snapshot \\d+\\)$");
     }
 
-    @Test
-    void interactiveShellPromptsAndRunsWhatIsTypedUntilEndOfInput() {
-        try (Child runtime = startRuntime("kmemdump.jar (interactive)")) {
+    @ParameterizedTest
+    @ValueSource(strings = {"kmemdump.jar", EQUINOX})
+    void interactiveShellPromptsAndRunsWhatIsTypedUntilEndOfInput(String distribution) {
+        try (Child runtime = startDistribution(distribution, " (interactive)")) {
             runtime.awaitStdout(0, PROMPT, CHILD_TIMEOUT);
             System.out.printf("[kmemdump] start to shell ready (interactive prompt): %d ms%n", runtime.elapsedMillis());
 
@@ -106,6 +123,16 @@ class KmemdumpRuntimeIT {
             assertEquals(LAUNCHER_STOPPED, runtime.awaitExit(CHILD_TIMEOUT),
                     "end of stdin should stop the framework\n" + runtime.describe());
             assertQuietStderr(runtime);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"kmemdump.jar", EQUINOX})
+    void headlessRuntimeEndsWith143OnSigterm(String distribution) {
+        try (Child runtime = startDistribution(distribution, " (headless)", "-Dgosh.args=--nointeractive -c kmemdump:backends")) {
+            runtime.awaitStdout(0, Pattern.compile("^ACTIVE\\s+NAME", Pattern.MULTILINE), CHILD_TIMEOUT);
+            ProcessHandle.of(runtime.pid()).ifPresent(ProcessHandle::destroy);
+            assertEquals(LAUNCHER_SIGTERM, runtime.awaitExit(CHILD_TIMEOUT), "SIGTERM should end the launcher with 143\n" + runtime.describe());
         }
     }
 
