@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.CrashEntry;
 import org.kmemdump.format.Elf64;
 import org.kmemdump.format.LittleEndian;
 import org.kmemdump.format.SmemFile;
@@ -30,9 +31,6 @@ import org.kmemdump.format.ZoneNotes;
  * what a length field asks for.
  */
 public final class CoreFile implements AutoCloseable {
-    /** The core of a crash entry, beside (or instead of) the run's raw files. */
-    public static final String ENTRY_CORE = "core.elf";
-
     /** A zone's bytes in the core, or why there are none. */
     public record CoreZone(Vmcoreinfo.Zone zone, MemorySegment bytes, String where) {
     }
@@ -61,12 +59,12 @@ public final class CoreFile implements AutoCloseable {
 
     /**
      * @return the core to read for {@code path}: {@code path} itself when it is a file, the crash
-     *         entry's {@value #ENTRY_CORE} when {@code path} is a directory holding one and no raw
+     *         entry's {@value CrashEntry#CORE} when {@code path} is a directory holding one and no raw
      *         files ({@code arena}, {@code smem}); empty when {@code path} is a kmemdump directory
      */
     public static Optional<Path> of(Path path) {
         if (Files.isDirectory(path)) {
-            Path core = path.resolve(ENTRY_CORE);
+            Path core = path.resolve(CrashEntry.CORE);
             boolean raw = Files.exists(path.resolve(ArenaFile.FILE_NAME), LinkOption.NOFOLLOW_LINKS)
                     || Files.exists(path.resolve(SmemFile.FILE_NAME), LinkOption.NOFOLLOW_LINKS);
             return !raw && Files.exists(core, LinkOption.NOFOLLOW_LINKS) ? Optional.of(core) : Optional.empty();

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.collector.cli.ExitCode;
+import org.kmemdump.format.CrashEntry;
 import org.kmemdump.format.Elf64;
 import org.kmemdump.format.LittleEndian;
 import org.kmemdump.format.LogRing;
@@ -66,7 +67,7 @@ class CoreCorruptInputTest {
     /** @return each command's run on {@code bytes} as a crash entry's core */
     private static List<CollectorRun> check(byte[] bytes, String what) throws IOException {
         Path entry = Files.createTempDirectory(temp, "entry");
-        Files.write(entry.resolve(CoreFile.ENTRY_CORE), bytes);
+        Files.write(entry.resolve(CrashEntry.CORE), bytes);
         List<CollectorRun> runs = COMMANDS.stream()
                 .map(command -> assertTimeoutPreemptively(TIMEOUT, () -> CollectorRun.of(command, entry.toString()), what)).toList();
         for (CollectorRun run : runs) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.collector.cli.ExitCode;
 import org.kmemdump.format.ComponentsText;
+import org.kmemdump.format.CrashEntry;
 import org.kmemdump.format.KnownZones;
 import org.kmemdump.format.LogRing;
 import org.kmemdump.format.SnapshotBuffers;
@@ -68,7 +69,7 @@ class CoreInputTest {
         assertEquals(ExitCode.INCOMPLETE.code(), collect.exitCode(), collect.toString());
         assertTrue(collect.out().contains("headers: " + headers), collect.toString());
         Path entry = Files.createDirectories(temp.resolve("crashes/20240102-030405-006-4242"));
-        Files.copy(core, entry.resolve(CoreFile.ENTRY_CORE));
+        Files.copy(core, entry.resolve(CrashEntry.CORE));
 
         for (Path each : List.of(core, entry)) {
             CollectorRun log = CollectorRun.of("log", each.toString(), "-n", "10");
