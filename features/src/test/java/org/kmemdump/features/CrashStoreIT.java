@@ -28,7 +28,8 @@ import org.kmemdump.format.CrashEntry;
  * zone holding its own marker and SIGKILLed at a random moment: some during start-up (while the
  * crash before is moved or pruned), the others soon after they are up (while the crash before is
  * being collected in the background). A last start finishes, prunes and collects; then the newest
- * ten runs are kept, each collected into a core readelf opens and that holds its own marker.
+ * ten runs are kept, each collected into a core readelf opens and in which gdb reads its own
+ * marker at its zone's address.
  */
 class CrashStoreIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -117,8 +118,11 @@ class CrashStoreIT {
             long pid = entry.getFileName().toString().endsWith(CrashEntry.UNREADABLE) ? -1 : pid(entry);
             if (markers.containsKey(pid)) {
                 keptRuns.add(runs.get(pid));
-                assertTrue(contains(Files.readAllBytes(core), markers.get(pid).getBytes(StandardCharsets.US_ASCII)),
+                String marker = markers.get(pid);
+                assertTrue(contains(Files.readAllBytes(core), marker.getBytes(StandardCharsets.US_ASCII)),
                         "the core holds its own run's marker: " + where);
+                String gdb = HostTools.gdbZoneBytes(core, "consumer-mark", marker.length(), work);
+                assertTrue(gdb.contains('"' + marker + '"'), "gdb reads the marker at its zone's address: " + gdb + "\n" + where);
             }
         }
         for (int run = 3; run <= RUNS; run++) {

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** readelf and gdb, which CI installs: their absence fails a test, since a skipped check would hide a broken core. */
@@ -46,6 +48,21 @@ final class HostTools {
     /** @return what gdb's {@code info proc mappings} lists for the core: its NT_FILE note's ranges and names */
     static String gdbMappings(Path core, Path work) {
         return run(List.of("gdb", "-nx", "-batch", "-ex", "core-file " + core, "-ex", "info proc mappings"), "gdb", work);
+    }
+
+    /**
+     * @return what gdb prints for the {@code length} bytes at the start of the zone the core's
+     *         NT_FILE note names {@code [kmemdump zone <id> <name>]}, as a C string literal; or
+     *         {@code "no zone <name>"} when gdb lists no such mapping
+     */
+    static String gdbZoneBytes(Path core, String name, int length, Path work) {
+        Matcher zone = Pattern.compile("(?m)^\\s*(0x[0-9a-f]+)\\s.*\\[kmemdump zone \\d+ " + Pattern.quote(name) + "\\]$")
+                .matcher(gdbMappings(core, work));
+        if (!zone.find()) {
+            return "no zone " + name;
+        }
+        return run(List.of("gdb", "-nx", "-batch", "-ex", "core-file " + core, "-ex",
+                "output *(char (*)[" + length + "]) " + zone.group(1)), "gdb", work);
     }
 
     /** @return readelf's name for this host's machine */
