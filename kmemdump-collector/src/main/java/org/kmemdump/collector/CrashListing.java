@@ -87,12 +87,17 @@ public final class CrashListing {
     }
 
     public static String json(List<Row> rows) {
-        JsonWriter json = new JsonWriter().beginObject().name("crashes").beginArray();
+        return json(new JsonWriter().beginObject().name("crashes"), rows).endObject().toString();
+    }
+
+    /** Writes the rows as one JSON array where {@code json} expects a value. */
+    public static JsonWriter json(JsonWriter json, List<Row> rows) {
+        json.beginArray();
         for (Row row : rows) {
             json.beginObject().name("id").value(row.id()).name("path").value(row.path().toString()).name("pid").value(row.pid())
                     .name("started").value(row.started()).name("ended").value(row.ended()).name("zones").value(row.zones())
                     .name("bytes").value(row.bytes()).endObject();
         }
-        return json.endArray().endObject().toString();
+        return json.endArray();
     }
 }

@@ -1,37 +1,40 @@
 package org.kmemdump.collector;
 
-/** Just enough JSON for one report object: nesting, commas and string escapes (RFC 8259). */
-final class JsonWriter {
+/**
+ * Just enough JSON for one report object: nesting, commas and string escapes (RFC 8259). Public so
+ * that other reports (the Web Console bundle's inventory) write the same JSON as the collector's.
+ */
+public final class JsonWriter {
     private final StringBuilder text = new StringBuilder();
     private boolean comma;
 
-    JsonWriter beginObject() {
+    public JsonWriter beginObject() {
         separate();
         text.append('{');
         comma = false;
         return this;
     }
 
-    JsonWriter endObject() {
+    public JsonWriter endObject() {
         text.append('}');
         comma = true;
         return this;
     }
 
-    JsonWriter beginArray() {
+    public JsonWriter beginArray() {
         separate();
         text.append('[');
         comma = false;
         return this;
     }
 
-    JsonWriter endArray() {
+    public JsonWriter endArray() {
         text.append(']');
         comma = true;
         return this;
     }
 
-    JsonWriter name(String name) {
+    public JsonWriter name(String name) {
         separate();
         quote(name);
         text.append(':');
@@ -39,7 +42,7 @@ final class JsonWriter {
         return this;
     }
 
-    JsonWriter value(String value) {
+    public JsonWriter value(String value) {
         separate();
         if (value == null) {
             text.append("null");
@@ -50,7 +53,7 @@ final class JsonWriter {
         return this;
     }
 
-    JsonWriter value(long value) {
+    public JsonWriter value(long value) {
         separate();
         text.append(value);
         comma = true;
@@ -58,14 +61,14 @@ final class JsonWriter {
     }
 
     /** A u64 from a file: above 2^63 it is still a plain JSON number. */
-    JsonWriter unsignedValue(long value) {
+    public JsonWriter unsignedValue(long value) {
         separate();
         text.append(Long.toUnsignedString(value));
         comma = true;
         return this;
     }
 
-    JsonWriter value(boolean value) {
+    public JsonWriter value(boolean value) {
         separate();
         text.append(value);
         comma = true;
