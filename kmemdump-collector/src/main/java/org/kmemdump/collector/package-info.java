@@ -7,7 +7,7 @@
  */
 // NOIMPORT: the library's classes are the collector's own, never substituted by another bundle's copy
 @Export(substitution = Export.Substitution.NOIMPORT)
-@Version("1.2.0")
+@Version("1.3.0")
 package org.kmemdump.collector;
 
 import org.osgi.annotation.bundle.Export;
