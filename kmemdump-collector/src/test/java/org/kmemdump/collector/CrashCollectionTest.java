@@ -162,4 +162,21 @@ class CrashCollectionTest {
         assertEquals(ExitCode.BAD_INPUT.code(), missing.exitCode(), missing.toString());
         assertEquals("kmemdump-collector: " + temp.resolve("nowhere") + ": no such directory\n", missing.err());
     }
+
+    /** A store that is a link or a file is refused, never followed or taken for an empty store. */
+    @Test
+    void aCrashStoreThatIsNotADirectoryIsBadInput() throws Exception {
+        Path other = Files.createDirectories(temp.resolve("elsewhere"));
+        Files.createDirectories(temp.resolve("linked"));
+        Files.createSymbolicLink(temp.resolve("linked").resolve(CrashEntry.CRASHES), other);
+        Files.createDirectories(temp.resolve("file"));
+        Files.writeString(temp.resolve("file").resolve(CrashEntry.CRASHES), "not a store");
+        for (String directory : List.of("linked", "file")) {
+            CollectorRun run = CollectorRun.of("crashes", temp.resolve(directory).toString());
+            assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
+            assertEquals("kmemdump-collector: " + temp.resolve(directory).resolve(CrashEntry.CRASHES)
+                    + ": not a directory (a link or a file): no crash store there\n", run.err());
+        }
+        assertEquals(List.of(), CrashListing.entries(temp.resolve("linked").resolve(CrashEntry.CRASHES)), "entries never follow a link");
+    }
 }
