@@ -10,11 +10,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.CrashEntry;
 import org.kmemdump.format.FatalRecord;
 
 /**
@@ -62,6 +66,59 @@ class FatalErrorIT {
         String address = "0x" + Long.toHexString(Long.parseUnsignedLong(ordinary.group(1).substring(2), 16)); // as gdb writes it
         String gdb = HostTools.gdbString(core, address, work);
         assertTrue(gdb.contains(address + ":\t\"" + marker + "\""), "gdb reads the ordinary zone from fatal.elf\n" + gdb);
+    }
+
+    /**
+     * A JVM that really runs out of heap: the script's OnOutOfMemoryError collects while it is in
+     * memory, its ExitOnOutOfMemoryError ends it instead of letting it limp on, and the next start's
+     * crash entry says it ended of an OutOfMemoryError and points at fatal.elf, kept with fatal.txt.
+     */
+    @Test
+    void anOutOfMemoryErrorEndsTheJvmAndTheNextStartSaysSo() throws IOException, InterruptedException {
+        Path directory = Runtimes.kmemdumpDirectory(work);
+        long pid;
+        try (Child runtime = StartScript.withFatalCrash("oom", work, "oom", "", "-Xmx64m")) {
+            runtime.awaitStdout(0, MARKER, TIMEOUT);
+            pid = runtime.pid();
+            assertEquals(3, runtime.awaitExit(TIMEOUT), "the script's -XX:+ExitOnOutOfMemoryError ends the JVM\n" + runtime.describe());
+            assertTrue(runtime.stdout().contains("Terminating due to java.lang.OutOfMemoryError: Java heap space"), runtime.describe());
+        }
+        FatalRecord record = FatalRecord.parse(Files.readString(directory.resolve(FatalRecord.FILE_NAME)), "fatal.txt");
+        assertEquals(FatalRecord.Event.OUT_OF_MEMORY, record.event());
+        assertEquals(pid, record.pid());
+
+        Path entry;
+        try (Child next = StartScript.withFatalCrash("next", work, "none", "")) {
+            entry = awaitCollected(directory.resolve(CrashEntry.CRASHES), pid, next);
+            next.kill();
+        }
+        String summary = Files.readString(entry.resolve(CrashEntry.SUMMARY_TEXT));
+        assertTrue(summary.contains("\nhow it ended: OutOfMemoryError at " + record.time()), summary);
+        assertTrue(summary.contains("\nfatal core: " + entry.resolve(FatalRecord.CORE_FILE_NAME)), "the richer core is named\n" + summary);
+        assertTrue(Files.notExists(entry.resolve(ArenaFile.FILE_NAME)), "the raw arena is dropped\n" + summary);
+        assertTrue(Files.exists(entry.resolve(FatalRecord.FILE_NAME)) && Files.exists(entry.resolve(FatalRecord.CORE_FILE_NAME)),
+                "the raw-file drop keeps the fatal record and core\n" + summary);
+        assertTrue(HostTools.readelf(entry.resolve(FatalRecord.CORE_FILE_NAME), work).contains("CORE (Core file)"));
+        CollectorJar.Result crashes = CollectorJar.run(work, "crashes", directory.toString());
+        assertTrue(crashes.stdout().contains("OutOfMemoryError at " + record.time()), crashes.output());
+    }
+
+    /** Waits until the entry of run {@code pid} has its summary (the next start collects it in the background). */
+    private static Path awaitCollected(Path crashes, long pid, Child next) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            if (Files.isDirectory(crashes)) {
+                try (Stream<Path> entries = Files.list(crashes)) {
+                    Optional<Path> entry = entries.filter(path -> path.getFileName().toString().endsWith("-" + pid))
+                            .filter(path -> Files.exists(path.resolve(CrashEntry.SUMMARY_JSON))).findFirst();
+                    if (entry.isPresent()) {
+                        return entry.get();
+                    }
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "run " + pid + " not collected within " + TIMEOUT + "\n" + next.describe());
+            Thread.sleep(50);
+        }
     }
 
     /** How each run ended, by what inspect says: a clean stop, System.exit, SIGTERM and SIGKILL, all at once. */

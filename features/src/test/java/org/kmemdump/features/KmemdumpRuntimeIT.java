@@ -77,7 +77,7 @@ class KmemdumpRuntimeIT {
     @ValueSource(strings = {"kmemdump.jar", EQUINOX})
     void nonInteractiveShellListsTheDefaultBackendAndTheRuntimeZones(String distribution) {
         try (Child runtime = startDistribution(distribution, "",
-                "-Dgosh.args=--nointeractive -c kmemdump:backends; kmemdump:zones; kmemdump:threads; kmemdump:components; stop 0")) {
+                "-Dgosh.args=--nointeractive -c kmemdump:backends; kmemdump:zones; kmemdump:threads; kmemdump:components; kmemdump:log -n 1000; stop 0")) {
             runtime.awaitStdout(0, Pattern.compile("^ACTIVE\\s+NAME", Pattern.MULTILINE), CHILD_TIMEOUT);
             System.out.printf("[kmemdump] start to shell ready (first command output, -c): %d ms%n",
                     runtime.elapsedMillis());
@@ -88,6 +88,8 @@ class KmemdumpRuntimeIT {
             assertRuntimeZones(runtime.stdout(), runtime);
             assertThreadsCommand(runtime.stdout());
             assertComponentsCommand(runtime.stdout());
+            assertTrue(Pattern.compile("(?m) org\\.apache\\.felix\\.scr \\[\\d+\\] BundleEvent STARTED$").matcher(runtime.stdout()).find(),
+                    "Felix Log starts before SCR, so the ring holds the early bundle events\n" + runtime.describe());
             assertQuietStderr(runtime);
         }
     }

@@ -25,13 +25,16 @@ final class StartScript {
 
     /**
      * The runtime with the test bundle fatal-crash started, which ends the JVM as {@code end} says
-     * (segv, exit, or none), then the Gogo commands {@code gogo}; temp files and the kmemdump
-     * directory go to {@code work}, as {@link Runtimes#start} does.
+     * (segv, exit, oom, or none), then the Gogo commands {@code gogo}, with the JVM options
+     * {@code options} too; temp files and the kmemdump directory go to {@code work}, as
+     * {@link Runtimes#start} does.
      */
-    static Child withFatalCrash(String name, Path work, String end, String gogo) {
-        return start(name, work, JAVA_HOME, "-Djava.io.tmpdir=" + work, "-Dkmemdump.directory=" + Runtimes.kmemdumpDirectory(work),
+    static Child withFatalCrash(String name, Path work, String end, String gogo, String... options) {
+        List<String> all = new ArrayList<>(List.of("-Djava.io.tmpdir=" + work, "-Dkmemdump.directory=" + Runtimes.kmemdumpDirectory(work),
                 "-Dkmemdump.fatal.end=" + end, "-XX:-CreateCoredumpOnCrash",
-                "-Dgosh.args=--nointeractive -c start file:" + TEST_BUNDLES.resolve("fatal-crash.jar") + gogo)
+                "-Dgosh.args=--nointeractive -c start file:" + TEST_BUNDLES.resolve("fatal-crash.jar") + gogo));
+        all.addAll(List.of(options));
+        return start(name, work, JAVA_HOME, all.toArray(String[]::new))
                 .failFastOnStderr(Pattern.compile("^gogo: |Exception", Pattern.MULTILINE));
     }
 }

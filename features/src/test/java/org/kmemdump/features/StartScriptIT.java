@@ -51,7 +51,7 @@ class StartScriptIT {
         assertEquals(List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
                 "-XX:ErrorFile=" + directory + "/hs_err_pid%p.log",
                 "-XX:OnError=" + fatal + "fatal-error %p '" + directory + "'",
-                "-XX:OnOutOfMemoryError=" + fatal + "out-of-memory %p '" + directory + "'",
+                "-XX:OnOutOfMemoryError=" + fatal + "out-of-memory %p '" + directory + "'", "-XX:+ExitOnOutOfMemoryError",
                 "-Xmx64m", "-Dkmemdump.directory=" + directory, "-jar", distribution.resolve("kmemdump.jar").toString()), arguments);
     }
 

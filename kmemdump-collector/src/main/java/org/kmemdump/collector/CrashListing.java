@@ -35,17 +35,34 @@ public final class CrashListing {
         if (!Files.exists(crashes, LinkOption.NOFOLLOW_LINKS)) {
             return List.of();
         }
+        if (!Files.isDirectory(crashes, LinkOption.NOFOLLOW_LINKS)) {
+            throw Failure.input(crashes + ": not a directory (a link or a file): no crash store there");
+        }
         List<Row> rows = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(crashes)) {
-            for (Path entry : entries.sorted().toList()) {
-                if (CrashEntry.isId(entry.getFileName().toString()) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                    rows.add(row(entry));
-                }
+        try {
+            for (Path entry : entries(crashes)) {
+                rows.add(row(entry));
             }
         } catch (IOException e) {
             throw Failure.input(crashes + ": cannot be listed: " + IoMessages.of(e));
         }
         return rows;
+    }
+
+    /**
+     * @param crashes a crash store ({@value CrashEntry#CRASHES} of a kmemdump directory)
+     * @return its entries, oldest first: the directories named as {@link CrashEntry#isId} says, not
+     *         links; nothing half moved or half pruned; empty when there is no store
+     */
+    public static List<Path> entries(Path crashes) throws IOException {
+        if (!Files.isDirectory(crashes, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(crashes)) {
+            return entries.sorted()
+                    .filter(entry -> CrashEntry.isId(entry.getFileName().toString()) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS))
+                    .toList();
+        }
     }
 
     private static Row row(Path entry) throws IOException {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.kmemdump.format.CrashEntry;
+import org.kmemdump.format.FatalRecord;
 
 /**
  * What the automatic collection found and did for one crash entry, kept in it as
@@ -31,6 +32,7 @@ public record CrashSummary(CrashFacts facts, CollectReport collected, String fai
     public static final String ZONES = "zones";
     public static final String CORE = "core";
     public static final String RAW = "raw files";
+    public static final String FATAL_CORE = "fatal core";
 
     /** @return e.g. {@code 12 ok, 1 lost}, or {@code not collected} */
     public String zones() {
@@ -40,6 +42,12 @@ public record CrashSummary(CrashFacts facts, CollectReport collected, String fai
         long lost = collected.incomplete();
         return (collected.zones().size() - lost - collected.withheld()) + " ok, " + lost + " lost"
                 + (collected.withheld() == 0 ? "" : ", " + collected.withheld() + " sensitive not collected");
+    }
+
+    /** @return the core the collector's {@code fatal} command took from the dying JVM, or null when the entry has none */
+    public Path fatalCore() {
+        Path core = facts.entry().resolve(FatalRecord.CORE_FILE_NAME);
+        return Files.isRegularFile(core, LinkOption.NOFOLLOW_LINKS) ? core : null;
     }
 
     public String text() {
@@ -67,7 +75,8 @@ public record CrashSummary(CrashFacts facts, CollectReport collected, String fai
                 .name("coreSize").value(collected == null ? 0 : collected.coreSize())
                 .name("failure").value(failure)
                 .name("problems").value(collected == null ? null : collected.problems())
-                .name("rawFilesKept").value(rawKept);
+                .name("rawFilesKept").value(rawKept)
+                .name("fatalCore").value(fatalCore() == null ? null : fatalCore().toString());
         if (collected != null) {
             ZoneJson.notes(collected.notes(), json);
             ZoneJson.zones(collected.zones(), json);
@@ -87,6 +96,9 @@ public record CrashSummary(CrashFacts facts, CollectReport collected, String fai
         head.put(ZONES, zones());
         head.put(CORE, collected == null ? "not collected: " + failure : collected.core() + " (" + collected.coreSize() + " bytes)");
         head.put(RAW, rawKept ? "kept" : "dropped after the collection");
+        if (fatalCore() != null) {
+            head.put(FATAL_CORE, fatalCore() + " (the richer core: taken while the JVM was still in memory, zones outside the arena included)");
+        }
         head.replaceAll((key, value) -> TerminalText.clean(value));
         return head;
     }

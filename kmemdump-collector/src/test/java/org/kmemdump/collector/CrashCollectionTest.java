@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmemdump.collector.cli.ExitCode;
@@ -84,6 +89,45 @@ class CrashCollectionTest {
         assertEquals("unknown", CrashSummary.head(entry).get(CrashSummary.PID));
     }
 
+    /**
+     * A full disk while collecting, on a real one: a 1 MiB tmpfs (mounting needs root, as the tests
+     * run here) filled up to the last pages, which hold the summary but not the core.
+     */
+    @Test
+    void aFullDiskKeepsTheRawFilesAndTheSummarySaysWhy() throws Exception {
+        Path disk = Files.createDirectories(temp.resolve("disk"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", disk.toString()).redirectErrorStream(true).start();
+        String mounted = new String(mount.getInputStream().readAllBytes());
+        Assumptions.assumeTrue(mount.waitFor() == 0, "mount -t tmpfs needs root: " + mounted);
+        try {
+            DumpFixture.Owner owner = DumpFixture.Owner.dead();
+            Path entry = disk.resolve(CrashEntry.id(owner.startTime(), owner.pid()));
+            try (DumpFixture fixture = DumpFixture.withCoreimage(entry, owner).standardZones()) {
+                Path filler = disk.resolve("filler");
+                try (FileChannel channel = FileChannel.open(filler, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ByteBuffer page = ByteBuffer.allocate(4096);
+                    try {
+                        while (true) {
+                            channel.write(page.clear());
+                        }
+                    } catch (IOException full) {
+                        channel.truncate(channel.size() - 4 * 4096); // room for the summary, not for the core
+                    }
+                }
+                CrashSummary summary = CrashCollection.collect(entry, false);
+                assertEquals(null, summary.collected());
+            }
+            assertTrue(Files.exists(entry.resolve(ArenaFile.FILE_NAME)) && Files.exists(entry.resolve(SmemFile.FILE_NAME)), "the evidence stays");
+            assertFalse(Files.exists(entry.resolve(CrashEntry.CORE)), "no half-written core");
+            Map<String, String> head = CrashSummary.head(entry);
+            assertTrue(head.get(CrashSummary.CORE).startsWith("not collected: ") && head.get(CrashSummary.CORE).contains("No space left on device"),
+                    head.toString());
+            assertEquals("kept", head.get(CrashSummary.RAW));
+        } finally {
+            new ProcessBuilder("umount", disk.toString()).inheritIO().start().waitFor();
+        }
+    }
+
     @Test
     void crashesListsEveryEntryOldestFirstAsTextAndJson() throws Exception {
         DumpFixture.Owner first = DumpFixture.Owner.dead();
@@ -117,5 +161,22 @@ class CrashCollectionTest {
         CollectorRun missing = CollectorRun.of("crashes", temp.resolve("nowhere").toString());
         assertEquals(ExitCode.BAD_INPUT.code(), missing.exitCode(), missing.toString());
         assertEquals("kmemdump-collector: " + temp.resolve("nowhere") + ": no such directory\n", missing.err());
+    }
+
+    /** A store that is a link or a file is refused, never followed or taken for an empty store. */
+    @Test
+    void aCrashStoreThatIsNotADirectoryIsBadInput() throws Exception {
+        Path other = Files.createDirectories(temp.resolve("elsewhere"));
+        Files.createDirectories(temp.resolve("linked"));
+        Files.createSymbolicLink(temp.resolve("linked").resolve(CrashEntry.CRASHES), other);
+        Files.createDirectories(temp.resolve("file"));
+        Files.writeString(temp.resolve("file").resolve(CrashEntry.CRASHES), "not a store");
+        for (String directory : List.of("linked", "file")) {
+            CollectorRun run = CollectorRun.of("crashes", temp.resolve(directory).toString());
+            assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode(), run.toString());
+            assertEquals("kmemdump-collector: " + temp.resolve(directory).resolve(CrashEntry.CRASHES)
+                    + ": not a directory (a link or a file): no crash store there\n", run.err());
+        }
+        assertEquals(List.of(), CrashListing.entries(temp.resolve("linked").resolve(CrashEntry.CRASHES)), "entries never follow a link");
     }
 }

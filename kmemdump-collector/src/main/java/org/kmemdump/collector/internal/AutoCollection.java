@@ -1,15 +1,12 @@
 package org.kmemdump.collector.internal;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.kmemdump.collector.CrashCollection;
 import org.kmemdump.collector.CrashFacts;
+import org.kmemdump.collector.CrashListing;
 import org.kmemdump.collector.CrashSummary;
 import org.kmemdump.collector.Failure;
 import org.kmemdump.directory.KmemdumpDirectory;
@@ -133,18 +130,6 @@ public final class AutoCollection {
 
     /** @return the entries without a summary, oldest first */
     private static List<Path> pending(Path crashes) throws IOException {
-        List<Path> pending = new ArrayList<>();
-        if (!Files.isDirectory(crashes, LinkOption.NOFOLLOW_LINKS)) {
-            return pending;
-        }
-        try (Stream<Path> entries = Files.list(crashes)) {
-            for (Path entry : entries.sorted().toList()) {
-                if (CrashEntry.isId(entry.getFileName().toString()) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
-                        && !CrashSummary.collected(entry)) {
-                    pending.add(entry);
-                }
-            }
-        }
-        return pending;
+        return CrashListing.entries(crashes).stream().filter(entry -> !CrashSummary.collected(entry)).toList();
     }
 }

@@ -3,6 +3,8 @@ package org.kmemdump.itest.fatal;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import org.kmemdump.api.ZoneRegistrationException;
@@ -17,8 +19,8 @@ import org.osgi.service.component.annotations.Reference;
  * its bytes) holding a marker made up now, so no other zone can hold it, and prints
  * {@code FATAL marker <text>}. Then, after {@value #DELAY_MS} ms, ends the JVM as the framework
  * property {@value #END} says: {@code segv} reads address 0 through FFM, a SIGSEGV that HotSpot
- * treats as a fatal error (hs_err, -XX:OnError); {@code exit} calls System.exit(3). Anything else
- * leaves the JVM running.
+ * treats as a fatal error (hs_err, -XX:OnError); {@code exit} calls System.exit(3); {@code oom} fills
+ * the heap until an OutOfMemoryError (-XX:OnOutOfMemoryError). Anything else leaves the JVM running.
  */
 @Component(immediate = true, service = {})
 public class FatalCrash {
@@ -34,7 +36,7 @@ public class FatalCrash {
         registry.register(ZONE, ordinary);
         System.out.println("FATAL marker " + marker);
         String end = context.getProperty(END);
-        if ("segv".equals(end) || "exit".equals(end)) {
+        if ("segv".equals(end) || "exit".equals(end) || "oom".equals(end)) {
             Thread.ofPlatform().name("fatal-crash").start(() -> {
                 try {
                     Thread.sleep(DELAY_MS);
@@ -43,6 +45,11 @@ public class FatalCrash {
                 }
                 if (end.equals("segv")) {
                     System.out.println("FATAL reading address 0: " + MemorySegment.NULL.reinterpret(8).get(ValueLayout.JAVA_LONG, 0));
+                } else if (end.equals("oom")) {
+                    List<byte[]> heap = new ArrayList<>();
+                    while (true) {
+                        heap.add(new byte[1 << 20]);
+                    }
                 } else {
                     System.exit(3);
                 }
