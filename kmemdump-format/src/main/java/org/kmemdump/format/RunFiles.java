@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
  */
 public final class RunFiles {
     /** The fatal-error record the collector writes when HotSpot runs {@code -XX:OnError}. */
-    public static final String FATAL_TEXT = "fatal.txt";
+    public static final String FATAL_TEXT = FatalRecord.FILE_NAME;
     /** The core collected from the still-frozen process on a fatal error. */
-    public static final String FATAL_CORE = "fatal.elf";
+    public static final String FATAL_CORE = FatalRecord.CORE_FILE_NAME;
     /** The names of fixed run files, the arena first. */
     public static final List<String> FIXED = List.of(ArenaFile.FILE_NAME, SmemFile.FILE_NAME, KinfoRecord.FILE_NAME, FATAL_TEXT, FATAL_CORE);
     /** The files a core is collected from: dropped after a successful collection unless an operator keeps them. */
