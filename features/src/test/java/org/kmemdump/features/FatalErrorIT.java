@@ -101,6 +101,8 @@ class FatalErrorIT {
         assertTrue(HostTools.readelf(entry.resolve(FatalRecord.CORE_FILE_NAME), work).contains("CORE (Core file)"));
         CollectorJar.Result crashes = CollectorJar.run(work, "crashes", directory.toString());
         assertTrue(crashes.stdout().contains("OutOfMemoryError at " + record.time()), crashes.output());
+        assertTrue(crashes.stdout().contains("fatal core (the richer one): " + entry.resolve(FatalRecord.CORE_FILE_NAME) + "\n"),
+                "the listing names the richer core\n" + crashes.output());
     }
 
     /** Waits until the entry of run {@code pid} has its summary (the next start collects it in the background). */

@@ -18,10 +18,11 @@ import org.kmemdump.format.CrashEntry;
  * @param ended   how it ended ({@link RunEnd}), or why that is unknown
  * @param backend the backend that was active, or empty
  * @param lastLog the newest log records, oldest first; or one line saying why there are none
+ * @param lastWarnOrError the newest WARN or ERROR record in the whole ring, or null when there is none
  * @param readable whether the arena could be read (then it can be collected)
  */
 public record CrashFacts(Path entry, long pid, long started, long heartbeat, String ended, String backend, List<String> lastLog,
-        boolean readable) {
+        String lastWarnOrError, boolean readable) {
     /** Log records kept in a summary. */
     public static final int LOG_RECORDS = 20;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -30,16 +31,16 @@ public record CrashFacts(Path entry, long pid, long started, long heartbeat, Str
     public static CrashFacts read(Path entry) {
         try (DumpInput input = DumpInput.open(entry)) {
             var header = input.header();
-            List<String> log;
+            CrashLog log;
             try {
-                log = CrashLog.last(input, OwnerProcess.of(header), LOG_RECORDS);
+                log = CrashLog.read(input, OwnerProcess.of(header), LOG_RECORDS);
             } catch (Failure failure) {
-                log = List.of("(no log records: " + failure.getMessage() + ")");
+                log = new CrashLog(List.of("(no log records: " + failure.getMessage() + ")"), null);
             }
-            return new CrashFacts(entry, header.pid(), header.startTime(), header.heartbeat(), RunEnd.of(header, entry).detail(), header.backend(), log,
-                    true);
+            return new CrashFacts(entry, header.pid(), header.startTime(), header.heartbeat(), RunEnd.of(header, entry).detail(), header.backend(),
+                    log.newest(), log.lastWarnOrError(), true);
         } catch (Failure failure) {
-            return new CrashFacts(entry, -1, 0, 0, "unknown: " + failure.getMessage(), "", List.of(), false);
+            return new CrashFacts(entry, -1, 0, 0, "unknown: " + failure.getMessage(), "", List.of(), null, false);
         }
     }
 
@@ -52,11 +53,22 @@ public record CrashFacts(Path entry, long pid, long started, long heartbeat, Str
         return lastLog.isEmpty() ? "(none)" : lastLog.getLast();
     }
 
-    /** The one line that tells an operator at start that this run did not end cleanly, and where its core is. */
+    /**
+     * @return the log line that says most of how the run ended, saying which it is: the newest WARN
+     *         or ERROR, else the newest record (often a framework's DEBUG event)
+     */
+    public String lastWords() {
+        return lastWarnOrError != null ? "its last WARN or ERROR: " + lastWarnOrError
+                : "its last log line (no WARN or ERROR found): " + lastLogLine();
+    }
+
+    /** The one line that tells an operator at start that this run did not end cleanly, and where its cores are. */
     public String announcement() {
+        Path fatalCore = CrashListing.fatalCore(entry);
         return "kmemdump: an earlier run did not end cleanly: " + (pid < 0 ? "pid unknown" : "pid " + pid) + ", started "
                 + (started == 0 ? "at an unknown time" : time(started)) + ", " + ended + "; its core: " + entry.resolve(CrashEntry.CORE)
-                + (readable ? "" : " (cannot be collected; the files are kept)") + "; its last log line: " + lastLogLine();
+                + (readable ? "" : " (cannot be collected; the files are kept)")
+                + (fatalCore == null ? "" : "; its " + CrashListing.FATAL_CORE_LABEL + fatalCore) + "; " + lastWords();
     }
 
     /** @return an instant as {@code 2026-12-02T01:12:00.000Z} */

@@ -10,17 +10,22 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.kmemdump.format.CrashEntry;
+import org.kmemdump.format.RunFiles;
 
 /**
  * The entries of a kmemdump directory's crash store, oldest first, for {@code collector crashes} and
  * {@code kmemdump:crashes}: from each entry's summary once it is collected, else from its run files.
  */
 public final class CrashListing {
+    /** Before an entry's fatal core in the text: the richer core, taken while the JVM was still in memory. */
+    static final String FATAL_CORE_LABEL = "fatal core (the richer one): ";
+
     /**
-     * @param path  the entry's directory
-     * @param bytes what its regular files hold (apparent sizes)
+     * @param path      the entry's directory
+     * @param bytes     what its regular files hold (apparent sizes)
+     * @param fatalCore the entry's {@link #fatalCore fatal core}, or null
      */
-    public record Row(String id, Path path, String pid, String started, String ended, String zones, long bytes) {
+    public record Row(String id, Path path, String pid, String started, String ended, String zones, long bytes, Path fatalCore) {
     }
 
     private CrashListing() {
@@ -65,17 +70,26 @@ public final class CrashListing {
         }
     }
 
+    /**
+     * @return the core the collector's {@code fatal} command took from the dying JVM
+     *         ({@value RunFiles#FATAL_CORE}), the richer one, or null when the entry has none
+     */
+    public static Path fatalCore(Path entry) {
+        Path core = entry.resolve(RunFiles.FATAL_CORE);
+        return Files.isRegularFile(core, LinkOption.NOFOLLOW_LINKS) ? core : null;
+    }
+
     private static Row row(Path entry) throws IOException {
         String id = entry.getFileName().toString();
         Map<String, String> head = CrashSummary.head(entry);
         if (!head.isEmpty()) {
             return new Row(id, entry, head.getOrDefault(CrashSummary.PID, "?"), head.getOrDefault(CrashSummary.STARTED, "?"),
-                    head.getOrDefault(CrashSummary.ENDED, "?"), head.getOrDefault(CrashSummary.ZONES, "?"), bytes(entry));
+                    head.getOrDefault(CrashSummary.ENDED, "?"), head.getOrDefault(CrashSummary.ZONES, "?"), bytes(entry), fatalCore(entry));
         }
         CrashFacts facts = CrashFacts.read(entry);
         return new Row(id, entry, facts.pid() < 0 ? "unknown" : Long.toString(facts.pid()),
                 facts.started() == 0 ? "unknown" : CrashFacts.time(facts.started()), TerminalText.clean(facts.ended()), "not collected yet",
-                bytes(entry));
+                bytes(entry), fatalCore(entry));
     }
 
     private static long bytes(Path entry) throws IOException {
@@ -90,7 +104,7 @@ public final class CrashListing {
         return total;
     }
 
-    /** @return one line per entry: when, pid, zones, size, how it ended, path */
+    /** @return per entry: when, pid, zones, size, how it ended; then its path, and its fatal core when it has one */
     public static String text(List<Row> rows) {
         if (rows.isEmpty()) {
             return "no crash entries\n";
@@ -99,6 +113,9 @@ public final class CrashListing {
         for (Row row : rows) {
             text.append(String.format("%-24s %-8s %-22s %12d  %s%n", row.started(), row.pid(), row.zones(), row.bytes(), row.ended()));
             text.append(String.format("%-70s%s%n", "", row.path()));
+            if (row.fatalCore() != null) {
+                text.append(String.format("%-70s%s%n", "", FATAL_CORE_LABEL + row.fatalCore()));
+            }
         }
         return text.toString();
     }
@@ -113,7 +130,8 @@ public final class CrashListing {
         for (Row row : rows) {
             json.beginObject().name("id").value(row.id()).name("path").value(row.path().toString()).name("pid").value(row.pid())
                     .name("started").value(row.started()).name("ended").value(row.ended()).name("zones").value(row.zones())
-                    .name("bytes").value(row.bytes()).endObject();
+                    .name("bytes").value(row.bytes()).name("fatalCore").value(row.fatalCore() == null ? null : row.fatalCore().toString())
+                    .endObject();
         }
         return json.endArray();
     }

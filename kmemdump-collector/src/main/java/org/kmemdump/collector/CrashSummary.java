@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.kmemdump.format.CrashEntry;
-import org.kmemdump.format.FatalRecord;
 
 /**
  * What the automatic collection found and did for one crash entry, kept in it as
@@ -33,6 +32,8 @@ public record CrashSummary(CrashFacts facts, CollectReport collected, String fai
     public static final String CORE = "core";
     public static final String RAW = "raw files";
     public static final String FATAL_CORE = "fatal core";
+    /** The newest WARN or ERROR record of the run's whole log ring: the newest records below are often DEBUG events. */
+    public static final String LAST_WARN_OR_ERROR = "last WARN or ERROR";
 
     /** @return e.g. {@code 12 ok, 1 lost}, or {@code not collected} */
     public String zones() {
@@ -46,8 +47,7 @@ public record CrashSummary(CrashFacts facts, CollectReport collected, String fai
 
     /** @return the core the collector's {@code fatal} command took from the dying JVM, or null when the entry has none */
     public Path fatalCore() {
-        Path core = facts.entry().resolve(FatalRecord.CORE_FILE_NAME);
-        return Files.isRegularFile(core, LinkOption.NOFOLLOW_LINKS) ? core : null;
+        return CrashListing.fatalCore(facts.entry());
     }
 
     public String text() {
@@ -76,7 +76,8 @@ public record CrashSummary(CrashFacts facts, CollectReport collected, String fai
                 .name("failure").value(failure)
                 .name("problems").value(collected == null ? null : collected.problems())
                 .name("rawFilesKept").value(rawKept)
-                .name("fatalCore").value(fatalCore() == null ? null : fatalCore().toString());
+                .name("fatalCore").value(fatalCore() == null ? null : fatalCore().toString())
+                .name("lastWarnOrError").value(facts.lastWarnOrError());
         if (collected != null) {
             ZoneJson.notes(collected.notes(), json);
             ZoneJson.zones(collected.zones(), json);
@@ -99,6 +100,7 @@ public record CrashSummary(CrashFacts facts, CollectReport collected, String fai
         if (fatalCore() != null) {
             head.put(FATAL_CORE, fatalCore() + " (the richer core: taken while the JVM was still in memory, zones outside the arena included)");
         }
+        head.put(LAST_WARN_OR_ERROR, facts.lastWarnOrError() == null ? "none found" : facts.lastWarnOrError());
         head.replaceAll((key, value) -> TerminalText.clean(value));
         return head;
     }

@@ -31,7 +31,7 @@ class CrashCollectionTest {
     Path temp;
 
     private Path entry(DumpFixture.Owner owner) {
-        return temp.resolve("dump").resolve(CrashEntry.CRASHES).resolve(CrashEntry.id(owner.startTime(), owner.pid()));
+        return owner.crashEntry(temp.resolve("dump"));
     }
 
     @Test

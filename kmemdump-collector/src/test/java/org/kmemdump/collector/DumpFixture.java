@@ -19,6 +19,7 @@ import java.util.stream.IntStream;
 
 import org.kmemdump.core.internal.RuntimeCoreimage;
 import org.kmemdump.format.ArenaFile;
+import org.kmemdump.format.CrashEntry;
 import org.kmemdump.format.Elf64;
 import org.kmemdump.format.KinfoRecord;
 import org.kmemdump.format.KnownZones;
@@ -65,6 +66,11 @@ final class DumpFixture implements AutoCloseable {
         static Owner self() {
             ProcessHandle self = ProcessHandle.current();
             return new Owner(self.pid(), self.info().startInstant().orElseThrow().toEpochMilli());
+        }
+
+        /** @return where this run's entry is in the crash store of the kmemdump directory {@code directory} */
+        Path crashEntry(Path directory) {
+            return directory.resolve(CrashEntry.CRASHES).resolve(CrashEntry.id(startTime, pid));
         }
 
         /** @return a pid whose process has exited and been reaped */
