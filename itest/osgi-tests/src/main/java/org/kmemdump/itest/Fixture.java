@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -32,6 +33,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Filter;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
@@ -136,6 +138,26 @@ final class Fixture {
         } finally {
             tracker.close();
         }
+    }
+
+    /** @return the service of recorder {@code name}, which {@link #log} waited for */
+    ServiceReference<?> recorderService(String name) {
+        try {
+            ServiceReference<?>[] found = context.getServiceReferences(Supplier.class.getName(), "(name=" + name + ")");
+            return found != null && found.length == 1 ? found[0] : fail("not one recorder '" + name + "': " + Arrays.toString(found));
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("recorder name " + name, e);
+        }
+    }
+
+    /**
+     * Waits until {@code service}'s unregistration is over, the listeners' calls included (the
+     * core's unbind of a backend among them): the framework's mark for it is that the reference no
+     * longer has a bundle. Not its UNREGISTERING event, which comes before those calls, nor the
+     * VMCOREINFO's backend, which may not have named it yet, or be read torn.
+     */
+    static void awaitUnregistered(ServiceReference<?> service, String what) {
+        await(what + " to be unregistered", () -> service.getBundle() == null);
     }
 
     /** @return the ids a recorder holds, replaying its log */

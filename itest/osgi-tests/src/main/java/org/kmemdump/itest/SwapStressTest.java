@@ -27,6 +27,7 @@ import org.kmemdump.api.RegistryFullException;
 import org.kmemdump.api.Zone;
 import org.kmemdump.api.ZoneRegistry;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
 import org.osgi.test.common.annotation.InjectService;
 
 /**
@@ -82,13 +83,16 @@ class SwapStressTest extends InFramework {
                 String name = "r" + round;
                 fixture.recorder(name, random.nextInt(100), "");
                 Supplier<List<String>> log = fixture.log(name);
+                ServiceReference<?> recorder = fixture.recorderService(name);
                 if (random.nextBoolean()) {
                     recorders.stop();
                 } else {
                     configurationAdmin.getFactoryConfiguration(Fixture.RECORDER_PID, name, "?").delete();
-                    await("recorder " + name + " to leave", () -> !Fixture.activeBackend(registry).equals(name));
+                    Fixture.awaitUnregistered(recorder, "recorder " + name);
                 }
                 recorders.uninstall();
+                // another thread may still be unregistering it (SCR, deleting its configuration): the core's unbind runs inside that
+                Fixture.awaitUnregistered(recorder, "recorder " + name);
                 assertEquals(Set.of(), held(log.get()), "backend " + name + " left holding zones");
             }
 
