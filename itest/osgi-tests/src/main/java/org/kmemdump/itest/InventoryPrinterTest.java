@@ -111,10 +111,10 @@ class InventoryPrinterTest extends InFramework {
             }
             String id = newest.getFileName().toString();
             assertEquals(Map.of("status/kmemdump/" + id + "/core.elf", "newest core", "status/kmemdump/" + id + "/summary.txt",
-                    "pid: 42\n"), entries);
+                    "pid: 42\n", "status/kmemdump/" + id + "/summary.json", "{\"pid\":42}\n"), entries);
         } finally {
             for (Path entry : List.of(older, newest)) {
-                for (String name : List.of(CrashEntry.CORE, CrashEntry.SUMMARY_TEXT)) {
+                for (String name : List.of(CrashEntry.CORE, CrashEntry.SUMMARY_TEXT, CrashEntry.SUMMARY_JSON)) {
                     Files.deleteIfExists(entry.resolve(name));
                 }
                 Files.delete(entry);
@@ -122,12 +122,19 @@ class InventoryPrinterTest extends InFramework {
         }
     }
 
-    /** @return a crash entry as the store keeps one after its collection: a core and a summary */
+    /**
+     * @return a crash entry as the store keeps one after its collection: a core and both summaries,
+     *         made as a {@code .partial} directory and renamed, as the store makes one. Whole and
+     *         collected from the start, so the collector's AutoCollection, started by this test,
+     *         never takes it for a crash to announce and collect, writing into it as the test reads.
+     */
     private static Path crashEntry(Path crashes, String id, String core) throws IOException {
-        Path entry = Files.createDirectories(crashes.resolve(id));
-        Files.writeString(entry.resolve(CrashEntry.CORE), core);
-        Files.writeString(entry.resolve(CrashEntry.SUMMARY_TEXT), "pid: " + id.substring(id.lastIndexOf('-') + 1) + "\n");
-        return entry;
+        Path partial = Files.createDirectories(crashes.resolve(id + CrashEntry.PARTIAL));
+        String pid = id.substring(id.lastIndexOf('-') + 1);
+        Files.writeString(partial.resolve(CrashEntry.CORE), core);
+        Files.writeString(partial.resolve(CrashEntry.SUMMARY_TEXT), "pid: " + pid + "\n");
+        Files.writeString(partial.resolve(CrashEntry.SUMMARY_JSON), "{\"pid\":" + pid + "}\n");
+        return Files.move(partial, crashes.resolve(id));
     }
 
     /** @return the Inventory bundle, after installing it with the collector library and the printer's bundle */
