@@ -160,13 +160,25 @@ class LogRingZoneTest extends InFramework {
                 assertEquals(run + " burst " + (10_000 - burst.size() + 1 + i), entry.message(), "consecutive up to the newest");
                 assertEquals(Level.INFO, entry.level());
                 assertEquals("osgi-tests", entry.bundle());
-                if (i > 0) {
-                    assertEquals(burst.get(i - 1).sequence() + 1, entry.sequence(), "nothing between them");
-                }
             }
+            nothingLostBetween(walk.entries(), burst.get(0), burst.get(burst.size() - 1));
         } finally {
             fixture.pin(null); // deletes the core's configuration: the default ring again
             restart(core, -1);
+        }
+    }
+
+    /**
+     * Every record from {@code first} to {@code last} is in the ring, numbered one after the other.
+     * The ring is the whole framework's: Felix Log turns every framework, bundle and service event
+     * into a record, so one of another thread may fall between two of the burst's. The core's own
+     * watchdog posts one every {@code watchdog.period} (10 s), a PACKAGES_REFRESHED probe: a burst
+     * slowed past 10 s by a loaded machine gets it. It is kept, not lost, so it belongs there.
+     */
+    private static void nothingLostBetween(List<LogRing.Entry> ring, LogRing.Entry first, LogRing.Entry last) {
+        List<LogRing.Entry> span = ring.subList(ring.indexOf(first), ring.indexOf(last) + 1);
+        for (int i = 1; i < span.size(); i++) {
+            assertEquals(span.get(i - 1).sequence() + 1, span.get(i).sequence(), "nothing lost between " + span.get(i - 1) + " and " + span.get(i));
         }
     }
 
