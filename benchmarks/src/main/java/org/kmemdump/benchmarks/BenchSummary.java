@@ -49,8 +49,22 @@ public final class BenchSummary {
             new HarnessRow("log call, ring on vs off:", "logring.txt", LogRingHarness.RESULT),
             new HarnessRow("threads snapshot, idle CPU:", "threads.txt", ThreadsHarness.RESULT));
 
+    /** Issue 11's target for the minidump table: 200 zones into and out of it in at most 10 µs. */
+    static final double MINIDUMP_TABLE_TARGET_MICROS = 10;
+
     /** One JMH result: score, error (NaN with a single iteration) and unit. */
     record Score(double score, double error, String unit) {
+        /** @return the score in µs per operation, or NaN when the unit is not a time per operation */
+        double microsPerOp() {
+            return switch (unit) {
+                case "ns/op" -> score / 1e3;
+                case "us/op" -> score;
+                case "ms/op" -> score * 1e3;
+                case "s/op" -> score * 1e6;
+                default -> Double.NaN;
+            };
+        }
+
         @Override
         public String toString() {
             return String.format("%10.3f ± %.3f %s", score, error, unit);
@@ -96,6 +110,11 @@ public final class BenchSummary {
         ratio(lines, "ratio registry pair/CHM (default):", scores.get("registryPair:default"), scores.get("chmPair"));
         ratio(lines, "ratio registry pair/CHM (minidump):", scores.get("registryPair:minidump"), scores.get("chmPair"));
         ratio(lines, "ratio ring append/plain copy:", scores.get("ringAppend"), scores.get("plainCopy"));
+        Score minidumpTable = scores.get("minidumpTableSwap");
+        if (minidumpTable != null && !Double.isNaN(minidumpTable.microsPerOp())) {
+            lines.add(String.format("%-36s %10.1f x", "ratio minidump table/10 us target:",
+                    minidumpTable.microsPerOp() / MINIDUMP_TABLE_TARGET_MICROS));
+        }
         Map<String, Score> unexpected = new LinkedHashMap<>(scores);
         JMH_ROWS.forEach(row -> unexpected.remove(row.key()));
         unexpected.forEach((key, score) -> {

@@ -28,6 +28,8 @@ class BenchSummaryTest {
         assertEquals(List.of(), summary.missing());
         assertTrue(summary.lines().stream().anyMatch(line -> line.matches("ratio registry pair/CHM \\(default\\): +50\\.0 x")),
                 () -> String.join("\n", summary.lines()));
+        assertTrue(summary.lines().stream().anyMatch(line -> line.matches("ratio minidump table/10 us target: +0\\.1 x")),
+                () -> String.join("\n", summary.lines()));
     }
 
     @Test

@@ -258,15 +258,35 @@ public final class MinidumpTable {
     }
 
     private void writeDescriptor(int index, String name, int seqNum, long address, long size) {
-        MemorySegment descriptor = regions.asSlice(region(index, 0), REGION_SIZE);
-        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
-        if (bytes.length >= MAX_NAME_LENGTH) {
+        writeName(region(index, REGION_NAME), name);
+        regions.set(U32, region(index, REGION_SEQ_NUM), seqNum);
+        regions.set(U64, region(index, REGION_ADDRESS), address);
+        regions.set(U64, region(index, REGION_LENGTH), size);
+    }
+
+    /**
+     * Writes the name NUL-padded into its 16 bytes as two little-endian u64 words, so a register
+     * neither encodes into a new array nor copies one. A character outside US-ASCII is stored as
+     * {@code '?'}, as the US-ASCII charset encodes it.
+     */
+    private void writeName(long field, String name) {
+        int length = name.length();
+        if (length >= MAX_NAME_LENGTH) {
             throw new IllegalArgumentException("region name '" + name + "' is longer than " + (MAX_NAME_LENGTH - 1) + " bytes");
         }
-        CString.write(descriptor, REGION_NAME, MAX_NAME_LENGTH, bytes);
-        descriptor.set(U32, REGION_SEQ_NUM, seqNum);
-        descriptor.set(U64, REGION_ADDRESS, address);
-        descriptor.set(U64, REGION_LENGTH, size);
+        long low = 0;
+        long high = 0;
+        for (int i = 0; i < length; i++) {
+            char c = name.charAt(i);
+            long ascii = c < 0x80 ? c : '?';
+            if (i < Long.BYTES) {
+                low |= ascii << i * Byte.SIZE;
+            } else {
+                high |= ascii << (i - Long.BYTES) * Byte.SIZE;
+            }
+        }
+        regions.set(U64, field, low);
+        regions.set(U64, field + Long.BYTES, high);
     }
 
     // ---- reading ----

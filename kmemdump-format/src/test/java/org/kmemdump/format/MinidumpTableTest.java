@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -161,6 +162,26 @@ class MinidumpTableTest {
             IllegalStateException full = assertThrows(IllegalStateException.class, () -> table.append("more", 999, 8, 8), what);
             assertTrue(full.getMessage().contains("region_count is " + Integer.toUnsignedString(stored)), full.getMessage());
         }
+    }
+
+    /** char name[16]: the bytes in order, NUL-padded; 15 at most, so a NUL always ends it. */
+    @Test
+    void regionNamesByteForByte() {
+        MinidumpTable table = SmemFile.create(file);
+        table.enableApss(SmemFile.regionsAddress(file));
+        table.append("fifteen-chars-x", 1, 8, 8);
+        table.append("eight-ch", 2, 8, 8);
+        table.append("\u00fcn\u00ef", 3, 8, 8);
+        assertArrayEquals(hex("66 69 66 74 65 65 6e 2d 63 68 61 72 73 2d 78 00"), bytes(SmemFile.REGIONS_OFFSET, 16));
+        assertArrayEquals(hex("65 69 67 68 74 2d 63 68 00 00 00 00 00 00 00 00"), bytes(SmemFile.REGIONS_OFFSET + 40, 16));
+        assertArrayEquals(hex("3f 6e 3f 00 00 00 00 00 00 00 00 00 00 00 00 00"), bytes(SmemFile.REGIONS_OFFSET + 80, 16),
+                "a character outside US-ASCII is '?', as the charset encodes it");
+        assertArrayEquals(hex("3f 6e 3f"), "\u00fcn\u00ef".getBytes(StandardCharsets.US_ASCII));
+
+        byte[] before = bytes(0, SmemFile.LENGTH);
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class, () -> table.append("sixteen-chars-xx", 4, 8, 8));
+        assertTrue(tooLong.getMessage().contains("'sixteen-chars-xx'"), tooLong.getMessage());
+        assertArrayEquals(before, bytes(0, SmemFile.LENGTH), "a refused name changes nothing");
     }
 
     @Test

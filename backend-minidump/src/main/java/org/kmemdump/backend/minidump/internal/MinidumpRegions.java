@@ -16,9 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 import org.kmemdump.backend.Region;
 import org.kmemdump.backend.RegionRefusedException;
@@ -44,8 +44,14 @@ final class MinidumpRegions implements Closeable {
     private final Path file;
     private final Arena arena;
     private final MinidumpTable table;
-    /** The seq_nums in the table, which only this object writes: a register checks for one without a search. */
-    private final Set<Integer> seqNums = new HashSet<>();
+    /**
+     * Which seq_nums below {@link MinidumpTable#MAX_REGIONS} (every zone id) the table holds, which
+     * only this object writes: a register checks for one without a search, boxing or allocation.
+     * Any other seq_num is looked up in the table, as the kernel does.
+     */
+    private final boolean[] held = new boolean[MinidumpTable.MAX_REGIONS];
+    /** For {@link MinidumpTable#removeAll}: the table's regions whose id is indexed and no longer held. */
+    private final IntPredicate released = seqNum -> indexed(seqNum) && !held[seqNum];
 
     private MinidumpRegions(Path file, Arena arena, MinidumpTable table) {
         this.file = file;
@@ -113,7 +119,7 @@ final class MinidumpRegions implements Closeable {
             throw new RegionRefusedException("name '" + region.name() + "' does not fit the " + MinidumpTable.MAX_NAME_LENGTH
                     + "-byte region name with its NUL");
         }
-        if (seqNums.contains(region.id())) {
+        if (holds(region.id())) {
             throw new RegionRefusedException("a region with seq_num " + region.id() + " is already registered in " + file + " (-EEXIST)");
         }
         if (table.regionCount() >= MinidumpTable.MAX_REGIONS) {
@@ -121,7 +127,7 @@ final class MinidumpRegions implements Closeable {
                     + " regions (-ENOSPC)");
         }
         table.append(region.name(), region.id(), region.address(), roundUpTo4(region.size()));
-        seqNums.add(region.id());
+        mark(region.id(), true);
     }
 
     /**
@@ -132,8 +138,9 @@ final class MinidumpRegions implements Closeable {
         if (!arena.scope().isAlive()) {
             return;
         }
-        if (seqNums.remove(region.id())) {
+        if (holds(region.id())) {
             table.remove(table.find(region.id()));
+            mark(region.id(), false);
         }
     }
 
@@ -142,15 +149,34 @@ final class MinidumpRegions implements Closeable {
         if (!arena.scope().isAlive()) {
             return;
         }
-        Set<Integer> removed = new HashSet<>();
+        boolean any = false;
         for (Region region : regions) {
-            if (seqNums.remove(region.id())) {
-                removed.add(region.id());
+            int id = region.id();
+            if (!indexed(id)) {
+                unregister(region);
+            } else if (held[id]) {
+                held[id] = false;
+                any = true;
             }
         }
-        if (!removed.isEmpty()) {
-            table.removeAll(removed::contains);
+        if (any) {
+            table.removeAll(released);
         }
+    }
+
+    private static boolean indexed(int seqNum) {
+        return seqNum >= 0 && seqNum < MinidumpTable.MAX_REGIONS;
+    }
+
+    private void mark(int seqNum, boolean isHeld) {
+        if (indexed(seqNum)) {
+            held[seqNum] = isHeld;
+        }
+    }
+
+    /** @return whether the table holds a region with this seq_num */
+    private boolean holds(int seqNum) {
+        return indexed(seqNum) ? held[seqNum] : table.find(seqNum) >= 0;
     }
 
     /** Disables the application subsystem, so a reader finds no regions, and unmaps the file. */

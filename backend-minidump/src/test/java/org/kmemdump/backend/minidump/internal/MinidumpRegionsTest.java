@@ -146,6 +146,30 @@ class MinidumpRegionsTest {
         assertEquals(0, (int) inFile(MinidumpTable::regionCount));
     }
 
+    /**
+     * A seq_num no zone id has (negative, or 201 and up) follows the same rules: a duplicate is
+     * refused, and it is removed alone or among others in the kernel's order.
+     */
+    @Test
+    void seqNumsBeyondTheZoneIdsFollowTheSameRules() throws IOException, RegionRefusedException {
+        MinidumpRegions regions = open();
+        List<Region> zones = List.of(region(3, "three", 8), region(-5, "minus-five", 8), region(MinidumpTable.MAX_REGIONS, "beyond", 8),
+                region(Integer.MAX_VALUE, "max", 8), region(7, "seven", 8));
+        for (Region zone : zones) {
+            regions.register(zone);
+        }
+        assertRefused(regions, region(-5, "again", 8), "-EEXIST");
+        assertRefused(regions, region(MinidumpTable.MAX_REGIONS, "again", 8), "-EEXIST");
+        regions.unregister(zones.get(3));
+        assertEquals(List.of(3, -5, MinidumpTable.MAX_REGIONS, 7), regionsInFile().stream().map(MinidumpTable.Region::seqNum).toList());
+        regions.unregisterAll(List.of(zones.get(0), zones.get(2), region(-6, "missing", 8)));
+        assertEquals(List.of(-5, 7), regionsInFile().stream().map(MinidumpTable.Region::seqNum).toList());
+        assertEquals(List.of(0, 1), regionsInFile().stream().map(MinidumpTable.Region::index).toList(), "no hole is left");
+        regions.register(zones.get(2));
+        regions.unregisterAll(zones);
+        assertEquals(0, (int) inFile(MinidumpTable::regionCount));
+    }
+
     @Test
     void unregisteringAnIdThatIsNotThereChangesNothing() throws IOException, RegionRefusedException {
         MinidumpRegions regions = open();
