@@ -177,6 +177,7 @@ public final class LogRing {
     /** The writer's record under construction; grown to the longest record appended so far. */
     private byte[] buffer = new byte[INITIAL_BUFFER];
     private MemorySegment bufferSegment = MemorySegment.ofArray(buffer);
+    private char[] chars = new char[INITIAL_BUFFER];
     private final CRC32C crc = new CRC32C();
 
     private LogRing(MemorySegment zone, long capacity) {
@@ -277,7 +278,11 @@ public final class LogRing {
     private int encodeText(String bundle, String message, String exception, int limit) {
         long longest = RecordText.longestEncoding(bundle, message, exception);
         ensureBuffer(RECORD_HEADER + (int) align8(Math.min((long) limit, longest)) + RecordText.LONGEST_CHAR);
-        int end = RecordText.encode(buffer, RECORD_HEADER, bundle, message, exception, RECORD_HEADER + limit);
+        int scratch = RecordText.scratchChars(bundle, message, exception, limit);
+        if (chars.length < scratch) {
+            chars = new char[Math.max(scratch, 2 * chars.length)];
+        }
+        int end = RecordText.encode(buffer, RECORD_HEADER, chars, bundle, message, exception, RECORD_HEADER + limit);
         int textLength = Math.min(end, RECORD_HEADER + limit) - RECORD_HEADER;
         Arrays.fill(buffer, RECORD_HEADER + textLength, (int) align8(RECORD_HEADER + textLength), (byte) 0);
         return textLength;

@@ -26,7 +26,8 @@ class RecordTextTest {
         int start = 5;
         byte[] buffer = new byte[start + (int) Math.min(limit, RecordText.longestEncoding(bundle, message, exception))
                 + RecordText.LONGEST_CHAR];
-        int end = RecordText.encode(buffer, start, bundle, message, exception, start + limit);
+        char[] chars = new char[RecordText.scratchChars(bundle, message, exception, limit)];
+        int end = RecordText.encode(buffer, start, chars, bundle, message, exception, start + limit);
         return Arrays.copyOfRange(buffer, start, Math.min(end, start + limit));
     }
 
