@@ -245,7 +245,7 @@ public final class LogRing {
      * Appends one record. Not thread-safe: one writer at a time. Text longer than a quarter of the
      * ring is cut, so one record never wipes the ring. The record is built in a buffer this ring
      * keeps, then copied into the data area once: no allocation per record once the buffer has
-     * grown to the longest text seen.
+     * grown to the longest text seen (but for a padding record, once per lap).
      */
     public void append(long time, long bundleId, Level level, String bundle, String message, String exception) {
         int textLength = encodeText(bundle, message, exception, (int) Math.min(Integer.MAX_VALUE, capacity / 4 - RECORD_HEADER));
