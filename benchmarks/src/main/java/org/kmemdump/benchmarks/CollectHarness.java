@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.MinidumpTable;
@@ -23,7 +23,9 @@ import org.kmemdump.format.SmemFile;
  * The directory is made with the format writers, as a killed runtime would leave it: an arena of
  * {@value #REGIONS} zones of an eighth of the size each (128 MiB by default) filled with data (no
  * sparse pages), a minidump table listing them, and an owner that no longer exists. Both outputs
- * go to the same file system.
+ * go to the same file system. Besides the wall times it prints each command's CPU time (user and
+ * system, the kernel's copy included, as the shell's {@code times} reports its child), which a
+ * shared machine's other load does not inflate.
  *
  * <pre>java -cp ... org.kmemdump.benchmarks.CollectHarness kmemdump-collector.jar [runs] [MiB] [work-directory]</pre>
  */
@@ -54,21 +56,27 @@ public final class CollectHarness {
             Path directory = Files.createDirectory(work.resolve("kmemdump"));
             long bytes = makeDirectory(directory, ((long) mib << 20) / REGIONS);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<Long> copy = new ArrayList<>();
-            List<Long> collect = new ArrayList<>();
+            List<TimedCommand> copy = new ArrayList<>();
+            List<TimedCommand> collect = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
-                copy.add(time(List.of("cp", directory.resolve(ArenaFile.FILE_NAME).toString(), work.resolve("copy").toString())));
-                collect.add(time(List.of(java, "-jar", collector.toString(), "collect", directory.toString(), "-o",
-                        work.resolve("core.elf").toString(), "--no-progress")));
+                copy.add(TimedCommand.run(List.of("cp", directory.resolve(ArenaFile.FILE_NAME).toString(), work.resolve("copy").toString()), 0));
+                collect.add(TimedCommand.run(List.of(java, "-jar", collector.toString(), "collect", directory.toString(), "-o",
+                        work.resolve("core.elf").toString(), "--no-progress"), 1)); // 1: collected, some zone not whole
                 Files.delete(work.resolve("copy"));
                 Files.delete(work.resolve("core.elf"));
             }
-            long cp = median(copy);
-            long col = median(collect);
-            System.out.printf("collect: %d MiB of zones in %s, %d runs%n", bytes >> 20, work.getParent(), runs);
-            System.out.printf("collect: cp of the arena median %d ms %s, collect median %d ms %s%n", cp, copy, col, collect);
-            System.out.printf(RESULT + "collect/cp %.2f x (%.0f MiB/s collected)%n", (double) col / cp,
-                    (bytes >> 20) * 1000.0 / col);
+            long cp = TimedCommand.median(copy, TimedCommand::wallMillis);
+            long col = TimedCommand.median(collect, TimedCommand::wallMillis);
+            long cpCpu = TimedCommand.median(copy, TimedCommand::cpuMillis);
+            long colCpu = TimedCommand.median(collect, TimedCommand::cpuMillis);
+            System.out.printf("collect: %d MiB of zones in %s, %d runs, load average %.1f%n", bytes >> 20, work.getParent(), runs,
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            System.out.printf("collect: cp of the arena median %d ms %s, collect median %d ms %s (wall)%n", cp,
+                    copy.stream().map(TimedCommand::wallMillis).toList(), col, collect.stream().map(TimedCommand::wallMillis).toList());
+            System.out.printf("collect: cp of the arena median %d ms %s, collect median %d ms %s (CPU, user+system)%n", cpCpu,
+                    copy.stream().map(TimedCommand::cpuMillis).toList(), colCpu, collect.stream().map(TimedCommand::cpuMillis).toList());
+            System.out.printf(RESULT + "collect/cp %.2f x wall, %.2f x CPU (%.0f MiB/s collected)%n", (double) col / cp,
+                    (double) colCpu / Math.max(1, cpCpu), (bytes >> 20) * 1000.0 / col);
         } finally {
             Scratch.delete(work);
         }
@@ -99,23 +107,5 @@ public final class CollectHarness {
             zones.force();
         }
         return REGIONS * regionSize;
-    }
-
-    private static long time(List<String> command) throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " took more than 10 minutes");
-        }
-        if (process.exitValue() > 1) {
-            throw new IllegalStateException(String.join(" ", command) + " failed with exit code " + process.exitValue());
-        }
-        return (System.nanoTime() - start) / 1_000_000;
-    }
-
-    private static long median(List<Long> values) {
-        return values.stream().sorted().toList().get(values.size() / 2);
     }
 }

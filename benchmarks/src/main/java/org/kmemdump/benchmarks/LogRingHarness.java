@@ -6,6 +6,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Proxy;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
@@ -13,11 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.format.ArenaFile;
@@ -34,26 +40,35 @@ import org.osgi.framework.ServiceReference;
  * set through ConfigAdmin before the core starts), once off but with a Log listener that does
  * nothing (what any listener costs: Felix Log then queues every entry for its delivery thread), and
  * once on (the default, 1 MiB). Each time it logs N messages from one thread through the Log
- * Service, after a warm-up round of as many, and measures (a) the caller's time per log call and,
- * ring on, (b) the time until the ring has the last message, read from the arena file as a
- * collector reads it (polled every millisecond or so: a poll walks the ring). It prints the ratios
- * of (a).
+ * Service, after a warm-up round of as many, and measures per log call (a) the caller's wall time,
+ * (b) the caller's thread CPU time, and (c) the process's CPU time until every entry was delivered
+ * (ring on: until the ring has the last message, read from the arena file as a collector reads it;
+ * no-op listener: until it saw the last one), which includes the Log Service's delivery thread
+ * and the ring's appends. The three modes are started in turn, a fresh framework each, several
+ * times in a rotating order, so that a slow spell of a shared machine does not fall on one mode
+ * alone. It prints the medians with their range and the ratios of the medians.
+ *
+ * <p>In the same run it times the ring's own append against a plain copy of as many bytes into
+ * native memory ({@code MemorySegment.copy}), in thread CPU time, alternated: what the record
+ * format (header, UTF-8 text, checksum) costs over moving the bytes.
  *
  * <p>The harness logs through the system bundle's {@code Logger}, by method handles: its class
  * loader does not share the Log API's classes with the framework. Felix Log's default level, WARN,
  * would drop {@code info} calls before they are entries, so the framework property
  * {@code org.osgi.service.log.admin.loglevel} is INFO.
  *
- * <pre>java -cp ... org.kmemdump.benchmarks.LogRingHarness benchmarks/target/bench-bundles [messages, default 100000] [rounds, default 5]</pre>
+ * <pre>java -cp ... org.kmemdump.benchmarks.LogRingHarness benchmarks/target/bench-bundles [messages, default 100000] [rounds, default 3] [starts per mode, default 3]</pre>
  */
 public final class LogRingHarness {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final int NEWEST_LOOKED_AT = 100;
     private static final String CORE_PID = "org.kmemdump.core";
     private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** How the line with the result begins: build.sh's summary and the smoke test look for it. */
     static final String RESULT = "logring: ratio on/off per log call ";
 
     enum Mode {
-        OFF("off"), LISTENER("off, a no-op listener"), ON("on");
+        OFF("off"), LISTENER("off, no-op listener"), ON("on");
 
         final String label;
 
@@ -62,39 +77,51 @@ public final class LogRingHarness {
         }
     }
 
-    /** One timed round: nanoseconds spent in the log calls, and until the ring had the last message (-1: ring off). */
-    record Round(long callNanos, long ringNanos) {
+    /**
+     * One timed round, in nanoseconds: the log calls' wall time and the calling thread's CPU time,
+     * and the process's CPU time until every entry was delivered.
+     */
+    record Round(long wall, long callerCpu, long processCpu) {
     }
 
     private LogRingHarness() {
     }
 
     public static void main(String[] args) throws Throwable {
-        if (args.length < 1 || args.length > 3) {
-            System.err.println("usage: LogRingHarness <bundle directory> [messages, default 100000] [rounds, default 5]");
+        if (args.length < 1 || args.length > 4) {
+            System.err.println("usage: LogRingHarness <bundle directory> [messages, default 100000] [rounds, default 3]"
+                    + " [starts per mode, default 3]");
             System.exit(2);
         }
         Path bundles = Path.of(args[0]).toAbsolutePath();
         int messages = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        System.out.printf("logring: bundles from %s, %d rounds of %d messages (after a warm-up round), java %s%n",
-                bundles, rounds, messages, Runtime.version());
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int starts = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        System.out.printf("logring: bundles from %s, %d starts per mode of %d rounds of %d messages (after a warm-up round),"
+                + " java %s, load average %.1f%n", bundles, starts, rounds, messages, Runtime.version(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
-        List<Round> off = run(bundles, Mode.OFF, messages, rounds);
-        List<Round> listener = run(bundles, Mode.LISTENER, messages, rounds);
-        List<Round> on = run(bundles, Mode.ON, messages, rounds);
-
-        double offCall = perCall(off, messages);
-        double listenerCall = perCall(listener, messages);
-        double onCall = perCall(on, messages);
-        double ringComplete = median(on.stream().map(Round::ringNanos).toList()) / 1e6;
-        System.out.printf("logring: off: %.3f us per log call; off with a no-op listener: %.3f us (medians of %d rounds)%n",
-                offCall, listenerCall, rounds);
-        System.out.printf("logring: on:  %.3f us per log call; the ring had the last message %.1f ms after the last call, "
-                + "%.1f ms after the first (medians)%n", onCall, median(on.stream().map(r -> r.ringNanos() - r.callNanos()).toList()) / 1e6,
-                ringComplete);
-        System.out.printf(RESULT + "%.2f x (%.3f vs %.3f us; on/no-op listener %.2f x; ring complete %.0f ms"
-                + " after %d calls)%n", onCall / offCall, onCall, offCall, onCall / listenerCall, ringComplete, messages);
+        Map<Mode, List<Round>> timed = new EnumMap<>(Mode.class);
+        Mode[] modes = Mode.values();
+        for (int start = 0; start < starts; start++) {
+            for (int i = 0; i < modes.length; i++) {
+                Mode mode = modes[(start + i) % modes.length]; // rotated: each mode runs first, in the middle and last
+                timed.computeIfAbsent(mode, m -> new ArrayList<>()).addAll(run(bundles, mode, messages, rounds));
+            }
+        }
+        for (Mode mode : modes) {
+            List<Round> all = timed.get(mode);
+            System.out.printf("logring: ring %-22s per log call, median [min-max] of %d: wall %s us, caller CPU %s us,"
+                    + " process CPU until delivered %s us%n", mode.label + ":", all.size(), spread(all, Round::wall, messages),
+                    spread(all, Round::callerCpu, messages), spread(all, Round::processCpu, messages));
+        }
+        double wall = ratio(timed, Mode.ON, Mode.OFF, Round::wall);
+        System.out.printf(RESULT + "%.2f x wall (%.3f vs %.3f us), caller CPU %.2f x, process CPU %.2f x;"
+                + " on/no-op listener: wall %.2f x, process CPU %.2f x%n", wall, perCall(timed.get(Mode.ON), Round::wall, messages),
+                perCall(timed.get(Mode.OFF), Round::wall, messages), ratio(timed, Mode.ON, Mode.OFF, Round::callerCpu),
+                ratio(timed, Mode.ON, Mode.OFF, Round::processCpu), ratio(timed, Mode.ON, Mode.LISTENER, Round::wall),
+                ratio(timed, Mode.ON, Mode.LISTENER, Round::processCpu));
+        AppendCost.measure(messages, Math.max(5, rounds * starts));
     }
 
     private static List<Round> run(Path bundles, Mode mode, int messages, int rounds) throws Throwable {
@@ -110,42 +137,63 @@ public final class LogRingHarness {
             felix.startAll(List.of("kmemdump-core"));
             Path arena = felix.kmemdumpDirectory().resolve(ArenaFile.FILE_NAME);
             awaitZone(arena, ring ? ZoneIds.LOG : ZoneIds.BUNDLES);
-            if (mode == Mode.LISTENER) {
-                addNoOpListener(context);
-            }
+            AtomicLong delivered = mode == Mode.LISTENER ? addCountingListener(context) : null;
             MethodHandle info = infoLogger(context);
 
             List<Round> timed = new ArrayList<>();
             for (int round = 0; round <= rounds; round++) {
-                Round result = round(info, arena, ring, "round " + round + " message ", messages);
+                Round result = round(info, arena, ring, delivered, "round " + round + " message ", messages);
                 if (round > 0) { // round 0 warms up
                     timed.add(result);
                 }
             }
-            System.out.printf("logring: ring %s: per log call %s us%n", mode.label,
-                    timed.stream().map(r -> String.format("%.3f", r.callNanos() / 1e3 / messages)).toList());
             return timed;
         }
     }
 
-    /** Logs {@code messages} messages from this thread; ring on, waits until the ring's newest record is the last of them. */
-    private static Round round(MethodHandle info, Path arena, boolean ring, String prefix, int messages) throws Throwable {
+    /**
+     * Logs {@code messages} messages from this thread, then waits until they were delivered: ring on,
+     * until the ring's newest records hold the last of them; with the listener, until it counted them all.
+     */
+    private static Round round(MethodHandle info, Path arena, boolean ring, AtomicLong delivered, String prefix, int messages)
+            throws Throwable {
         String last = prefix + (messages - 1);
+        long deliveredBefore = delivered == null ? 0 : delivered.get();
+        long processCpu = processCpu();
+        long cpu = THREADS.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         for (int n = 0; n < messages; n++) {
             info.invokeExact(prefix + n);
         }
-        long calls = System.nanoTime() - start;
-        if (!ring) {
-            return new Round(calls, -1);
-        }
-        while (!newestIs(arena, last)) {
+        long wall = System.nanoTime() - start;
+        long callerCpu = THREADS.getCurrentThreadCpuTime() - cpu;
+        while (ring ? !inRing(arena, last) : delivered != null && delivered.get() - deliveredBefore < messages) {
             if (System.nanoTime() - start > PATIENCE_NANOS) {
-                throw new IllegalStateException("the ring did not get '" + last + "' within 60 s");
+                throw new IllegalStateException("'" + last + "' was not delivered within 60 s");
             }
-            Thread.sleep(1); // a walk is a copy of the ring: polling harder would take the writer's core
+            Thread.sleep(1);
         }
-        return new Round(calls, System.nanoTime() - start);
+        return new Round(wall, callerCpu, processCpu() - processCpu);
+    }
+
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static double perCall(List<Round> rounds, ToLongFunction<Round> metric, int messages) {
+        return median(rounds.stream().map(metric::applyAsLong).toList()) / 1e3 / messages;
+    }
+
+    private static double ratio(Map<Mode, List<Round>> timed, Mode mode, Mode baseline, ToLongFunction<Round> metric) {
+        return median(timed.get(mode).stream().map(metric::applyAsLong).toList())
+                / median(timed.get(baseline).stream().map(metric::applyAsLong).toList());
+    }
+
+    /** @return {@code median [min-max]} per log call, in microseconds */
+    private static String spread(List<Round> rounds, ToLongFunction<Round> metric, int messages) {
+        LongSummaryStatistics range = rounds.stream().mapToLong(metric).summaryStatistics();
+        return String.format("%.3f [%.3f-%.3f]", perCall(rounds, metric, messages), range.getMin() / 1e3 / messages,
+                range.getMax() / 1e3 / messages);
     }
 
     /** @return the system bundle's {@code Logger.info(String)}, bound to its logger */
@@ -162,20 +210,25 @@ public final class LogRingHarness {
                 .bindTo(logger);
     }
 
-    /** Adds a LogListener that does nothing, made from the Log API of the bundle that provides the reader. */
-    private static void addNoOpListener(BundleContext context) throws Exception {
+    /** Adds a LogListener that only counts the entries, made from the Log API of the bundle that provides the reader. */
+    private static AtomicLong addCountingListener(BundleContext context) throws Exception {
         ServiceReference<?> reference = context.getServiceReference("org.osgi.service.log.LogReaderService");
         Bundle provider = reference.getBundle();
         Class<?> listenerType = provider.loadClass("org.osgi.service.log.LogListener");
+        AtomicLong delivered = new AtomicLong();
         Object listener = Proxy.newProxyInstance(listenerType.getClassLoader(), new Class<?>[] {listenerType},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
-                    case "toString" -> "no-op listener";
-                    default -> null; // logged
+                    case "toString" -> "counting listener";
+                    default -> {
+                        delivered.incrementAndGet(); // logged
+                        yield null;
+                    }
                 });
         provider.loadClass("org.osgi.service.log.LogReaderService").getMethod("addLogListener", listenerType)
                 .invoke(context.getService(reference), listener);
+        return delivered;
     }
 
     private static void disableRing(BundleContext context) throws Exception {
@@ -202,12 +255,12 @@ public final class LogRingHarness {
         }
     }
 
-    private static boolean newestIs(Path arena, String message) throws IOException {
+    /** @return whether {@code message} is among the ring's newest records (others may log after it: the framework, SCR) */
+    private static boolean inRing(Path arena, String message) throws IOException {
         return read(arena, (file, header) -> {
             ZoneDirectory.Entry zone = zone(file, ZoneIds.LOG).orElseThrow();
-            List<LogRing.Entry> entries = LogRing.open(file.asSlice(header.offsetOf(zone.address()), zone.size()), "zone 7")
-                    .walk().entries();
-            return !entries.isEmpty() && entries.get(entries.size() - 1).message().equals(message);
+            return LogRing.open(file.asSlice(header.offsetOf(zone.address()), zone.size()), "zone 7")
+                    .newest(NEWEST_LOOKED_AT, LogRing.Present.ALL).entries().stream().anyMatch(entry -> entry.message().equals(message));
         }) == Boolean.TRUE;
     }
 
@@ -230,10 +283,6 @@ public final class LogRingHarness {
         } catch (IllegalArgumentException notReady) {
             return null;
         }
-    }
-
-    private static double perCall(List<Round> rounds, int messages) {
-        return median(rounds.stream().map(Round::callNanos).toList()) / 1e3 / messages;
     }
 
     static double median(List<Long> values) {

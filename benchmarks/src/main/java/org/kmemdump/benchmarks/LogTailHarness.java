@@ -3,6 +3,7 @@ package org.kmemdump.benchmarks;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.KnownZones;
@@ -49,37 +49,32 @@ public final class LogTailHarness {
             long records = makeDirectory(largeDirectory, large);
             long smallRecords = makeDirectory(smallDirectory, SMALL_RING);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<Long> largeTimes = new ArrayList<>();
-            List<Long> smallTimes = new ArrayList<>();
+            List<TimedCommand> largeTimes = new ArrayList<>();
+            List<TimedCommand> smallTimes = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
                 smallTimes.add(log(java, collector, smallDirectory));
                 largeTimes.add(log(java, collector, largeDirectory));
             }
-            long largeMedian = median(largeTimes);
-            long smallMedian = median(smallTimes);
-            System.out.printf("log: %d MiB ring (%d records) %s ms, %d MiB ring (%d records) %s ms%n", large >> 20, records,
-                    largeTimes, SMALL_RING >> 20, smallRecords, smallTimes);
-            System.out.printf(RESULT + "of a full %d MiB ring: median %d ms, %.2f x the %d MiB ring's %d ms (whole process, %d runs each)%n",
-                    large >> 20, largeMedian, (double) largeMedian / smallMedian, SMALL_RING >> 20, smallMedian, runs);
+            long largeMedian = TimedCommand.median(largeTimes, TimedCommand::wallMillis);
+            long smallMedian = TimedCommand.median(smallTimes, TimedCommand::wallMillis);
+            long largeCpu = TimedCommand.median(largeTimes, TimedCommand::cpuMillis);
+            long smallCpu = TimedCommand.median(smallTimes, TimedCommand::cpuMillis);
+            System.out.printf("log: %d MiB ring (%d records) %s ms wall, %s ms CPU; %d MiB ring (%d records) %s ms wall, %s ms CPU;"
+                    + " load average %.1f%n", large >> 20, records, largeTimes.stream().map(TimedCommand::wallMillis).toList(),
+                    largeTimes.stream().map(TimedCommand::cpuMillis).toList(), SMALL_RING >> 20, smallRecords,
+                    smallTimes.stream().map(TimedCommand::wallMillis).toList(), smallTimes.stream().map(TimedCommand::cpuMillis).toList(),
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            System.out.printf(RESULT + "of a full %d MiB ring: median %d ms, %.2f x the %d MiB ring's %d ms (whole process, %d runs each);"
+                    + " CPU %d against %d ms, %.2f x%n", large >> 20, largeMedian, (double) largeMedian / smallMedian, SMALL_RING >> 20,
+                    smallMedian, runs, largeCpu, smallCpu, (double) largeCpu / Math.max(1, smallCpu));
         } finally {
             Scratch.delete(work);
         }
     }
 
-    /** @return milliseconds of the collector's {@code log DIR -n 1000}, whole process */
-    private static long log(String java, Path collector, Path directory) throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        Process process = new ProcessBuilder(java, "-jar", collector.toString(), "log", directory.toString(), "-n", "1000")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IllegalStateException("log failed or took more than 5 minutes");
-        }
-        return (System.nanoTime() - start) / 1_000_000;
-    }
-
-    private static long median(List<Long> values) {
-        return values.stream().sorted().toList().get(values.size() / 2);
+    /** @return the collector's {@code log DIR -n 1000}, whole process */
+    private static TimedCommand log(String java, Path collector, Path directory) throws IOException, InterruptedException {
+        return TimedCommand.run(List.of(java, "-jar", collector.toString(), "log", directory.toString(), "-n", "1000"), 0);
     }
 
     /** @return how many records were appended (the ring wrapped once and a half) */

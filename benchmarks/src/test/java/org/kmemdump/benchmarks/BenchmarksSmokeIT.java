@@ -73,8 +73,9 @@ class BenchmarksSmokeIT {
     void logRingHarnessComparesTheRingOnAndOff() throws Exception {
         Path output = work.resolve("logring.txt");
         SmokeRun.run(output, LogRingHarness.class.getName(), SmokeRun.property(InProcessFelix.BUNDLES_PROPERTY).toString(),
-                "1000", "1");
+                "1000", "1", "1");
         SmokeRun.assertResult(output, LogRingHarness.RESULT);
+        SmokeRun.assertResult(output, AppendCost.RESULT);
     }
 
     @Test

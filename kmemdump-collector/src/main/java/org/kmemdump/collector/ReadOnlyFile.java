@@ -41,12 +41,19 @@ final class ReadOnlyFile implements AutoCloseable {
     private static final MethodHandle LSEEK = function("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().find("close").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
-            FunctionDescriptor.of(ADDRESS, JAVA_INT));
     /** strerror's text is short; a bound keeps a bad pointer from being read far. */
     private static final long MESSAGE_LIMIT = 256;
 
     private final int descriptor;
+
+    /**
+     * strerror, linked only when a call failed: each downcall handle costs the collector's start
+     * tens of milliseconds of CPU (the first one hundreds), and a collection that succeeds needs none.
+     */
+    private static final class Strerror {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
+                FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
 
     private ReadOnlyFile(int descriptor) {
         this.descriptor = descriptor;
@@ -116,7 +123,7 @@ final class ReadOnlyFile implements AutoCloseable {
 
     /** @return the C library's text for {@code errno}, as the JDK's own messages give it */
     private static String message(int errno) throws Throwable {
-        MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+        MemorySegment text = (MemorySegment) Strerror.HANDLE.invokeExact(errno);
         return text.equals(MemorySegment.NULL) ? "errno " + errno : text.reinterpret(MESSAGE_LIMIT).getString(0);
     }
 

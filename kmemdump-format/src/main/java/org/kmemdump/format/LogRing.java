@@ -13,6 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -104,6 +105,7 @@ public final class LogRing {
     public static final byte KIND_ENTRY = 1;
     public static final byte KIND_PADDING = 2;
 
+    private static final int INITIAL_BUFFER = 512;
     private static final HeaderPrologue PROLOGUE = new HeaderPrologue("log ring", MAGIC, VERSION, HEADER_LENGTH);
 
     /** OSGi Log Service levels, by their order there. */
@@ -172,6 +174,11 @@ public final class LogRing {
     private final MemorySegment zone;
     private final MemorySegment data;
     private final long capacity;
+    /** The writer's record under construction; grown to the longest record appended so far. */
+    private byte[] buffer = new byte[INITIAL_BUFFER];
+    private MemorySegment bufferSegment = MemorySegment.ofArray(buffer);
+    private char[] chars = new char[INITIAL_BUFFER];
+    private final CRC32C crc = new CRC32C();
 
     private LogRing(MemorySegment zone, long capacity) {
         this.zone = zone;
@@ -236,21 +243,24 @@ public final class LogRing {
 
     /**
      * Appends one record. Not thread-safe: one writer at a time. Text longer than a quarter of the
-     * ring is cut, so one record never wipes the ring.
+     * ring is cut, so one record never wipes the ring. The record is built in a buffer this ring
+     * keeps, then copied into the data area once: no allocation per record once the buffer has
+     * grown to the longest text seen (but for a padding record, once per lap).
      */
     public void append(long time, long bundleId, Level level, String bundle, String message, String exception) {
-        byte[] text = text(bundle, message, exception, (int) Math.min(Integer.MAX_VALUE, capacity / 4 - RECORD_HEADER));
-        int length = (int) align8(RECORD_HEADER + text.length);
+        int textLength = encodeText(bundle, message, exception, (int) Math.min(Integer.MAX_VALUE, capacity / 4 - RECORD_HEADER));
+        int length = (int) align8(RECORD_HEADER + textLength);
         long position = head();
         long toEnd = capacity - position % capacity;
         if (toEnd < length) {
             if (toEnd >= RECORD_HEADER) {
-                write(position, (int) toEnd, 0, 0, 0, KIND_PADDING, (byte) 0, new byte[0]);
+                byte[] padding = new byte[(int) toEnd]; // once per lap: the buffer holds the entry's text
+                write(padding, MemorySegment.ofArray(padding), position, KIND_PADDING, (int) toEnd, 0, 0, (byte) 0, 0, 0);
             }
             position += toEnd;
         }
         long sequence = zone.get(U64, NEXT_SEQUENCE);
-        write(position, length, sequence, time, bundleId, KIND_ENTRY, level.code(), text);
+        write(buffer, bufferSegment, position, KIND_ENTRY, length, sequence, time, level.code(), textLength, bundleId);
         zone.set(U64, NEXT_SEQUENCE, sequence + 1);
         U64_ORDERED.setRelease(zone, HEAD, position + length);
     }
@@ -259,24 +269,38 @@ public final class LogRing {
         return (n + 7) & ~7L;
     }
 
-    private static byte[] text(String bundle, String message, String exception, int limit) {
-        byte[] text = (nullToEmpty(bundle) + '\0' + nullToEmpty(message) + '\0' + nullToEmpty(exception))
-                .getBytes(StandardCharsets.UTF_8);
-        if (text.length <= limit) {
-            return text;
+    /**
+     * Puts the record's text, the three texts as {@link RecordText} encodes them cut to {@code limit} bytes,
+     * into the buffer after the record header, and zeros up to the next multiple of 8.
+     *
+     * @return the text's length in bytes
+     */
+    private int encodeText(String bundle, String message, String exception, int limit) {
+        long longest = RecordText.longestEncoding(bundle, message, exception);
+        ensureBuffer(RECORD_HEADER + (int) align8(Math.min((long) limit, longest)) + RecordText.LONGEST_CHAR);
+        int scratch = RecordText.scratchChars(bundle, message, exception, limit);
+        if (chars.length < scratch) {
+            chars = new char[Math.max(scratch, 2 * chars.length)];
         }
-        byte[] cut = new byte[limit];
-        System.arraycopy(text, 0, cut, 0, limit);
-        return cut;
+        int end = RecordText.encode(buffer, RECORD_HEADER, chars, bundle, message, exception, RECORD_HEADER + limit);
+        int textLength = Math.min(end, RECORD_HEADER + limit) - RECORD_HEADER;
+        Arrays.fill(buffer, RECORD_HEADER + textLength, (int) align8(RECORD_HEADER + textLength), (byte) 0);
+        return textLength;
     }
 
-    private static String nullToEmpty(String text) {
-        return text == null ? "" : text.replace('\0', ' ');
+    private void ensureBuffer(int bytes) {
+        if (buffer.length < bytes) {
+            buffer = new byte[Math.max(bytes, 2 * buffer.length)];
+            bufferSegment = MemorySegment.ofArray(buffer);
+        }
     }
 
-    private void write(long position, int length, long sequence, long time, long bundleId, byte kind, byte level, byte[] text) {
-        byte[] bytes = new byte[length];
-        MemorySegment record = MemorySegment.ofArray(bytes);
+    /**
+     * Fills in the header of the record in {@code bytes}, whose text is already in place (zeros for
+     * padding), and copies the record to the data area.
+     */
+    private void write(byte[] bytes, MemorySegment record, long position, byte kind, int length, long sequence, long time,
+            byte level, int textLength, long bundleId) {
         record.set(U32, R_LENGTH, length);
         record.set(U64, R_POSITION, position);
         record.set(U64, R_SEQUENCE, sequence);
@@ -284,17 +308,12 @@ public final class LogRing {
         record.set(U64, R_BUNDLE, bundleId);
         record.set(U8, R_LEVEL, level);
         record.set(U8, R_KIND, kind);
-        record.set(U32, R_TEXT_LENGTH, text.length);
-        MemorySegment.copy(text, 0, record, U8, RECORD_HEADER, text.length);
-        record.set(U32, R_CHECKSUM, checksum(bytes, length));
+        record.set(U32, R_TEXT_LENGTH, textLength);
+        crc.reset();
+        crc.update(bytes, 0, 4);
+        crc.update(bytes, 8, length - 8);
+        record.set(U32, R_CHECKSUM, (int) crc.getValue());
         MemorySegment.copy(record, 0, data, position % capacity, length);
-    }
-
-    private static int checksum(byte[] record, int length) {
-        CRC32C crc = new CRC32C();
-        crc.update(record, 0, 4);
-        crc.update(record, 8, length - 8);
-        return (int) crc.getValue();
     }
 
     /**
