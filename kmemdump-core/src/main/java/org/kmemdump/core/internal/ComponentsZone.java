@@ -60,11 +60,8 @@ final class ComponentsZone {
         this.zone = zone;
         this.snapshot = SnapshotBuffers.create(zone, SnapshotBuffers.Content.COMPONENTS);
         this.scr = new ServiceTracker<>(context, ServiceComponentRuntime.class, null);
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "kmemdump components zone");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("kmemdump components zone").factory());
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.writer = executor;
     }

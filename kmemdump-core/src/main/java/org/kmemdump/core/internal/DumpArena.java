@@ -88,7 +88,7 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
             throw e;
         }
         // last: nothing after it can fail, so a failed open never leaves the thread running
-        heartbeat = Executors.newSingleThreadScheduledExecutor(task -> Thread.ofPlatform().daemon().name("kmemdump-heartbeat").unstarted(task));
+        heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("kmemdump-heartbeat").factory());
         heartbeat.scheduleAtFixedRate(() -> ArenaFile.heartbeat(file, System.currentTimeMillis()), 1, 1, TimeUnit.SECONDS);
         this.sync = sync;
         if (sync.periodMillis() > 0) {

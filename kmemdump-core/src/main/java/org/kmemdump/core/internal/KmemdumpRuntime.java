@@ -142,7 +142,9 @@ public class KmemdumpRuntime {
         double sync_period() default ArenaSync.DEFAULT_PERIOD;
     }
 
-    private final ZoneTable table = new ZoneTable(this::warn);
+    /** Every part that warns gets this one: a method reference per call site would be a class spun per site at start. */
+    private final Consumer<String> warnings = this::warn;
+    private final ZoneTable table = new ZoneTable(warnings);
     private final BackendSet backends = new BackendSet();
     private final BundleListener bundleTableUpdater = event -> writeBundleTable();
 
@@ -189,7 +191,7 @@ public class KmemdumpRuntime {
         // the arena, its directory claim, heartbeat and shutdown hook, or every later activation in
         // this JVM would find the directory taken and fall back to ordinary memory
         try {
-            SegmentAllocator memory = openArena(config.arena_size(), ArenaSync.of(config.sync(), config.sync_period(), this::warn));
+            SegmentAllocator memory = openArena(config.arena_size(), ArenaSync.of(config.sync(), config.sync_period(), warnings));
             CoreImage coreImage = new CoreImage(memory, host, facts.release());
             DumpArena persistent = dumpArena;
             if (persistent != null) {
@@ -215,8 +217,8 @@ public class KmemdumpRuntime {
             // the threads zone is registered here, not by ThreadWatch, so that the runtime's zones are
             // all listed as soon as the registry is: ThreadWatch only decides when to write it
             threads = ThreadsZoneWriter.start(memory, config.threads_size(), config.arena_size(), table, runtimeOwner,
-                    why -> threadsProblem = why, this::warn);
-            components = ComponentsZone.start(context, memory, config.components_zone_size(), table, runtimeOwner, this::warn);
+                    why -> threadsProblem = why, warnings);
+            components = ComponentsZone.start(context, memory, config.components_zone_size(), table, runtimeOwner, warnings);
         } catch (ZoneRegistrationException | RuntimeException e) {
             release();
             throw e;
@@ -247,7 +249,7 @@ public class KmemdumpRuntime {
      * nothing else would stop a size like 2^63-1 from reaching the C allocator.
      */
     private void startLogRing(SegmentAllocator memory, long configured, long arenaSize, String julLevel) throws ZoneRegistrationException {
-        long size = LogRingWriter.zoneSize(configured, this::warn);
+        long size = LogRingWriter.zoneSize(configured, warnings);
         if (size == 0) {
             logRingProblem = "the log ring is disabled: log.ring.size is 0 in PID " + PID;
             return;
@@ -267,7 +269,7 @@ public class KmemdumpRuntime {
         table.register(LOG, LOG_NAME, zone, runtimeOwner);
         logFeed = new LogFeed(context, logRing);
         logFeed.open();
-        julFeed = new JulFeed(logRing, JulFeed.threshold(julLevel, this::warn));
+        julFeed = new JulFeed(logRing, JulFeed.threshold(julLevel, warnings));
         julFeed.install();
     }
 
@@ -278,7 +280,7 @@ public class KmemdumpRuntime {
 
     /** @return the configuration, with framework properties {@code kmemdump.core.<key>} for the keys configuration admin leaves unset */
     Config settings(Config configured, Map<String, Object> properties) {
-        return FrameworkDefaults.apply(Config.class, configured, configuredKeys(properties), context::getProperty, this::warn);
+        return FrameworkDefaults.apply(Config.class, configured, configuredKeys(properties), context::getProperty, warnings);
     }
 
     /**

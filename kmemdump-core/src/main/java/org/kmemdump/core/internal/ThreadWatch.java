@@ -58,11 +58,7 @@ public class ThreadWatch {
         this.runtime = runtime;
         KmemdumpRuntime.Config config = runtime.settings(configured, properties);
         depth = config.threads_depth();
-        timer = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, THREAD_NAME);
-            thread.setDaemon(true);
-            return thread;
-        });
+        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(THREAD_NAME).factory());
         this.context = context;
         ThreadsZoneWriter writer = runtime.threads();
         long snapshotPeriod = nanos(config.threads_period());

@@ -27,7 +27,6 @@ import org.osgi.framework.wiring.FrameworkWiring;
 final class Watchdog implements FrameworkListener {
     /** The framework's event dispatch thread in Felix, named in a stall report when present. */
     static final String DISPATCH_THREAD = "FelixDispatchQueue";
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final BundleContext context;
     private final long stallNanos;
@@ -69,12 +68,20 @@ final class Watchdog implements FrameworkListener {
         }
         reportedDeadlock = sorted;
         StringJoiner text = new StringJoiner("; ", "deadlock of " + sorted.length + " threads: ", "");
-        for (ThreadInfo info : THREADS.getThreadInfo(sorted, false, false)) {
+        for (ThreadInfo info : threads().getThreadInfo(sorted, false, false)) {
             if (info != null) {
                 text.add(describe(info));
             }
         }
         return text.toString();
+    }
+
+    /**
+     * Looked up when a check needs it, not when the watchdog is made: the platform beans (some 45
+     * classes) would otherwise be loaded while the framework starts, which they have nothing to do with.
+     */
+    private static ThreadMXBean threads() {
+        return ManagementFactory.getThreadMXBean();
     }
 
     private static String describe(ThreadInfo info) {
@@ -97,7 +104,7 @@ final class Watchdog implements FrameworkListener {
         stallReported = true;
         StringJoiner text = new StringJoiner("; ", "framework stalled: an event posted " + waited / 1_000_000_000L
                 + " s ago has not been delivered", "");
-        for (ThreadInfo info : THREADS.dumpAllThreads(false, false, 1)) {
+        for (ThreadInfo info : threads().dumpAllThreads(false, false, 1)) {
             if (info != null && info.getThreadName().equals(DISPATCH_THREAD)) {
                 StackTraceElement[] top = info.getStackTrace();
                 text.add(describe(info) + (top.length > 0 ? " at " + top[0] : ""));
