@@ -74,8 +74,8 @@ final class CoreImage implements ZoneTable.Listener {
     private final long[] phdrVaddr = new long[MAX_ZONES];
     private final long[] phdrSize = new long[MAX_ZONES];
     private final int[] phdrOf = new int[MAX_ZONES];
-    private long noteSize = -1;
-    private int noteTextLength = -1;
+    private long noteSize;
+    private int noteTextLength;
 
     CoreImage(SegmentAllocator memory, Host host, String release) {
         this.host = host;
@@ -91,6 +91,9 @@ final class CoreImage implements ZoneTable.Listener {
         elf.set(LittleEndian.U32, prstatus + Elf64.PRSTATUS_PID, (int) host.pid());
         long prpsinfo = Elf64.writeNoteHeader(elf, prpsinfoOffset, Elf64.CORE_NOTE, Elf64.PRPSINFO_SIZE, Elf64.NT_PRPSINFO);
         Elf64.writePrpsinfo(elf.asSlice(prpsinfo), (int) host.pid(), "java", host.command());
+        Elf64.writeNoteHeader(elf, vmcoreinfoNoteOffset, Vmcoreinfo.NOTE_NAME, 0, 0);
+        noteSize = elf.byteSize() - notesOffset; // the notes, and no text yet
+        Elf64.writeProgramHeader(elf, 0, Elf64.PT_NOTE, notesOffset, 0, noteSize);
         Elf64.writeCoreHeader(elf, host.elfMachine(), phnum);
         writeKeys();
     }
@@ -225,11 +228,11 @@ final class CoreImage implements ZoneTable.Listener {
         int written = Math.min(textLength, ROOM);
         long size = elf.byteSize() - notesOffset + Elf64.align4(written);
         if (size != noteSize) {
-            Elf64.writeProgramHeader(elf, 0, Elf64.PT_NOTE, notesOffset, 0, size);
+            Elf64.writeProgramHeaderSize(elf, 0, size);
             noteSize = size;
         }
         if (written != noteTextLength) {
-            Elf64.writeNoteHeader(elf, vmcoreinfoNoteOffset, Vmcoreinfo.NOTE_NAME, written, 0);
+            Elf64.writeNoteDescriptorSize(elf, vmcoreinfoNoteOffset, written);
             noteTextLength = written;
         }
     }
