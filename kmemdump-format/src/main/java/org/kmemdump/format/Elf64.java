@@ -25,6 +25,8 @@ public final class Elf64 {
     public static final int EHDR_SIZE = 64;
     public static final int PHDR_SIZE = 56;
     public static final int NOTE_HEADER_SIZE = 12;
+    /** Where a note header's {@code n_descsz} lies: after {@code u32 n_namesz}. */
+    public static final int N_DESCSZ = 4;
 
     // e_ident
     public static final byte[] MAGIC = {0x7f, 'E', 'L', 'F'};
@@ -186,10 +188,16 @@ public final class Elf64 {
         to.set(U32, at + P_FLAGS, type == PT_LOAD ? PF_R | PF_W : 0);
         to.set(U64, at + P_OFFSET, offset);
         to.set(U64, at + P_VADDR, vaddr);
-        to.set(U64, at + P_FILESZ, size);
-        to.set(U64, at + P_MEMSZ, size);
+        writeProgramHeaderSize(to, index, size);
         to.set(U64, at + P_PADDR, 0);
         to.set(U64, at + P_ALIGN, 0);
+    }
+
+    /** Sets the size ({@code p_filesz} and {@code p_memsz}) of program header {@code index}, and nothing else of it. */
+    public static void writeProgramHeaderSize(MemorySegment to, int index, long size) {
+        long at = EHDR_SIZE + (long) index * PHDR_SIZE;
+        to.set(U64, at + P_FILESZ, size);
+        to.set(U64, at + P_MEMSZ, size);
     }
 
     /** @return the size of a note header plus its padded owner name */
@@ -211,10 +219,15 @@ public final class Elf64 {
         byte[] name = owner.getBytes(StandardCharsets.US_ASCII);
         to.asSlice(at, noteHeaderSize(owner)).fill((byte) 0);
         to.set(U32, at, name.length + 1);
-        to.set(U32, at + 4, (int) descSize);
+        writeNoteDescriptorSize(to, at, descSize);
         to.set(U32, at + 8, type);
         MemorySegment.copy(MemorySegment.ofArray(name), 0, to, at + NOTE_HEADER_SIZE, name.length);
         return at + noteHeaderSize(owner);
+    }
+
+    /** Sets the descriptor size ({@code n_descsz}) of the note header at {@code at}, and nothing else of it. */
+    public static void writeNoteDescriptorSize(MemorySegment to, long at, long descSize) {
+        to.set(U32, at + N_DESCSZ, (int) descSize);
     }
 
     /** @return a whole note: header, padded owner name, descriptor padded to 4 */
@@ -241,7 +254,7 @@ public final class Elf64 {
         long size = segment.byteSize();
         while (size - at >= NOTE_HEADER_SIZE) {
             long namesz = Integer.toUnsignedLong(segment.get(U32, at));
-            long descsz = Integer.toUnsignedLong(segment.get(U32, at + 4));
+            long descsz = Integer.toUnsignedLong(segment.get(U32, at + N_DESCSZ));
             int type = segment.get(U32, at + 8);
             long name = at + NOTE_HEADER_SIZE;
             // the last descriptor's padding may be cut off by the segment's end

@@ -35,14 +35,19 @@ public final class RuntimeCoreimage {
     public RuntimeCoreimage(SegmentAllocator memory, long pid, ZoneDirectory directory) {
         Host host = Host.current();
         image = new CoreImage(memory, new Host(pid, host.elfMachine(), host.prstatusSize(), host.pageSize(), host.command()), RELEASE);
-        table.listener((zones, backend) -> { // in the runtime's order: the directory, then the coreimage zones
-            for (ZoneSlot zone : zones) {
-                if (recorded.add(zone.id())) {
-                    directory.set(zone.id(), zone.name(), zone.address(), zone.size());
+        ZoneTable.Listener newEntries = new ZoneTable.Listener() { // in the runtime's order: the directory, then the coreimage zones
+            @Override
+            public void backendChanged(String backendName) {
+            }
+
+            @Override
+            public void zoneChanged(ZoneSlot before, ZoneSlot after) {
+                if (after != null && recorded.add(after.id())) {
+                    directory.set(after.id(), after.name(), after.address(), after.size());
                 }
             }
-            image.zonesChanged(zones, backend);
-        });
+        };
+        table.listener(ZoneTable.Listener.both(newEntries, image));
         register(KnownZones.ELF, KnownZones.ELF_NAME, image.elf());
         register(KnownZones.VMCOREINFO, KnownZones.VMCOREINFO_NAME, image.vmcoreinfo());
     }

@@ -9,7 +9,6 @@ import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 
 import org.kmemdump.format.Elf64;
 import org.kmemdump.format.LittleEndian;
@@ -29,15 +28,20 @@ import org.kmemdump.format.Vmcoreinfo;
  * zone 3, 4, ...:  the PT_LOAD segments, offsets contiguous and increasing
  * </pre>
  *
- * Both zones are brought up to date on every table change, under the table's lock: the headers
- * and text are computed whole from values kept in Java (a zone's line is made once), and only the
- * bytes that differ from what the zones hold are written. A change to the zone of the highest id
- * writes a few dozen bytes; one below others moves every later program header and line, because
- * their file offsets and text positions follow it: that stays O(zones).
+ * Both zones are brought up to date on every table change, under the table's lock, one zone at a
+ * time: its program header and its text line are inserted or removed where its id puts them, and
+ * only what moved is rewritten. A zone above all others (the usual case: the runtime's zones have
+ * the lowest ids) costs one program header and one line. One below others moves every later
+ * program header and line, because the zones concatenated are the core file: a zone's file offset
+ * is the sum of the sizes of the zones before it, and its line follows theirs. That stays
+ * O(zones), as does a change of the key lines' length (the backend's name, the zone count's digits).
  */
 final class CoreImage implements ZoneTable.Listener {
     /** Room for the text: about 60 bytes for each of the 200 zones, and the runtime's keys. */
     static final int VMCOREINFO_CAPACITY = 16 * 1024;
+    /** The text bytes the zone holds at most: the rest of a longer text is cut, and a NUL ends it. */
+    private static final int ROOM = VMCOREINFO_CAPACITY - 1;
+    private static final byte[] NOTHING = {};
 
     private final Host host;
     private final String release;
@@ -45,17 +49,33 @@ final class CoreImage implements ZoneTable.Listener {
     private final MemorySegment vmcoreinfo;
     private final long notesOffset;
     private final long vmcoreinfoNoteOffset;
-    /** What the zones hold now: the text's bytes, and offset, vaddr and size of each program header written. */
-    private byte[] text = new byte[VMCOREINFO_CAPACITY - 1];
+    /** Where the first PT_LOAD starts: right after the two coreimage zones. */
+    private final long loadStart;
+
+    /** The zones described, by id. */
+    private final ZoneSlot[] held = new ZoneSlot[MAX_ZONES];
+    private int count;
+    private int highest;
+    private String backendName = "none";
+
+    /** The whole text (the zone holds its first {@link #ROOM} bytes), the key lines' length, and each zone's line start. */
+    private byte[] text = new byte[ROOM];
     private int textLength;
-    private byte[] spare = new byte[VMCOREINFO_CAPACITY - 1];
-    private final long[][] phdrs = new long[MAX_ZONES][3];
-    private int writtenPhnum = -1;
-    private int noteTextLength = -1;
-    private String keysBackend;
-    private final byte[][] keysByCount = new byte[MAX_ZONES + 1][];
-    private final ZoneSlot[] lineZones = new ZoneSlot[MAX_ZONES];
+    private int keysLength;
+    private final int[] lineStart = new int[MAX_ZONES];
     private final byte[][] lines = new byte[MAX_ZONES][];
+    private final ZoneSlot[] lineZones = new ZoneSlot[MAX_ZONES];
+    private final byte[][] keysByCount = new byte[MAX_ZONES + 1][];
+    private String keysBackend;
+
+    /** The program headers written (index 0 the PT_NOTE), and which one is each zone's PT_LOAD. */
+    private int phnum = 1;
+    private final long[] phdrOffset = new long[MAX_ZONES];
+    private final long[] phdrVaddr = new long[MAX_ZONES];
+    private final long[] phdrSize = new long[MAX_ZONES];
+    private final int[] phdrOf = new int[MAX_ZONES];
+    private long noteSize;
+    private int noteTextLength;
 
     CoreImage(SegmentAllocator memory, Host host, String release) {
         this.host = host;
@@ -65,11 +85,17 @@ final class CoreImage implements ZoneTable.Listener {
         vmcoreinfoNoteOffset = prpsinfoOffset + Elf64.noteSize(Elf64.CORE_NOTE, Elf64.PRPSINFO_SIZE);
         elf = memory.allocate(vmcoreinfoNoteOffset + Elf64.noteHeaderSize(Vmcoreinfo.NOTE_NAME), 8);
         vmcoreinfo = memory.allocate(VMCOREINFO_CAPACITY, 8);
+        loadStart = elf.byteSize() + Elf64.align4(vmcoreinfo.byteSize());
 
         long prstatus = Elf64.writeNoteHeader(elf, notesOffset, Elf64.CORE_NOTE, host.prstatusSize(), Elf64.NT_PRSTATUS);
         elf.set(LittleEndian.U32, prstatus + Elf64.PRSTATUS_PID, (int) host.pid());
         long prpsinfo = Elf64.writeNoteHeader(elf, prpsinfoOffset, Elf64.CORE_NOTE, Elf64.PRPSINFO_SIZE, Elf64.NT_PRPSINFO);
         Elf64.writePrpsinfo(elf.asSlice(prpsinfo), (int) host.pid(), "java", host.command());
+        Elf64.writeNoteHeader(elf, vmcoreinfoNoteOffset, Vmcoreinfo.NOTE_NAME, 0, 0);
+        noteSize = elf.byteSize() - notesOffset; // the notes, and no text yet
+        Elf64.writeProgramHeader(elf, 0, Elf64.PT_NOTE, notesOffset, 0, noteSize);
+        Elf64.writeCoreHeader(elf, host.elfMachine(), phnum);
+        writeKeys();
     }
 
     MemorySegment elf() {
@@ -81,74 +107,183 @@ final class CoreImage implements ZoneTable.Listener {
     }
 
     @Override
-    public void zonesChanged(List<ZoneSlot> zones, String backendName) {
-        int textLength = writeVmcoreinfo(zones, backendName);
-        // the first PT_LOAD starts right after the two coreimage zones
-        long offset = elf.byteSize() + Elf64.align4(vmcoreinfo.byteSize());
-        int phnum = 0;
-        writeProgramHeader(phnum++, Elf64.PT_NOTE, notesOffset, 0, elf.byteSize() - notesOffset + Elf64.align4(textLength));
-        for (ZoneSlot zone : zones) {
-            if (zone.id() == ELF || zone.id() == VMCOREINFO) {
-                continue;
-            }
-            long size = Elf64.align4(zone.size());
-            writeProgramHeader(phnum++, Elf64.PT_LOAD, offset, zone.address(), size);
-            offset += size;
-        }
-        if (textLength != noteTextLength) {
-            Elf64.writeNoteHeader(elf, vmcoreinfoNoteOffset, Vmcoreinfo.NOTE_NAME, textLength, 0);
-            noteTextLength = textLength;
-        }
-        if (writtenPhnum < 0) {
-            Elf64.writeCoreHeader(elf, host.elfMachine(), phnum);
-        } else if (phnum != writtenPhnum) {
-            elf.set(LittleEndian.U16, Elf64.E_PHNUM, (short) phnum); // the only field of the ELF header that changes
-        }
-        writtenPhnum = phnum;
+    public void backendChanged(String backendName) {
+        this.backendName = backendName;
+        writeKeys();
     }
 
-    /** Writes a program header unless the zone holds it already. */
-    private void writeProgramHeader(int index, int type, long offset, long vaddr, long size) {
-        if (index < writtenPhnum && phdrs[index][0] == offset && phdrs[index][1] == vaddr && phdrs[index][2] == size) {
-            return;
+    @Override
+    public void zoneChanged(ZoneSlot before, ZoneSlot after) {
+        if (before != null && before.recordsAs(after)) {
+            return; // only the backend's view of it changed
         }
-        Elf64.writeProgramHeader(elf, index, type, offset, vaddr, size);
-        phdrs[index][0] = offset;
-        phdrs[index][1] = vaddr;
-        phdrs[index][2] = size;
+        if (before != null) {
+            remove(before);
+        }
+        if (after != null) {
+            add(after);
+        }
+        writeKeys();
+    }
+
+    private void add(ZoneSlot zone) {
+        int id = zone.id();
+        int above = nextAbove(id);
+        byte[] line = line(zone);
+        int at = above == 0 ? textLength : lineStart[above];
+        splice(at, 0, line);
+        shiftLinesAbove(id, line.length);
+        lineStart[id] = at;
+        if (id != ELF && id != VMCOREINFO) {
+            insertLoad(zone, above);
+        }
+        held[id] = zone;
+        count++;
+        highest = Math.max(highest, id);
+    }
+
+    private void remove(ZoneSlot zone) {
+        int id = zone.id();
+        held[id] = null;
+        count--;
+        if (id == highest) {
+            while (highest > 0 && held[highest] == null) {
+                highest--;
+            }
+        }
+        int length = lines[id].length;
+        splice(lineStart[id], length, NOTHING);
+        shiftLinesAbove(id, -length);
+        if (id != ELF && id != VMCOREINFO) {
+            removeLoad(phdrOf[id], Elf64.align4(zone.size()));
+            shiftLoadsAbove(id, -1);
+        }
+    }
+
+    /** @return the lowest id above {@code id} that is described, or 0 if none is */
+    private int nextAbove(int id) {
+        for (int next = id + 1; next <= highest; next++) {
+            if (held[next] != null) {
+                return next;
+            }
+        }
+        return 0;
+    }
+
+    private void shiftLinesAbove(int id, int by) {
+        for (int next = id + 1; next <= highest; next++) {
+            if (held[next] != null) {
+                lineStart[next] += by;
+            }
+        }
+    }
+
+    private void shiftLoadsAbove(int id, int by) {
+        for (int next = id + 1; next <= highest; next++) {
+            if (held[next] != null && next != ELF && next != VMCOREINFO) {
+                phdrOf[next] += by;
+            }
+        }
+    }
+
+    /** Inserts the zone's PT_LOAD before the one of zone {@code above} (or last): the later ones move up one header and one size. */
+    private void insertLoad(ZoneSlot zone, int above) {
+        int index = above == 0 ? phnum : phdrOf[above];
+        long offset = index == phnum ? loadEnd() : phdrOffset[index];
+        long size = Elf64.align4(zone.size());
+        for (int later = phnum - 1; later >= index; later--) {
+            writeLoad(later + 1, phdrOffset[later] + size, phdrVaddr[later], phdrSize[later]);
+        }
+        writeLoad(index, offset, zone.address(), size);
+        shiftLoadsAbove(zone.id(), 1);
+        phdrOf[zone.id()] = index;
+        phnum++;
+        elf.set(LittleEndian.U16, Elf64.E_PHNUM, (short) phnum); // last: every header it counts is written
+    }
+
+    /** Removes PT_LOAD {@code index}: the later ones move down one header and back by its size. */
+    private void removeLoad(int index, long size) {
+        phnum--;
+        elf.set(LittleEndian.U16, Elf64.E_PHNUM, (short) phnum); // first: no header it counts is half moved at the end
+        for (int later = index; later < phnum; later++) {
+            writeLoad(later, phdrOffset[later + 1] - size, phdrVaddr[later + 1], phdrSize[later + 1]);
+        }
+        // zeroed, so that the zone's bytes depend on its zones only, not on how they came and went
+        elf.asSlice(Elf64.EHDR_SIZE + (long) phnum * Elf64.PHDR_SIZE, Elf64.PHDR_SIZE).fill((byte) 0);
+    }
+
+    private long loadEnd() {
+        return phnum == 1 ? loadStart : phdrOffset[phnum - 1] + phdrSize[phnum - 1];
+    }
+
+    private void writeLoad(int index, long offset, long vaddr, long size) {
+        Elf64.writeProgramHeader(elf, index, Elf64.PT_LOAD, offset, vaddr, size);
+        phdrOffset[index] = offset;
+        phdrVaddr[index] = vaddr;
+        phdrSize[index] = size;
+    }
+
+    /** The PT_NOTE covers the notes and the text, and the VMCOREINFO note header gives the text's length. */
+    private void writeNote() {
+        int written = Math.min(textLength, ROOM);
+        long size = elf.byteSize() - notesOffset + Elf64.align4(written);
+        if (size != noteSize) {
+            Elf64.writeProgramHeaderSize(elf, 0, size);
+            noteSize = size;
+        }
+        if (written != noteTextLength) {
+            Elf64.writeNoteDescriptorSize(elf, vmcoreinfoNoteOffset, written);
+            noteTextLength = written;
+        }
+    }
+
+    /** Brings the key lines (backend, zone count) up to date; when their length changes every line moves. */
+    private void writeKeys() {
+        byte[] keys = keys(backendName, count);
+        int by = keys.length - keysLength;
+        splice(0, keysLength, keys);
+        keysLength = keys.length;
+        if (by != 0) {
+            shiftLinesAbove(0, by);
+        }
+        writeNote();
     }
 
     /**
-     * Assembles the text from lines kept per zone and writes only the bytes that differ from what
-     * the zone holds (as much as fits with a terminating NUL; what the old text had beyond is zeroed).
-     *
-     * @return the number of text bytes
+     * Replaces {@code removed} bytes of the text at {@code from} by {@code insert}, and writes to the
+     * zone only the bytes that changed, as far as it has room; bytes the text no longer reaches are zeroed.
      */
-    private int writeVmcoreinfo(List<ZoneSlot> zones, String backendName) {
-        byte[] next = spare;
-        int length = append(next, 0, keys(backendName, zones.size()));
-        for (ZoneSlot zone : zones) {
-            length = append(next, length, line(zone));
+    private void splice(int from, int removed, byte[] insert) {
+        int length = textLength - removed + insert.length;
+        if (length > text.length) {
+            text = Arrays.copyOf(text, Math.max(length, 2 * text.length));
         }
-        int from = Arrays.mismatch(text, 0, textLength, next, 0, length);
-        if (from >= 0) {
-            MemorySegment.copy(next, from, vmcoreinfo, ValueLayout.JAVA_BYTE, from, length - from);
-            if (textLength > length) {
-                vmcoreinfo.asSlice(length, textLength - length).fill((byte) 0);
+        int firstChange;
+        int endOfChange;
+        if (insert.length == removed) {
+            int differs = Arrays.mismatch(text, from, from + removed, insert, 0, insert.length);
+            if (differs < 0) {
+                return;
             }
+            firstChange = from + differs;
+            endOfChange = from + insert.length;
+            System.arraycopy(insert, 0, text, from, insert.length);
+        } else {
+            System.arraycopy(text, from + removed, text, from + insert.length, textLength - from - removed);
+            System.arraycopy(insert, 0, text, from, insert.length);
+            firstChange = from;
+            endOfChange = length;
         }
-        spare = text;
-        text = next;
+        int end = Math.min(endOfChange, ROOM);
+        if (firstChange < end) {
+            MemorySegment.copy(text, firstChange, vmcoreinfo, ValueLayout.JAVA_BYTE, firstChange, end - firstChange);
+        }
+        int zeroTo = Math.min(textLength, ROOM);
+        if (length < zeroTo) {
+            vmcoreinfo.asSlice(length, zeroTo - length).fill((byte) 0);
+        }
         textLength = length;
-        return length;
     }
-
-    private static int append(byte[] to, int at, byte[] bytes) {
-        int length = Math.min(bytes.length, to.length - at);
-        System.arraycopy(bytes, 0, to, at, length);
-        return at + length;
-    }
-
     /** The key lines, made once per backend and number of zones: they change with nothing else. */
     private byte[] keys(String backendName, int zoneCount) {
         if (!backendName.equals(keysBackend)) {
@@ -169,8 +304,7 @@ final class CoreImage implements ZoneTable.Listener {
 
     /** A zone's line, made once for the zone registered at its id. */
     private byte[] line(ZoneSlot zone) {
-        ZoneSlot known = lineZones[zone.id()];
-        if (known == null || known.memory() != zone.memory() || known.canonical() != zone.canonical() || !known.name().equals(zone.name())) {
+        if (!zone.recordsAs(lineZones[zone.id()])) {
             lines[zone.id()] = Vmcoreinfo.writer().zone(zone.id(), zone.name(), zone.address(), zone.size()).text()
                     .getBytes(StandardCharsets.UTF_8);
             lineZones[zone.id()] = zone;

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -33,7 +32,7 @@ import org.kmemdump.format.ZoneDirectory;
  * The file is kept in the claimed {@link KmemdumpDirectory}, so a crashed run's arena was put
  * aside before this one replaces it.
  */
-final class DumpArena implements SegmentAllocator, AutoCloseable {
+final class DumpArena implements SegmentAllocator, ZoneTable.Listener, AutoCloseable {
     /** A zone's block: the runtime's view (registered) and the owner's revocable mapping. */
     record Block(long offset, long size, MemorySegment registered, MemorySegment owned, Arena ownedArena) {
     }
@@ -52,12 +51,6 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
     /** The live blocks, by the lifetime of their owner's mapping: a segment's scope tells whether it is a part of one. */
     private final Map<MemorySegment.Scope, Block> blocks = new HashMap<>();
     private final ZoneDirectory directory;
-    /** What the directory holds, by id: only entries that change are rewritten, so the others stay valid throughout. */
-    private final ZoneSlot[] recorded = new ZoneSlot[ZoneDirectory.ENTRIES];
-    /** The highest id {@link #recorded} holds: ids above it need no look. */
-    private int highestRecorded;
-    /** The zones of a change by id, cleared after each: one array, not one per change. */
-    private final ZoneSlot[] changing = new ZoneSlot[ZoneDirectory.ENTRIES];
     /** The backend name the header holds. */
     private String recordedBackend;
     private final ScheduledExecutorService heartbeat;
@@ -248,39 +241,27 @@ final class DumpArena implements SegmentAllocator, AutoCloseable {
         ArenaFile.coreimage(file, elf, vmcoreinfo);
     }
 
-    synchronized void backend(String name) {
+    @Override
+    public synchronized void backendChanged(String name) {
         if (!name.equals(recordedBackend)) {
             ArenaFile.backend(file, name);
             recordedBackend = name;
         }
     }
 
-    /** Brings the zone directory in line with the registry's zones, touching only the entries that changed. */
-    synchronized void zonesChanged(List<ZoneSlot> zones) {
-        int highest = highestRecorded;
-        for (ZoneSlot zone : zones) {
-            changing[zone.id()] = zone;
-            highest = Math.max(highest, zone.id());
+    /** Rewrites the zone's directory entry only if what it records changed, so the others stay valid throughout. */
+    @Override
+    public synchronized void zoneChanged(ZoneSlot before, ZoneSlot after) {
+        if (after == null) {
+            directory.clear(before.id());
+        } else if (!after.recordsAs(before)) {
+            directory.set(after.id(), after.name(), after.address(), after.size(), after.sensitive() ? ZoneDirectory.SENSITIVE : 0);
         }
-        highestRecorded = 0;
-        for (int id = 1; id <= highest; id++) {
-            ZoneSlot before = recorded[id];
-            ZoneSlot after = changing[id];
-            changing[id] = null;
-            if (after != null) {
-                highestRecorded = id;
-            }
-            if (after == before) {
-                continue;
-            }
-            if (after == null) {
-                directory.clear(id);
-            } else if ((before == null || before.memory() != after.memory() || !before.name().equals(after.name())
-                    || before.sensitive() != after.sensitive())) {
-                directory.set(id, after.name(), after.address(), after.size(), after.sensitive() ? ZoneDirectory.SENSITIVE : 0);
-            }
-            recorded[id] = after;
-        }
+    }
+
+    /** Syncs once per registry operation, after the coreimage zones too are written, if the policy asks. */
+    @Override
+    public void operationDone() {
         if (sync.onZoneChange()) {
             file.force();
         }

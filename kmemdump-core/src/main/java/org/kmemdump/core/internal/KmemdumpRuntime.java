@@ -197,11 +197,7 @@ public class KmemdumpRuntime {
             if (persistent != null) {
                 persistent.coreimage(coreImage.elf(), coreImage.vmcoreinfo());
                 table.canonical(persistent::canonical);
-                table.listener((zones, backend) -> {
-                    persistent.zonesChanged(zones);
-                    coreImage.zonesChanged(zones, backend);
-                    persistent.backend(backend);
-                });
+                table.listener(ZoneTable.Listener.both(persistent, coreImage));
             } else {
                 table.listener(coreImage);
             }
@@ -347,7 +343,7 @@ public class KmemdumpRuntime {
         }
         // the zone directory and coreimage keep listing the zones as they were at the stop: their bytes
         // stay in the arena file, and the clean-shutdown mark tells readers the process let them go
-        table.listener((zones, backend) -> { });
+        table.listener(ZoneTable.Listener.NONE);
         table.unregisterAll(runtimeOwner);
         synchronized (bundleTableUpdater) {
             bundleTable = null;

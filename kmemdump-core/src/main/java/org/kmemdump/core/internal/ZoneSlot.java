@@ -1,6 +1,7 @@
 package org.kmemdump.core.internal;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 import org.kmemdump.api.Zone;
 import org.kmemdump.backend.Region;
@@ -37,12 +38,19 @@ record ZoneSlot(int id, String name, MemorySegment memory, MemorySegment canonic
         return memory.byteSize();
     }
 
+    /** @return whether {@code other} records the same: the same memory, name and flag, whatever the backend made of it */
+    boolean recordsAs(ZoneSlot other) {
+        return other != null && memory == other.memory && canonical == other.canonical && sensitive == other.sensitive
+                && name.equals(other.name);
+    }
+
     /** @return whether the owner has freed the memory (closed its arena): such a zone is lost */
     boolean lost() {
         return !memory.scope().isAlive();
     }
 
+    /** @return this slot if it has that refusal already, so a replay that changes nothing tells no listener */
     ZoneSlot withRefusal(String reason) {
-        return new ZoneSlot(id, name, memory, canonical, owner, sensitive, reason);
+        return Objects.equals(reason, refusal) ? this : new ZoneSlot(id, name, memory, canonical, owner, sensitive, reason);
     }
 }

@@ -5,6 +5,7 @@ import static org.kmemdump.api.ZoneIds.NO_ID;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -27,15 +28,66 @@ import org.kmemdump.backend.RegionRefusedException;
  * <p>Backends must not block on the registry from another thread while inside a callback.
  */
 final class ZoneTable {
-    /** Told of every change, under the lock, so derived zones (the coreimage) are never stale. */
+    /**
+     * Told of every change, under the lock, so derived zones (the coreimage, the zone directory)
+     * are never stale. One slot at a time, so that a register or unregister costs the listener
+     * the work of that zone, not of all of them.
+     */
     interface Listener {
-        void zonesChanged(List<ZoneSlot> zones, String backendName);
+        Listener NONE = new Listener() {
+            @Override
+            public void backendChanged(String backendName) {
+            }
+
+            @Override
+            public void zoneChanged(ZoneSlot before, ZoneSlot after) {
+            }
+        };
+
+        /** The active backend is now the one named (first of all when the listener is set). */
+        void backendChanged(String backendName);
+
+        /**
+         * One zone id's slot changed: {@code before} was registered and is gone if {@code after} is
+         * {@code null}, {@code after} is new if {@code before} is {@code null}, or the zone's state changed.
+         */
+        void zoneChanged(ZoneSlot before, ZoneSlot after);
+
+        /** Every change of one registry operation has been told (once per operation: a sync point). */
+        default void operationDone() {
+        }
+
+        /** @return a listener that tells {@code first}, then {@code second} */
+        static Listener both(Listener first, Listener second) {
+            return new Listener() {
+                @Override
+                public void backendChanged(String backendName) {
+                    first.backendChanged(backendName);
+                    second.backendChanged(backendName);
+                }
+
+                @Override
+                public void zoneChanged(ZoneSlot before, ZoneSlot after) {
+                    first.zoneChanged(before, after);
+                    second.zoneChanged(before, after);
+                }
+
+                @Override
+                public void operationDone() {
+                    first.operationDone();
+                    second.operationDone();
+                }
+            };
+        }
     }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ZoneSlot[] slots = new ZoneSlot[MAX_ZONES];
     private final Consumer<String> warnings;
-    private Listener listener = (zones, backend) -> { };
+    private Listener listener = Listener.NONE;
+    /** What the listener was last told, by id, and of which backend: changes are told by difference. */
+    private final ZoneSlot[] told = new ZoneSlot[MAX_ZONES];
+    private String toldBackend;
     /** Finds a zone's {@link ZoneSlot#canonical canonical} view of its memory. */
     private UnaryOperator<MemorySegment> canonical = UnaryOperator.identity();
     private Backend active;
@@ -50,6 +102,8 @@ final class ZoneTable {
     void listener(Listener listener) {
         locked(() -> {
             this.listener = listener;
+            Arrays.fill(told, null);
+            toldBackend = null;
             changed();
             return null;
         });
@@ -103,7 +157,7 @@ final class ZoneTable {
             if (sensitive) {
                 adviseOsCoreDumps(slot, true);
             }
-            changed();
+            changed(id);
             return slot;
         } finally {
             lock.unlock();
@@ -134,7 +188,7 @@ final class ZoneTable {
                         + ", not to " + owner);
             }
             release(slot);
-            changed();
+            changed(id);
             return true;
         } finally {
             lock.unlock();
@@ -297,8 +351,40 @@ final class ZoneTable {
         return slot.withRefusal(reason);
     }
 
+    /**
+     * Tells the listener every difference from what it was told: the backend, then removals from
+     * the highest id down and the other changes from the lowest up, so that a coreimage, whose
+     * later zones move when a lower one changes, moves as little as it can.
+     */
     private void changed() {
-        listener.zonesChanged(zonesLocked(), activeName);
+        if (!activeName.equals(toldBackend)) {
+            listener.backendChanged(activeName);
+            toldBackend = activeName;
+        }
+        for (int id = MAX_ZONES - 1; id > 0; id--) {
+            if (slots[id] == null) {
+                tell(id);
+            }
+        }
+        for (int id = 1; id < MAX_ZONES; id++) {
+            tell(id);
+        }
+        listener.operationDone();
+    }
+
+    /** Tells the listener of the change of one id (a register or unregister): no other changed. */
+    private void changed(int id) {
+        tell(id);
+        listener.operationDone();
+    }
+
+    /** Tells the listener of the change of one id, if there is one. */
+    private void tell(int id) {
+        ZoneSlot before = told[id];
+        if (before != slots[id]) {
+            told[id] = slots[id];
+            listener.zoneChanged(before, slots[id]);
+        }
     }
 
     /** @return the occupied slots in ascending id order */

@@ -244,11 +244,13 @@ class DumpArenaTest {
             MemorySegment bMemory = arena.allocateBlock(200).registered();
             ZoneSlot a = new ZoneSlot(49, "a", aMemory, aMemory, owner, false, null);
             ZoneSlot b = new ZoneSlot(50, "b", bMemory, bMemory, owner, false, null);
-            arena.zonesChanged(List.of(a, b));
+            arena.zoneChanged(null, a);
+            arena.zoneChanged(null, b);
             assertEquals(List.of(entry(a), entry(b)), directoryEntries());
             long bEntry = ArenaFile.DIRECTORY_START + 50L * ZoneDirectory.ENTRY_SIZE;
             byte[] before = fileBytes(bEntry, ZoneDirectory.ENTRY_SIZE);
-            arena.zonesChanged(List.of(b.withRefusal("a replay refusal changes nothing here")));
+            arena.zoneChanged(a, null);
+            arena.zoneChanged(b, b.withRefusal("a replay refusal changes nothing here"));
             assertEquals(List.of(entry(b)), directoryEntries());
             assertArrayEquals(before, fileBytes(bEntry, ZoneDirectory.ENTRY_SIZE), "b's entry was not rewritten");
         }

@@ -88,6 +88,19 @@ class ElfCoreImageTest {
     }
 
     @Test
+    void aProgramHeadersSizeAlone() {
+        MemorySegment headers = dirty(64 + 56);
+        Elf64.writeProgramHeaderSize(headers, 0, 0x1f0);
+        // p_filesz and p_memsz of header 0; every other byte untouched
+        assertBytes("""
+                aa aa aa aa aa aa aa aa  aa aa aa aa aa aa aa aa
+                aa aa aa aa aa aa aa aa  aa aa aa aa aa aa aa aa
+                f0 01 00 00 00 00 00 00  f0 01 00 00 00 00 00 00
+                aa aa aa aa aa aa aa aa
+                """, headers.asSlice(64));
+    }
+
+    @Test
     void noteHeaderWithAnAlignedName() {
         MemorySegment note = dirty(4 + 20);
         assertEquals(4 + 20, Elf64.writeNoteHeader(note, 4, "CORE", 336, Elf64.NT_PRSTATUS));
@@ -106,6 +119,17 @@ class ElfCoreImageTest {
         assertBytes("""
                 0b 00 00 00 23 01 00 00  00 00 00 00 56 4d 43 4f
                 52 45 49 4e 46 4f 00 00
+                """, note);
+    }
+
+    @Test
+    void aNoteHeadersDescriptorSizeAlone() {
+        MemorySegment note = dirty(24);
+        Elf64.writeNoteDescriptorSize(note, 4, 0x123);
+        // n_descsz of the header at 4, little-endian; every other byte untouched
+        assertBytes("""
+                aa aa aa aa aa aa aa aa  23 01 00 00 aa aa aa aa
+                aa aa aa aa aa aa aa aa
                 """, note);
     }
 

@@ -12,6 +12,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -299,7 +301,32 @@ class ZoneTableTest {
     @Test
     void theListenerSeesEveryChangeWithTheCurrentZones() throws ZoneRegistrationException {
         List<String> seen = new ArrayList<>();
-        table.listener((zones, backendName) -> seen.add(backendName + " " + zones.stream().map(ZoneSlot::id).toList()));
+        table.listener(new ZoneTable.Listener() { // rebuilds the zones from the changes, and notes them after each operation
+            private final SortedMap<Integer, ZoneSlot> zones = new TreeMap<>();
+            private String backendName;
+
+            @Override
+            public void backendChanged(String name) {
+                backendName = name;
+            }
+
+            @Override
+            public void zoneChanged(ZoneSlot before, ZoneSlot after) {
+                int id = before != null ? before.id() : after.id();
+                assertSame(before, zones.get(id), "told the slot it was last told of zone " + id);
+                if (after == null) {
+                    zones.remove(id);
+                } else {
+                    zones.put(id, after);
+                }
+            }
+
+            @Override
+            public void operationDone() {
+                seen.add(backendName + " " + List.copyOf(zones.keySet()));
+                assertEquals(table.zones(), List.copyOf(zones.values()), "told every change before the operation ended");
+            }
+        });
         register(7, bob);
         assertThrows(ZoneIdInUseException.class, () -> register(7, bob));
         table.unregister(3, alice);
