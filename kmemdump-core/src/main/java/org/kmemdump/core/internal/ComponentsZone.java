@@ -8,6 +8,7 @@ import java.lang.foreign.SegmentAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,9 +34,10 @@ import org.osgi.util.tracker.ServiceTracker;
  *
  * <p>Kept current on bundle and service events, debounced: an event only schedules a rewrite
  * {@value #DEBOUNCE_MS} ms later on this zone's own thread (the event thread does a compare and
- * set), so a burst of events costs one rewrite. SCR activates components asynchronously after the
- * event that made them satisfiable, so each event-driven rewrite is followed by one more
- * {@value #SETTLE_MS} ms later.
+ * set), so a burst of events costs one rewrite per {@value #DEBOUNCE_MS} ms. SCR activates
+ * components asynchronously after the event that made them satisfiable, so the last event-driven
+ * rewrite is followed by one more {@value #SETTLE_MS} ms later: one such rewrite at a time, pushed
+ * back by every event-driven one, so a long burst does not pile them up.
  */
 final class ComponentsZone {
     /** Room for about 500 components with a reference or two each. */
@@ -54,6 +56,8 @@ final class ComponentsZone {
     private final BundleListener bundles = event -> changed();
     private final ServiceListener services = event -> changed();
     private volatile boolean settle;
+    /** The pending settle rewrite; only the writer thread touches it. */
+    private ScheduledFuture<?> settleRewrite;
 
     private ComponentsZone(BundleContext context, MemorySegment zone) {
         this.context = context;
@@ -104,18 +108,26 @@ final class ComponentsZone {
         settle = true;
         if (scheduled.compareAndSet(false, true)) {
             try {
-                writer.schedule(this::rewrite, DEBOUNCE_MS, TimeUnit.MILLISECONDS);
+                writer.schedule(this::debouncedRewrite, DEBOUNCE_MS, TimeUnit.MILLISECONDS);
             } catch (RuntimeException closed) { // RejectedExecutionException after close
                 scheduled.set(false);
             }
         }
     }
 
-    private void rewrite() {
+    /** Only this task clears {@code scheduled}: a settle rewrite doing so would let a second debounced one be scheduled. */
+    private void debouncedRewrite() {
         scheduled.set(false);
+        rewrite();
+    }
+
+    private void rewrite() {
         if (settle) {
             settle = false;
-            writer.schedule(this::rewrite, SETTLE_MS, TimeUnit.MILLISECONDS);
+            if (settleRewrite != null) {
+                settleRewrite.cancel(false);
+            }
+            settleRewrite = writer.schedule(this::rewrite, SETTLE_MS, TimeUnit.MILLISECONDS);
         }
         String text = ComponentsText.write(components(scr.getService()), snapshot.capacity());
         snapshot.write(System.currentTimeMillis(), text);
