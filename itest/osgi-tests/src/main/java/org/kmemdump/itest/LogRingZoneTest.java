@@ -7,11 +7,11 @@ import static org.kmemdump.itest.Fixture.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +22,9 @@ import org.kmemdump.format.LogRing;
 import org.kmemdump.format.LogRing.Level;
 import org.kmemdump.format.ZoneDirectory;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -182,13 +185,63 @@ class LogRingZoneTest extends InFramework {
         }
     }
 
+    /**
+     * The watchdog's stall probe is a refresh of no bundle every {@code watchdog.period}, and the
+     * Log Service makes a record of each one's event. None of them reaches the ring, which would
+     * otherwise fill with one every 10 s; a refresh of anyone else's still does.
+     */
+    @Test
+    void theWatchdogsProbesStayOutOfTheRingOtherRefreshesDoNot() throws Exception {
+        Bundle core = fixture.bundle("kmemdump-core");
+        AtomicInteger refreshes = new AtomicInteger();
+        FrameworkListener counter = event -> {
+            if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
+                refreshes.incrementAndGet();
+            }
+        };
+        Logger logger = loggers.getLogger("probes");
+        context.addFrameworkListener(counter);
+        try {
+            restart(core, Map.<String, Object>of("watchdog.period", 0.02));
+            logger.info(run + " probing");
+            int before = refreshes.get();
+            await("20 of the watchdog's probes", () -> refreshes.get() >= before + 20);
+            logger.info(run + " probed");
+            assertEquals(List.of(), refreshRecordsBetween(awaitLast(run + " probed"), run + " probing", run + " probed"));
+
+            restart(core, Map.<String, Object>of("watchdog.period", 0));
+            logger.info(run + " refreshing");
+            context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of());
+            await("the refresh's record", () -> !refreshRecordsBetween(ring(), run + " refreshing", null).isEmpty());
+            assertEquals(1, refreshRecordsBetween(ring(), run + " refreshing", null).size());
+        } finally {
+            context.removeFrameworkListener(counter);
+            fixture.pin(null); // deletes the core's configuration
+            restart(core, -1);
+        }
+    }
+
+    /** @return the ring's records of a refresh after this bundle's record {@code from}, up to its record {@code to} (null: the end) */
+    private List<LogRing.Entry> refreshRecordsBetween(LogRing.Walk walk, String from, String to) {
+        List<LogRing.Entry> entries = walk.entries();
+        List<String> messages = entries.stream().map(LogRing.Entry::message).toList();
+        int start = messages.indexOf(from);
+        assertTrue(start >= 0, "'" + from + "' in the ring");
+        int end = to == null ? entries.size() : messages.indexOf(to);
+        return entries.subList(start, end).stream().filter(entry -> entry.message().equals("FrameworkEvent PACKAGES REFRESHED")).toList();
+    }
+
     /** Restarts the core, with {@code log.ring.size} configured if not negative, and waits for its zones in the new arena. */
     private void restart(Bundle core, long logRingSize) throws Exception {
+        restart(core, logRingSize >= 0 ? Map.<String, Object>of("log.ring.size", logRingSize) : Map.<String, Object>of());
+    }
+
+    /** Restarts the core, with {@code configuration} if not empty, and waits for its zones in the new arena. */
+    private void restart(Bundle core, Map<String, Object> configuration) throws Exception {
+        long logRingSize = configuration.get("log.ring.size") instanceof Long size ? size : -1;
         core.stop();
-        if (logRingSize >= 0) {
-            Dictionary<String, Object> properties = new Hashtable<>();
-            properties.put("log.ring.size", logRingSize);
-            configurationAdmin.getConfiguration(Fixture.CORE_PID, "?").update(properties);
+        if (!configuration.isEmpty()) {
+            configurationAdmin.getConfiguration(Fixture.CORE_PID, "?").update(new Hashtable<>(configuration));
         }
         core.start();
         await("the restarted core's zones in the arena file", () -> {

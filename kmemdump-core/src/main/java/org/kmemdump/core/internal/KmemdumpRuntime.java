@@ -146,6 +146,7 @@ public class KmemdumpRuntime {
     private final Consumer<String> warnings = this::warn;
     private final ZoneTable table = new ZoneTable(warnings);
     private final BackendSet backends = new BackendSet();
+    private final WatchdogProbes watchdogProbes = new WatchdogProbes();
     private final BundleListener bundleTableUpdater = event -> writeBundleTable();
 
     /** Optional: the registry must keep working, and warn on stderr, without a Log Service. */
@@ -263,7 +264,7 @@ public class KmemdumpRuntime {
         }
         logRing = new LogRingWriter(zone);
         table.register(LOG, LOG_NAME, zone, runtimeOwner);
-        logFeed = new LogFeed(context, logRing);
+        logFeed = new LogFeed(context, logRing, watchdogProbes);
         logFeed.open();
         julFeed = new JulFeed(logRing, JulFeed.threshold(julLevel, warnings));
         julFeed.install();
@@ -378,6 +379,11 @@ public class KmemdumpRuntime {
     /** @return the threads zone's writer, or null when there is none (then {@link #threadsProblem()} says why) */
     ThreadsZoneWriter threads() {
         return threads;
+    }
+
+    /** @return the watchdog's probes, whose records the log feed leaves out */
+    WatchdogProbes watchdogProbes() {
+        return watchdogProbes;
     }
 
     String threadsProblem() {

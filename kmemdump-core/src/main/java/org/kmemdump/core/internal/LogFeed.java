@@ -15,8 +15,9 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.osgi.util.tracker.ServiceTrackerCustomizer;
 
 /**
- * Feeds every OSGi Log Service entry into the log ring: a {@link LogListener} on every
- * {@link LogReaderService}, for as long as the feed is open.
+ * Feeds every OSGi Log Service entry into the log ring, but the watchdog's probes
+ * ({@link WatchdogProbes}): a {@link LogListener} on every {@link LogReaderService}, for as long as
+ * the feed is open.
  *
  * <p>A thread that logs never waits for the ring: the Log Service queues the entry and delivers it
  * to listeners on a thread of its own (Felix Log: {@code FelixLogListener}, which drains its queue
@@ -25,11 +26,13 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
 final class LogFeed implements ServiceTrackerCustomizer<LogReaderService, LogFeed.Reader> {
     private final BundleContext context;
     private final LogRingWriter writer;
+    private final WatchdogProbes probes;
     private final ServiceTracker<LogReaderService, Reader> tracker;
 
-    LogFeed(BundleContext context, LogRingWriter writer) {
+    LogFeed(BundleContext context, LogRingWriter writer, WatchdogProbes probes) {
         this.context = context;
         this.writer = writer;
+        this.probes = probes;
         this.tracker = new ServiceTracker<>(context, LogReaderService.class, this);
     }
 
@@ -48,7 +51,7 @@ final class LogFeed implements ServiceTrackerCustomizer<LogReaderService, LogFee
         if (service == null) {
             return null;
         }
-        Reader reader = new Reader(service, writer);
+        Reader reader = new Reader(service, writer, probes);
         reader.start();
         return reader;
     }
@@ -75,12 +78,14 @@ final class LogFeed implements ServiceTrackerCustomizer<LogReaderService, LogFee
 
         private final LogReaderService service;
         private final LogRingWriter writer;
+        private final WatchdogProbes probes;
         /** Sequence numbers of the replayed history, until delivered once more (at most {@value #REPLAY_LIMIT}). */
         private final Set<Long> replayed = new HashSet<>();
 
-        Reader(LogReaderService service, LogRingWriter writer) {
+        Reader(LogReaderService service, LogRingWriter writer, WatchdogProbes probes) {
             this.service = service;
             this.writer = writer;
+            this.probes = probes;
         }
 
         synchronized void start() {
@@ -106,7 +111,9 @@ final class LogFeed implements ServiceTrackerCustomizer<LogReaderService, LogFee
                     return;
                 }
             }
-            writer.append(entry);
+            if (!probes.isProbe(entry)) {
+                writer.append(entry);
+            }
         }
     }
 }

@@ -68,7 +68,7 @@ public class ThreadWatch {
         }
         long watchdogPeriod = nanos(config.watchdog_period());
         if (watchdogPeriod > 0) {
-            watchdog = new Watchdog(context, nanos(config.watchdog_stall()));
+            watchdog = new Watchdog(context, nanos(config.watchdog_stall()), runtime.watchdogProbes());
             watchdog.open();
             boolean exit = config.watchdog_exit();
             Watchdog checks = watchdog;

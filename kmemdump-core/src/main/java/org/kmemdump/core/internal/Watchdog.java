@@ -22,7 +22,8 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * its event dispatch thread, the places where a framework hangs (an operation that never returns,
  * a listener that blocks), and changes nothing. (Felix calls the listeners handed to
  * {@code refreshBundles} from its refresh thread, not through the dispatch: so none is handed.) One probe is outstanding at a time; a stall is reported once, until the
- * probe's event finally comes.
+ * probe's event finally comes. The Log Service's record of each probe's event is kept out of the
+ * log ring ({@link WatchdogProbes}).
  */
 final class Watchdog implements FrameworkListener {
     /** The framework's event dispatch thread in Felix, named in a stall report when present. */
@@ -30,14 +31,16 @@ final class Watchdog implements FrameworkListener {
 
     private final BundleContext context;
     private final long stallNanos;
+    private final WatchdogProbes probes;
     /** When the outstanding probe was sent ({@link System#nanoTime}), 0 if none is. */
     private volatile long probeSent;
     private boolean stallReported;
     private long[] reportedDeadlock = new long[0];
 
-    Watchdog(BundleContext context, long stallNanos) {
+    Watchdog(BundleContext context, long stallNanos, WatchdogProbes probes) {
         this.context = context;
         this.stallNanos = stallNanos;
+        this.probes = probes;
     }
 
     void open() {
@@ -94,6 +97,7 @@ final class Watchdog implements FrameworkListener {
         long sent = probeSent;
         if (sent == 0) {
             probeSent = Math.max(1, System.nanoTime());
+            probes.sent();
             context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of());
             return null;
         }

@@ -42,7 +42,7 @@ class LogFeedTest {
         LogEntry early2 = info("early 2");
         LogEntry both = info("logged while the listener was being added");
         service.history.addAll(List.of(early1, early2, both));
-        LogFeed.Reader reader = new LogFeed.Reader(service, writer);
+        LogFeed.Reader reader = new LogFeed.Reader(service, writer, new WatchdogProbes());
         reader.start();
         assertEquals(List.of(reader), service.listeners);
         service.deliver(both); // queued before the history was read, delivered after
@@ -56,7 +56,7 @@ class LogFeedTest {
     @Test
     void aLongHistoryIsCutToItsNewest() {
         IntStream.rangeClosed(1, LogFeed.Reader.REPLAY_LIMIT + 500).forEach(i -> service.history.add(info("h" + i)));
-        new LogFeed.Reader(service, writer).start();
+        new LogFeed.Reader(service, writer, new WatchdogProbes()).start();
         List<String> messages = messages();
         assertEquals("h" + (LogFeed.Reader.REPLAY_LIMIT + 500), messages.get(messages.size() - 1));
         assertEquals(LogFeed.Reader.REPLAY_LIMIT, writer.walk().lost() + messages.size(),

@@ -36,7 +36,7 @@ class WatchdogTest {
     @BeforeEach
     void start() throws Exception {
         framework = EmbeddedFelix.start(work);
-        watchdog = new Watchdog(framework.getBundleContext(), STALL_NANOS);
+        watchdog = new Watchdog(framework.getBundleContext(), STALL_NANOS, new WatchdogProbes());
         watchdog.open();
     }
 
