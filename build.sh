@@ -110,6 +110,9 @@ case "${1:-}" in
         # one threads snapshot at 50, 500 and 5000 threads; the idle runtime's CPU, default periods against off, 5 min each
         java "${java_opts[@]}" org.kmemdump.benchmarks.ThreadsHarness "$target/bench-bundles" \
             | tee "$target/threads.txt" || failed ThreadsHarness $?
+        # the Web Console page with 200 zones and 10 collected crashes against the console's bundles page
+        java "${java_opts[@]}" org.kmemdump.benchmarks.WebPageHarness features/target/kmemdump-web.jar \
+            features/target/test-bundles/zone-consumer.jar | tee "$target/webpage.txt" || failed WebPageHarness $?
 
         echo
         java "${java_opts[@]}" org.kmemdump.benchmarks.BenchSummary "$target" || status=1

@@ -47,7 +47,8 @@ public final class BenchSummary {
             new HarnessRow("collect 1 GiB vs cp of the arena:", "collect.txt", CollectHarness.RESULT),
             new HarnessRow("log -n 1000, 64 MiB vs 1 MiB ring:", "logtail.txt", LogTailHarness.RESULT),
             new HarnessRow("log call, ring on vs off:", "logring.txt", LogRingHarness.RESULT),
-            new HarnessRow("threads snapshot, idle CPU:", "threads.txt", ThreadsHarness.RESULT));
+            new HarnessRow("threads snapshot, idle CPU:", "threads.txt", ThreadsHarness.RESULT),
+            new HarnessRow("web page, 200 zones 10 crashes:", "webpage.txt", WebPageHarness.RESULT));
 
     /** One JMH result: score, error (NaN with a single iteration) and unit. */
     record Score(double score, double error, String unit) {
