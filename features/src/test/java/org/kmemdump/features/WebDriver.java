@@ -26,7 +26,7 @@ final class WebDriver implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern SESSION = Pattern.compile("\"sessionId\"\\s*:\\s*\"([^\"]+)\"");
-    private static final Pattern STRING_VALUE = Pattern.compile("^\\{\"value\":\"((?:[^\"\\\\]|\\\\.)*)\"\\}$", Pattern.DOTALL);
+    private static final String STRING_VALUE = "{\"value\":\"";
 
     private final Child driver;
     private final String base;
@@ -71,22 +71,13 @@ final class WebDriver implements AutoCloseable {
 
     /** @return what the script returns, as a string (the script must return one) */
     String script(String body) throws IOException, InterruptedException {
-        String response = call("POST", "/session/" + session + "/execute/sync", "{\"script\":" + quote(body) + ",\"args\":[]}");
-        Matcher value = STRING_VALUE.matcher(response.strip());
-        if (!value.matches()) {
-            fail("the script returned no string: " + response);
-        }
-        return unquote(value.group(1));
+        return stringValue(call("POST", "/session/" + session + "/execute/sync", "{\"script\":" + quote(body) + ",\"args\":[]}"));
     }
 
     void screenshot(Path png) throws IOException, InterruptedException {
-        String response = call("GET", "/session/" + session + "/screenshot", null);
-        Matcher value = STRING_VALUE.matcher(response.strip());
-        if (!value.matches()) {
-            fail("no screenshot: " + response);
-        }
+        String base64 = stringValue(call("GET", "/session/" + session + "/screenshot", null));
         Files.createDirectories(png.getParent());
-        Files.write(png, Base64.getDecoder().decode(value.group(1).replace("\\/", "/")));
+        Files.write(png, Base64.getDecoder().decode(base64));
     }
 
     private void awaitReady() throws InterruptedException {
@@ -126,6 +117,15 @@ final class WebDriver implements AutoCloseable {
             }
         }
         return json.append('"').toString();
+    }
+
+    /** @return the string of a WebDriver answer {@code {"value":"..."}} (a script's result, a screenshot's base64) */
+    private static String stringValue(String response) {
+        String json = response.strip();
+        if (!json.startsWith(STRING_VALUE) || !json.endsWith("\"}")) {
+            fail("WebDriver answered no string: " + json.substring(0, Math.min(json.length(), 2000)));
+        }
+        return unquote(json.substring(STRING_VALUE.length(), json.length() - 2));
     }
 
     private static String unquote(String json) {
