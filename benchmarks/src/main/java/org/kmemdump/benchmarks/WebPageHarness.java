@@ -85,11 +85,11 @@ public final class WebPageHarness {
                     kmemdumpCpu += between - cpu;
                     bundlesCpu += cpuTicks(child) - between;
                 }
-                double page = CrashStartupHarness.median(kmemdump);
+                double pageMedian = CrashStartupHarness.median(kmemdump);
                 double baseline = CrashStartupHarness.median(bundles);
                 System.out.printf(RESULT + "%.2f x, kmemdump page (200 zones, %d crashes) vs bundles page: %.1f vs %.1f ms (ranges %.1f-%.1f vs "
                         + "%.1f-%.1f ms; medians of %d); process CPU per request %.1f vs %.1f ms (10 ms ticks, summed over the rounds)%n",
-                        page / baseline, CRASHES, page, baseline, CrashStartupHarness.min(kmemdump), CrashStartupHarness.max(kmemdump),
+                        pageMedian / baseline, CRASHES, pageMedian, baseline, CrashStartupHarness.min(kmemdump), CrashStartupHarness.max(kmemdump),
                         CrashStartupHarness.min(bundles), CrashStartupHarness.max(bundles), rounds,
                         kmemdumpCpu * CLOCK_TICK_NS / 1e6 / rounds, bundlesCpu * CLOCK_TICK_NS / 1e6 / rounds);
             } finally {
