@@ -68,7 +68,7 @@ case "${1:-}" in
         # benchmarks depends on the features and collector modules, so -am builds the runtimes and the collector too
         "${MVN[@]}" -q -DskipTests package -pl benchmarks -am
         target=benchmarks/target
-        rm -f "$target/jmh-result.csv" "$target"/{startup,crashstartup,startup-equinox,collect,logtail,logring}.txt
+        rm -f "$target/jmh-result.csv" "$target"/{startup,crashstartup,startup-equinox,collect,logtail,logring,webpage}.txt
         classpath="$target/classes:$(cat "$target/classpath.txt")"
         # JDK 25 warns about JMH's use of sun.misc.Unsafe; the core maps its arena with restricted methods; the
         # benchmarks start Felix with the bundles in bench-bundles. JMH's forks inherit these options.

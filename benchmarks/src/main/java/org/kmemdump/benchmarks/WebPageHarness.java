@@ -35,7 +35,7 @@ public final class WebPageHarness {
     static final int CRASHES = 10;
     private static final String LOGIN = "Basic " + Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8));
     private static final Pattern ZONES = Pattern.compile("(\\d+) zones; active backend");
-    private static final Pattern CRASH_LINKS = Pattern.compile("/core\\.elf\">");
+    private static final Pattern CRASH_LINKS = Pattern.compile("/crash/[^/\"]+/core\\.elf\">");
     private static final long CLOCK_TICK_NS = 10_000_000L; // USER_HZ 100 on Linux
 
     private WebPageHarness() {
@@ -143,7 +143,7 @@ public final class WebPageHarness {
             Thread.sleep(200);
         }
         throw new IllegalStateException("WebPageHarness: " + url + " not ready within " + timeoutSeconds + " s; last answer: "
-                + last.substring(0, Math.min(last.length(), 2000)));
+                + zones(last) + " zones, " + count(CRASH_LINKS, last) + " crash cores: " + last.substring(Math.max(0, last.indexOf("<div id='content'>"))));
     }
 
     /** @return milliseconds until the whole page was read */

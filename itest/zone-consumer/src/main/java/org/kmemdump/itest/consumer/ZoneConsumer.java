@@ -6,7 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
 import org.kmemdump.api.ArenaZone;
-import org.kmemdump.api.RegistryFullException;
+import org.kmemdump.api.ZoneIdInUseException;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneOption;
 import org.kmemdump.api.ZoneRegistrationException;
@@ -34,9 +34,9 @@ import org.osgi.service.component.annotations.Reference;
  * <p>With the framework property {@value #MARKER} set, it also allocates an ordinary arena zone,
  * {@code consumer-mark}, holding that property's text: a run's own marker, to find in its core.
  *
- * <p>With the framework property {@value #FILL} set to {@code true}, it last registers ordinary
- * zones of {@value #FILL_SIZE} bytes, {@code fill-<n>}, until the registry is full (all 200 ids):
- * the most a page or a dump has to show.
+ * <p>With the framework property {@value #FILL} set to {@code true}, it last registers an ordinary
+ * zone of {@value #FILL_SIZE} bytes, {@code fill-<id>}, under every id still free, until the
+ * registry is full (all 200 ids): the most a page or a dump has to show.
  */
 @Component(immediate = true, service = {})
 public class ZoneConsumer {
@@ -87,13 +87,14 @@ public class ZoneConsumer {
         }
     }
 
+    /** Every free id, the reserved ones too (any free id starts at 49): all 200 zones the table holds. */
     private static void fill(ZoneRegistry registry) throws ZoneRegistrationException {
         MemorySegment memory = Arena.ofAuto().allocate((long) FILL_SIZE * ZoneIds.MAX_ZONES);
-        for (int n = 0; ; n++) {
+        for (int id = 1; id < ZoneIds.MAX_ZONES; id++) {
             try {
-                registry.register("fill-" + n, memory.asSlice((long) n * FILL_SIZE, FILL_SIZE));
-            } catch (RegistryFullException full) {
-                return;
+                registry.register(id, "fill-" + id, memory.asSlice((long) id * FILL_SIZE, FILL_SIZE));
+            } catch (ZoneIdInUseException taken) {
+                // a zone of the runtime's or of this bundle
             }
         }
     }
