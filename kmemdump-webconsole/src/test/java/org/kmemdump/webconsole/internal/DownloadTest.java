@@ -20,7 +20,7 @@ class DownloadTest {
     Path directory;
 
     @Test
-    void aListedEntrysCoreIsOfferedUnderItsIdAndTheLiveCoreHasNoFile() throws IOException {
+    void aListedEntrysCoreIsOfferedUnderItsIdAndTheLiveCoreHasNoFile() throws IOException, Download.Refused {
         Path entry = Files.createDirectories(directory.resolve(CrashEntry.CRASHES).resolve(ID));
         Files.writeString(entry.resolve(CrashEntry.CORE), "core");
         assertEquals(new Download(entry.resolve(CrashEntry.CORE), ID + "-core.elf"), Download.of("/crash/" + ID + "/core.elf", directory));
