@@ -68,7 +68,7 @@ case "${1:-}" in
         # benchmarks depends on the features and collector modules, so -am builds the runtimes and the collector too
         "${MVN[@]}" -q -DskipTests package -pl benchmarks -am
         target=benchmarks/target
-        rm -f "$target/jmh-result.csv" "$target"/{startup,crashstartup,startup-equinox,collect,logtail,logring}.txt
+        rm -f "$target/jmh-result.csv" "$target"/{startup,crashstartup,startup-equinox,collect,logtail,logring,webpage}.txt
         classpath="$target/classes:$(cat "$target/classpath.txt")"
         # JDK 25 warns about JMH's use of sun.misc.Unsafe; the core maps its arena with restricted methods; the
         # benchmarks start Felix with the bundles in bench-bundles. JMH's forks inherit these options.
@@ -110,6 +110,9 @@ case "${1:-}" in
         # one threads snapshot at 50, 500 and 5000 threads; the idle runtime's CPU, default periods against off, 5 min each
         java "${java_opts[@]}" org.kmemdump.benchmarks.ThreadsHarness "$target/bench-bundles" \
             | tee "$target/threads.txt" || failed ThreadsHarness $?
+        # the Web Console page with 200 zones and 10 collected crashes against the console's bundles page
+        java "${java_opts[@]}" org.kmemdump.benchmarks.WebPageHarness features/target/kmemdump-web.jar \
+            features/target/test-bundles/zone-consumer.jar | tee "$target/webpage.txt" || failed WebPageHarness $?
 
         echo
         java "${java_opts[@]}" org.kmemdump.benchmarks.BenchSummary "$target" || status=1

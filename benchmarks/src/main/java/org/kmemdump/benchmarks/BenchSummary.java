@@ -47,7 +47,8 @@ public final class BenchSummary {
             new HarnessRow("collect 1 GiB vs cp of the arena:", "collect.txt", CollectHarness.RESULT),
             new HarnessRow("log -n 1000, 64 MiB vs 1 MiB ring:", "logtail.txt", LogTailHarness.RESULT),
             new HarnessRow("log call, ring on vs off:", "logring.txt", LogRingHarness.RESULT),
-            new HarnessRow("threads snapshot, idle CPU:", "threads.txt", ThreadsHarness.RESULT));
+            new HarnessRow("threads snapshot, idle CPU:", "threads.txt", ThreadsHarness.RESULT),
+            new HarnessRow("web page, 200 zones 10 crashes:", "webpage.txt", WebPageHarness.RESULT));
 
     /** Issue 11's target for the minidump table: 200 zones into and out of it in at most 10 µs. */
     static final double MINIDUMP_TABLE_TARGET_MICROS = 10;

@@ -163,38 +163,38 @@ public final class CrashStartupHarness {
         }
     }
 
-    private static List<Path> runFiles(Path directory) throws IOException {
+    static List<Path> runFiles(Path directory) throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
             return files.filter(file -> RunFiles.isRunFile(file.getFileName().toString()) && Files.isRegularFile(file)).sorted().toList();
         }
     }
 
     /** The arena is sparse: a plain copy would write its 64 MiB. */
-    private static void copySparse(Path from, Path to) throws IOException, InterruptedException {
+    static void copySparse(Path from, Path to) throws IOException, InterruptedException {
         Process cp = new ProcessBuilder("cp", "--sparse=always", from.toString(), to.toString()).inheritIO().start();
         if (cp.waitFor() != 0) {
             throw new IOException("cp --sparse=always " + from + " " + to + " failed with " + cp.exitValue());
         }
     }
 
-    private static void stop(Process child) throws InterruptedException {
+    static void stop(Process child) throws InterruptedException {
         child.descendants().forEach(ProcessHandle::destroyForcibly);
         child.destroyForcibly();
         child.waitFor(10, TimeUnit.SECONDS);
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    private static double min(double[] values) {
+    static double min(double[] values) {
         return Arrays.stream(values).min().orElse(0);
     }
 
-    private static double max(double[] values) {
+    static double max(double[] values) {
         return Arrays.stream(values).max().orElse(0);
     }
 }

@@ -56,6 +56,14 @@ class BenchmarksSmokeIT {
     }
 
     @Test
+    void webPageHarnessTimesThePageWith200ZonesAnd10Crashes() throws Exception {
+        Path output = work.resolve("webpage.txt");
+        SmokeRun.run(output, WebPageHarness.class.getName(), SmokeRun.property("kmemdump.web.jar").toString(),
+                SmokeRun.property("kmemdump.zone.consumer.jar").toString(), "2");
+        SmokeRun.assertResult(output, WebPageHarness.RESULT);
+    }
+
+    @Test
     void collectHarnessComparesCollectWithCp() throws Exception {
         Path output = work.resolve("collect.txt");
         SmokeRun.run(output, CollectHarness.class.getName(), COLLECTOR.toString(), "1", "16");

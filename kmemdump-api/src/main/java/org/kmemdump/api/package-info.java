@@ -6,7 +6,7 @@
  * active backend makes it collectable however the process ends.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.kmemdump.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -106,9 +106,11 @@ class InventoryPrinterTest extends InFramework {
             Map<String, String> entries = new TreeMap<>();
             try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
                 for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-                    entries.put(entry.getName(), new String(zip.readAllBytes(), StandardCharsets.UTF_8));
+                    entries.put(entry.getName(), new String(zip.readAllBytes(), StandardCharsets.ISO_8859_1));
                 }
             }
+            String live = entries.remove("status/kmemdump/live/core.elf");
+            assertTrue(live != null && live.startsWith("\u007fELF"), "a core of the running process: " + entries.keySet());
             String id = newest.getFileName().toString();
             assertEquals(Map.of("status/kmemdump/" + id + "/core.elf", "newest core", "status/kmemdump/" + id + "/summary.txt",
                     "pid: 42\n", "status/kmemdump/" + id + "/summary.json", "{\"pid\":42}\n"), entries);

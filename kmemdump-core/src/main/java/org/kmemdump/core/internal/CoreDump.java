@@ -47,6 +47,14 @@ final class CoreDump {
     }
 
     /** @param includeSensitive whether sensitive zones' bytes are written: only when an operator asks */
+    /** @return the line {@code kmemdump:dump} ends with: how many zones were written, lost and left out as sensitive */
+    static String summary(Path file, List<Outcome> outcomes) {
+        long withheld = outcomes.stream().filter(Outcome::withheld).count();
+        long lost = outcomes.stream().filter(o -> o.problem() != null).count() - withheld;
+        return "wrote " + file + ": " + outcomes.size() + " zones, " + (outcomes.size() - lost - withheld) + " ok, " + lost + " lost"
+                + (withheld == 0 ? "" : ", " + withheld + " sensitive not collected");
+    }
+
     static List<Outcome> write(ZoneTable table, Path file, boolean includeSensitive) throws IOException {
         record Snapshot(List<ZoneSlot> zones, byte[] elf, byte[] vmcoreinfo) {
         }

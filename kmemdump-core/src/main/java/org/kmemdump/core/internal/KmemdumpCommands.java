@@ -97,16 +97,13 @@ public class KmemdumpCommands {
             @Descriptor("the core file to write (replaced if it exists)") String file) throws IOException {
         Path path = Path.of(file).toAbsolutePath();
         List<CoreDump.Outcome> outcomes = runtime.dump(path, includeSensitive);
-        long withheld = outcomes.stream().filter(CoreDump.Outcome::withheld).count();
-        long lost = outcomes.stream().filter(o -> o.problem() != null).count() - withheld;
         for (CoreDump.Outcome outcome : outcomes) {
             if (outcome.problem() != null) {
                 System.out.println("zone " + outcome.zone().id() + " '" + outcome.zone().name() + "' (" + outcome.zone().size()
                         + " bytes): " + outcome.problem());
             }
         }
-        System.out.println("wrote " + path + ": " + outcomes.size() + " zones, " + (outcomes.size() - lost - withheld) + " ok, "
-                + lost + " lost" + (withheld == 0 ? "" : ", " + withheld + " sensitive not collected"));
+        System.out.println(CoreDump.summary(path, outcomes));
     }
 
     @Descriptor("print the newest records of the log ring, oldest first")

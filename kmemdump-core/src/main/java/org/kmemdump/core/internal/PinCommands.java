@@ -1,94 +1,38 @@
 package org.kmemdump.core.internal;
 
 import java.io.IOException;
-import java.util.Dictionary;
-import java.util.Hashtable;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.felix.service.command.Descriptor;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
+import org.kmemdump.api.BackendPinning;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * Gogo commands {@code kmemdump:pin NAME} and {@code kmemdump:unpin}: they set {@code pinned.backend}
- * in the core's configuration (PID {@value KmemdumpRuntime#PID}), keep its other settings, and return
- * once the core has applied it, printing the backends as {@code kmemdump:backends} does.
- *
- * <p>The configuration is fetched with the location {@code "?"}, which binds it to no one bundle:
- * {@code getConfiguration(PID)} without a location binds a new configuration to the calling bundle,
- * and the core, another bundle, would never see it (that is what Gogo's {@code cm:getConfiguration}
- * does, a pin silently ignored). One already bound to a bundle other than the core is rebound to
- * {@code "?"}, and the command says so.
+ * Gogo commands {@code kmemdump:pin NAME} and {@code kmemdump:unpin}: they pin through the
+ * {@link BackendPinning} service ({@link BackendPins}) and print the backends as {@code kmemdump:backends} does.
  */
 @Component(service = PinCommands.class, property = {"osgi.command.scope=kmemdump", "osgi.command.function=pin",
         "osgi.command.function=unpin"})
 public class PinCommands {
-    static final String PINNED = "pinned.backend";
-    /** Configuration admin delivers asynchronously; the core applies a change within milliseconds. */
-    private static final long APPLY_TIMEOUT_MS = 10_000;
-
     private final KmemdumpRuntime runtime;
-    private final ConfigurationAdmin configurations;
+    private final BackendPinning pins;
 
     @Activate
-    public PinCommands(@Reference KmemdumpRuntime runtime, @Reference ConfigurationAdmin configurations) {
+    public PinCommands(@Reference KmemdumpRuntime runtime, @Reference BackendPinning pins) {
         this.runtime = runtime;
-        this.configurations = configurations;
+        this.pins = pins;
     }
 
     @Descriptor("keep the named backend active whatever the rankings (sets pinned.backend in PID org.kmemdump.core)")
     public void pin(@Descriptor("the backend's name, as kmemdump:backends shows it") String name) throws IOException, InterruptedException {
-        String wanted = name.trim();
-        BackendSet.Choice choice = runtime.backendChoice();
-        List<BackendSet.Tracked> named = choice.backends().stream().filter(backend -> backend.name().equals(wanted)).toList();
-        if (named.isEmpty()) {
-            throw new IllegalArgumentException("no backend named '" + wanted + "' is tracked (tracked: "
-                    + String.join(", ", choice.backends().stream().map(BackendSet.Tracked::name).toList()) + "); nothing changed");
-        }
-        if (named.stream().allMatch(choice.notAllowed()::contains)) {
-            throw new IllegalArgumentException("backend '" + wanted + "' is " + BackendSet.NOT_ALLOWED + ", so it can never be "
-                    + "active; nothing changed");
-        }
-        setPin(wanted);
+        pins.pin(name);
+        KmemdumpCommands.print(runtime.backendChoice(), System.out);
     }
 
     @Descriptor("let the highest service.ranking choose the active backend again (pinned.backend empty in PID org.kmemdump.core)")
     public void unpin() throws IOException, InterruptedException {
-        setPin("");
-    }
-
-    /** An empty pin is set, not removed: it overrides a framework property {@code kmemdump.core.pinned.backend}. */
-    private void setPin(String name) throws IOException, InterruptedException {
-        Configuration configuration = configurations.getConfiguration(KmemdumpRuntime.PID, "?");
-        String location = configuration.getBundleLocation();
-        String coreLocation = runtime.location();
-        if (location != null && !location.equals("?") && !location.equals(coreLocation)) {
-            configuration.setBundleLocation("?");
-            System.out.println("configuration " + KmemdumpRuntime.PID + " was bound to " + location
-                    + ", which the core never sees: now bound to ?");
-        }
-        Dictionary<String, Object> properties = configuration.getProperties();
-        if (properties == null) {
-            properties = new Hashtable<>();
-        }
-        properties.put(PINNED, name);
-        configuration.update(properties);
-        awaitPin(name);
+        pins.unpin();
         KmemdumpCommands.print(runtime.backendChoice(), System.out);
-    }
-
-    private void awaitPin(String name) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(APPLY_TIMEOUT_MS);
-        while (!runtime.backendChoice().pinned().equals(name)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the core did not apply " + PINNED + "=" + name + " within " + APPLY_TIMEOUT_MS
-                        + " ms; is configuration " + KmemdumpRuntime.PID + " bound to another bundle? (cm:lsconfig)");
-            }
-            Thread.sleep(5);
-        }
     }
 }

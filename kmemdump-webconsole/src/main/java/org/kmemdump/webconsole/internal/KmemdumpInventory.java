@@ -12,23 +12,20 @@ import java.util.zip.ZipOutputStream;
 import org.apache.felix.inventory.Format;
 import org.apache.felix.inventory.InventoryPrinter;
 import org.apache.felix.inventory.ZipAttachmentProvider;
+import org.kmemdump.api.LiveDump;
 import org.kmemdump.api.Zone;
-import org.kmemdump.api.ZoneRegistry;
-import org.kmemdump.backend.Backend;
 import org.kmemdump.collector.CrashListing;
 import org.kmemdump.collector.JsonWriter;
-import org.kmemdump.directory.KmemdumpDirectory;
 import org.kmemdump.format.CrashEntry;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * kmemdump in Felix Inventory, and so in the Web Console's status page and zip and in Sling's status
  * dumps: the zones (never their bytes), the backends with the active one, the arena and the crash
- * store; the zip also gets the newest crash's core and summary.
+ * store; the zip also gets a core of the running process (sensitive zones as zeros, as
+ * {@code kmemdump:dump} writes it) and the newest crash's core and summary.
  */
 @Component(property = {InventoryPrinter.NAME + "=kmemdump", InventoryPrinter.TITLE + "=kmemdump",
         InventoryPrinter.FORMAT + "=TEXT", InventoryPrinter.FORMAT + "=JSON"})
@@ -36,17 +33,16 @@ public final class KmemdumpInventory implements InventoryPrinter, ZipAttachmentP
     /** The name of the printer, and of the folder its attachments are put in. */
     static final String NAME = "kmemdump";
 
-    private final ZoneRegistry registry;
-    private final KmemdumpDirectory directory;
+    /** The folder of the zip the live core goes in. */
+    static final String LIVE = "live";
 
-    /** Sorted by DS in ascending ranking order. */
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    private volatile List<Backend> backends;
+    private final StatusSource source;
+    private final LiveDump liveDump;
 
     @Activate
-    public KmemdumpInventory(@Reference ZoneRegistry registry, @Reference KmemdumpDirectory directory) {
-        this.registry = registry;
-        this.directory = directory;
+    public KmemdumpInventory(@Reference StatusSource source, @Reference LiveDump liveDump) {
+        this.source = source;
+        this.liveDump = liveDump;
     }
 
     @Override
@@ -58,6 +54,13 @@ public final class KmemdumpInventory implements InventoryPrinter, ZipAttachmentP
 
     @Override
     public void addAttachments(ZipOutputStream zip, String namePrefix) throws IOException {
+        Path live = Files.createTempFile("kmemdump-live", ".elf");
+        try {
+            liveDump.write(live);
+            add(zip, namePrefix + NAME + "/" + LIVE + "/" + CrashEntry.CORE, live);
+        } finally {
+            Files.deleteIfExists(live);
+        }
         var newest = status().newestCrash();
         if (newest.isEmpty()) {
             return;
@@ -66,23 +69,26 @@ public final class KmemdumpInventory implements InventoryPrinter, ZipAttachmentP
         for (String name : List.of(CrashEntry.CORE, CrashEntry.SUMMARY_TEXT, CrashEntry.SUMMARY_JSON)) {
             Path file = entry.resolve(name);
             if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                zip.putNextEntry(new ZipEntry(namePrefix + NAME + "/" + newest.get().id() + "/" + name));
-                Files.copy(file, zip);
-                zip.closeEntry();
+                add(zip, namePrefix + NAME + "/" + newest.get().id() + "/" + name, file);
             }
         }
     }
 
+    private static void add(ZipOutputStream zip, String name, Path file) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        Files.copy(file, zip);
+        zip.closeEntry();
+    }
+
     private Status status() {
-        List<String> names = backends.reversed().stream().map(Backend::name).toList();
-        return Status.read(registry.zones(), names, directory.path());
+        return source.read();
     }
 
     static String text(Status status) {
         StringBuilder text = new StringBuilder("kmemdump\n\nzones: ").append(status.zones().size()).append('\n');
         text.append(String.format("%5s  %-15s  %18s  %12s  %s%n", "id", "name", "address", "size", "state"));
         for (Zone zone : status.zones()) {
-            text.append(String.format("%5d  %-15s  0x%016x  %12d  %s%n", zone.id(), zone.name(), zone.address(), zone.size(), state(zone)));
+            text.append(String.format("%5d  %-15s  0x%016x  %12d  %s%n", zone.id(), zone.name(), zone.address(), zone.size(), Status.state(zone)));
         }
         text.append("\nbackends (* active):\n");
         for (String backend : status.backends()) {
@@ -100,7 +106,7 @@ public final class KmemdumpInventory implements InventoryPrinter, ZipAttachmentP
         JsonWriter json = new JsonWriter().beginObject().name("zones").beginArray();
         for (Zone zone : status.zones()) {
             json.beginObject().name("id").value(zone.id()).name("name").value(zone.name()).name("address").unsignedValue(zone.address())
-                    .name("size").value(zone.size()).name("sensitive").value(zone.sensitive()).name("state").value(state(zone)).endObject();
+                    .name("size").value(zone.size()).name("sensitive").value(zone.sensitive()).name("state").value(Status.state(zone)).endObject();
         }
         json.endArray().name("backends").beginArray();
         for (String backend : status.backends()) {
@@ -117,10 +123,5 @@ public final class KmemdumpInventory implements InventoryPrinter, ZipAttachmentP
             json.beginObject().name("problem").value(status.crashProblem()).endObject();
         }
         return json.endObject().toString();
-    }
-
-    /** A registered zone is dumped; a sensitive one only through the arena's zone directory, never by a backend. */
-    private static String state(Zone zone) {
-        return zone.sensitive() ? "registered, sensitive (kept from backends)" : "registered";
     }
 }

@@ -54,6 +54,16 @@ record Status(List<Zone> zones, List<String> backends, Optional<String> active, 
         return crashes.isEmpty() ? Optional.empty() : Optional.of(crashes.getLast());
     }
 
+    /** A registered zone is dumped; a sensitive one only through the arena's zone directory, never by a backend. */
+    static String state(Zone zone) {
+        return zone.sensitive() ? "registered, sensitive (kept from backends)" : "registered";
+    }
+
+    /** @return the backend that holds the zone: the active one, never for a sensitive zone */
+    String holder(Zone zone) {
+        return zone.sensitive() ? "none (sensitive)" : active.orElse("none");
+    }
+
     private static ArenaFile.Header header(Path path) throws IOException {
         if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("no arena file (the core is not running, or its directory is unusable)");

@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
 import org.kmemdump.api.ArenaZone;
+import org.kmemdump.api.ZoneIdInUseException;
 import org.kmemdump.api.ZoneIds;
 import org.kmemdump.api.ZoneOption;
 import org.kmemdump.api.ZoneRegistrationException;
@@ -32,6 +33,10 @@ import org.osgi.service.component.annotations.Reference;
  *
  * <p>With the framework property {@value #MARKER} set, it also allocates an ordinary arena zone,
  * {@code consumer-mark}, holding that property's text: a run's own marker, to find in its core.
+ *
+ * <p>With the framework property {@value #FILL} set to {@code true}, it last registers an ordinary
+ * zone of {@value #FILL_SIZE} bytes, {@code fill-<id>}, under every id still free, until the
+ * registry is full (all 200 ids): the most a page or a dump has to show.
  */
 @Component(immediate = true, service = {})
 public class ZoneConsumer {
@@ -45,6 +50,9 @@ public class ZoneConsumer {
     static final String SECRET = "kmemdump.consumer.secret";
     /** Framework property: the text of the zone {@code consumer-mark}; unset for none. */
     static final String MARKER = "kmemdump.consumer.marker";
+    /** Framework property: {@code true} to fill every free id with a zone {@code fill-<n>}. */
+    static final String FILL = "kmemdump.consumer.fill";
+    static final int FILL_SIZE = 64;
 
     @Activate
     public ZoneConsumer(@Reference ZoneRegistry registry, BundleContext context) throws ZoneRegistrationException {
@@ -73,6 +81,21 @@ public class ZoneConsumer {
         if (marker != null) {
             byte[] bytes = marker.getBytes(StandardCharsets.US_ASCII);
             registry.allocate("consumer-mark", bytes.length).memory().copyFrom(MemorySegment.ofArray(bytes));
+        }
+        if (Boolean.parseBoolean(context.getProperty(FILL))) {
+            fill(registry);
+        }
+    }
+
+    /** Every free id, the reserved ones too (any free id starts at 49): all 200 zones the table holds. */
+    private static void fill(ZoneRegistry registry) throws ZoneRegistrationException {
+        MemorySegment memory = Arena.ofAuto().allocate((long) FILL_SIZE * ZoneIds.MAX_ZONES);
+        for (int id = 1; id < ZoneIds.MAX_ZONES; id++) {
+            try {
+                registry.register(id, "fill-" + id, memory.asSlice((long) id * FILL_SIZE, FILL_SIZE));
+            } catch (ZoneIdInUseException taken) {
+                // a zone of the runtime's or of this bundle
+            }
         }
     }
 }
