@@ -88,6 +88,10 @@ class WebConsoleIT {
                 assertEquals(400, refused.statusCode(), refused.body());
                 assertTrue(refused.body().contains("no backend named 'nosuch' is tracked"), refused.body());
                 assertTrue(command(runtime, "kmemdump:backends").contains("pinned by configuration: default"), "a refused pin changes nothing");
+                HttpResponse<String> crossSite = post(page, "action=unpin", "http://attacker.example");
+                assertEquals(403, crossSite.statusCode(), crossSite.body());
+                assertTrue(command(runtime, "kmemdump:backends").contains("pinned by configuration: default"),
+                        "a POST another site's page made the browser send changes nothing");
 
                 browser.open(page.replace("http://", "http://" + LOGIN + "@"));
                 browser.script("document.querySelector('input[type=submit][value^=\"Unpin\"]').click(); return '';");
@@ -195,8 +199,16 @@ class WebConsoleIT {
     }
 
     private HttpResponse<String> post(String url, String form) throws IOException, InterruptedException {
-        return http.send(request(url, LOGIN).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        return post(url, form, null);
+    }
+
+    /** A POST with the login, as a browser sends one from a page of {@code origin} (none: not from a page). */
+    private HttpResponse<String> post(String url, String form, String origin) throws IOException, InterruptedException {
+        HttpRequest.Builder request = request(url, LOGIN).header("Content-Type", "application/x-www-form-urlencoded");
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        return http.send(request.POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpRequest.Builder request(String url, String login) {

@@ -3,6 +3,7 @@ package org.kmemdump.webconsole.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +101,10 @@ public final class KmemdumpPage extends AbstractServlet {
             }
             return;
         }
+        if (!fromThisSite(request)) {
+            refuse(response, 403, "a POST from another site's page (Origin or Referer " + from(request) + "); nothing changed");
+            return;
+        }
         String action = request.getParameter("action");
         String backend = request.getParameter("backend");
         try {
@@ -123,6 +128,30 @@ public final class KmemdumpPage extends AbstractServlet {
             return;
         }
         response.sendRedirect(root(request)); // POST, then GET: a reload does not pin again
+    }
+
+    /**
+     * The console's Basic login is sent by the browser with any request to this host, also one a
+     * page of another site makes it send: so a POST that a browser says comes from a page
+     * (Origin, or else Referer) must come from this host's. A request without either is not a
+     * page's (curl, a script) and has only the login to show.
+     */
+    static boolean fromThisSite(HttpServletRequest request) {
+        String from = from(request);
+        if (from == null) {
+            return true;
+        }
+        try {
+            String authority = URI.create(from).getRawAuthority();
+            return authority != null && authority.equalsIgnoreCase(request.getHeader("Host"));
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
+    }
+
+    private static String from(HttpServletRequest request) {
+        String origin = request.getHeader("Origin");
+        return origin != null ? origin : request.getHeader("Referer");
     }
 
     /** @return whether the request had a parameter not in {@code allowed}, in which case it was refused */
