@@ -22,8 +22,8 @@ import org.kmemdump.format.RunFiles;
  * Times the runtime from process start until its shell has answered {@code kmemdump:zones} with
  * {@value #PENDING} crashes of the default 64 MiB arena waiting in its crash store, against the
  * same start with an empty directory, alternating the two; and when the background collection of
- * the {@value #PENDING} is done (their last {@code summary.json}), from process start: it starts as
- * the runtime's components activate, so part of it overlaps the start-up. The crashes are copies (sparse, {@code cp --sparse=always}) of the files a
+ * the {@value #PENDING} is done (their last {@code summary.json}), from process start: it starts once
+ * the framework has finished starting (after the launcher's start level raise), so it follows the start-up. The crashes are copies (sparse, {@code cp --sparse=always}) of the files a
  * real runtime left when it was SIGKILLed once its shell had answered.
  *
  * <pre>java -cp benchmarks.jar org.kmemdump.benchmarks.CrashStartupHarness features/target/kmemdump.jar [runs] [timeout-seconds]</pre>

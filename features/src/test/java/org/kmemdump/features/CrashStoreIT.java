@@ -1,6 +1,7 @@
 package org.kmemdump.features;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -99,6 +100,10 @@ class CrashStoreIT {
             assertTrue(summary.contains("pid: " + pid(entries.getLast())) && summary.contains("last log records:"), summary);
             assertTrue(last.stdout().contains("kmemdump: an earlier run did not end cleanly: pid " + pid(entries.getLast())),
                     "one console line per unclean run\n" + last.describe());
+            from = last.stdout().length();
+            last.send("kmemdump:log -n 1000");
+            last.awaitStdout(from, PROMPT, TIMEOUT);
+            assertCollectionBeganAfterStartUp(last.stdout().substring(from));
             last.kill();
         }
 
@@ -134,6 +139,21 @@ class CrashStoreIT {
             List<String> names = left.map(path -> path.getFileName().toString()).toList();
             assertTrue(names.stream().allMatch(CrashEntry::isId), "nothing half moved or half pruned: " + names);
         }
+    }
+
+    /**
+     * The collection's first WARN is in the log ring after the record of every bundle's start: the
+     * launcher raises the start level after the framework started, and the collection waits for
+     * that too. Exact, not timed: the framework delivers the bundle events, which Felix Log records,
+     * before the start level event that begins the collection.
+     */
+    private static void assertCollectionBeganAfterStartUp(String ring) {
+        int announced = ring.indexOf("an earlier run did not end cleanly");
+        assertTrue(announced >= 0, "the announcement is in the log ring\n" + ring);
+        assertTrue(Pattern.compile("(?m) org\\.apache\\.felix\\.gogo\\.shell \\[\\d+\\] BundleEvent STARTED$").matcher(ring.substring(0, announced)).find(),
+                "the shell (start level 1000, the last) started before the collection began\n" + ring);
+        assertFalse(Pattern.compile("(?m)^\\S+ INFO  \\S+ \\[\\d+\\] BundleEvent STARTED$").matcher(ring.substring(announced)).find(),
+                "no bundle started after the collection began\n" + ring);
     }
 
     /** Waits until every entry has its summary (the last start collects them in the background). */

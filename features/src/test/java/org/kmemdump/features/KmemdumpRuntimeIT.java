@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,8 +76,9 @@ class KmemdumpRuntimeIT {
     /** Also the output of {@code kmemdump:threads} and {@code kmemdump:components}, in the same child (each costs seconds). */
     @ParameterizedTest
     @ValueSource(strings = {"kmemdump.jar", EQUINOX})
-    void nonInteractiveShellListsTheDefaultBackendAndTheRuntimeZones(String distribution) {
-        try (Child runtime = startDistribution(distribution, "",
+    void nonInteractiveShellListsTheDefaultBackendAndTheRuntimeZones(String distribution) throws Exception {
+        Path classLoads = work.resolve(distribution + ".class-load.log");
+        try (Child runtime = startDistribution(distribution, "", "-Xlog:class+load:file=" + classLoads,
                 "-Dgosh.args=--nointeractive -c kmemdump:backends; kmemdump:zones; kmemdump:threads; kmemdump:components; kmemdump:log -n 1000; stop 0")) {
             runtime.awaitStdout(0, Pattern.compile("^ACTIVE\\s+NAME", Pattern.MULTILINE), CHILD_TIMEOUT);
             System.out.printf("[kmemdump] start to shell ready (first command output, -c): %d ms%n",
@@ -92,6 +94,21 @@ class KmemdumpRuntimeIT {
                     "Felix Log starts before SCR, so the ring holds the early bundle events\n" + runtime.describe());
             assertQuietStderr(runtime);
         }
+        assertFirstSnapshotAfterStartUp(classLoads);
+    }
+
+    /**
+     * The first threads snapshot waits until the framework has finished starting, also through the
+     * launcher's start level raise after the framework started: its thread dump's class is loaded
+     * after the shell's activator (the last bundle's, level 1000). An order, not a time.
+     */
+    private static void assertFirstSnapshotAfterStartUp(Path classLoads) throws IOException {
+        String loads = Files.readString(classLoads);
+        int shell = loads.indexOf(" org.apache.felix.gogo.shell.Activator ");
+        int threadDump = loads.indexOf(" org.kmemdump.core.internal.ThreadDump ");
+        assertTrue(shell >= 0 && threadDump >= 0, "both classes were loaded: " + classLoads);
+        assertTrue(shell < threadDump, "the first threads snapshot ran before the shell started (its class at char " + threadDump
+                + " of the class-load log, the shell's activator at " + shell + ")");
     }
 
     /** jstack-like: the heading of the snapshot it wrote, the runtime's writer thread, and the shell thread running the command. */

@@ -10,12 +10,9 @@ import org.kmemdump.collector.CrashListing;
 import org.kmemdump.collector.CrashSummary;
 import org.kmemdump.collector.Failure;
 import org.kmemdump.directory.KmemdumpDirectory;
+import org.kmemdump.directory.startup.AfterStartUp;
 import org.kmemdump.format.CrashEntry;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.FrameworkListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -29,7 +26,7 @@ import org.osgi.service.log.LoggerFactory;
  * start, one WARN in the Log Service (so it is in the new run's log ring too) and one console line
  * per entry, then its core and summary ({@link CrashCollection}), one entry after the other. All of
  * it on a background thread that begins once the framework has started: neither the shell nor the
- * other bundles' start-up wait for it or share the CPU with it.
+ * other bundles' start-up wait for it or share the CPU with it ({@link AfterStartUp}).
  *
  * <p>Configuration: {@code crashes.keep.raw} of PID {@value #PID}, the crash store's, described
  * there; a change applies to the next entry collected.
@@ -47,27 +44,16 @@ public final class AutoCollection {
     private final Thread worker;
     private volatile boolean keepRaw;
 
-    private final BundleContext context;
-    private final FrameworkListener startWhenStarted = this::frameworkEvent;
+    private final AfterStartUp startUp;
 
     @Activate
     public AutoCollection(@Reference KmemdumpDirectory directory, @Reference(service = LoggerFactory.class) Logger logger, Config config,
             BundleContext context) {
         this.logger = logger;
         this.keepRaw = config.crashes_keep_raw();
-        this.context = context;
         worker = Thread.ofPlatform().daemon().name("kmemdump-crash-collection").unstarted(() -> run(directory));
         worker.setPriority(Thread.MIN_PRIORITY);
-        context.addFrameworkListener(startWhenStarted);
-        if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.ACTIVE) {
-            startWorker(); // the framework started before this component (a bundle installed later)
-        }
-    }
-
-    private void frameworkEvent(FrameworkEvent event) {
-        if (event.getType() == FrameworkEvent.STARTED) {
-            startWorker();
-        }
+        startUp = AfterStartUp.run(context, this::startWorker);
     }
 
     private synchronized void startWorker() {
@@ -84,7 +70,7 @@ public final class AutoCollection {
     /** Stops between or during collections: an interrupted one leaves no summary, so the next start collects it again. */
     @Deactivate
     void deactivate() throws InterruptedException {
-        context.removeFrameworkListener(startWhenStarted);
+        startUp.close();
         synchronized (this) {
             worker.interrupt();
             if (worker.getState() == Thread.State.NEW) {

@@ -5,15 +5,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.kmemdump.directory.startup.AfterStartUp;
 import org.kmemdump.format.ThreadsSnapshot.Snapshot;
 import org.kmemdump.format.ThreadsSnapshot.Trigger;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.FrameworkListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -49,7 +45,7 @@ public class ThreadWatch {
     private final ScheduledExecutorService timer;
     private final int depth;
     private final BundleContext context;
-    private FrameworkListener startUp;
+    private AfterStartUp startUp;
     private Watchdog watchdog;
 
     @Activate
@@ -77,29 +73,17 @@ public class ThreadWatch {
     }
 
     /**
-     * Runs {@code start} once the framework has started (at once if it has): the first snapshot
-     * (the JVM's management classes, a safepoint for the thread dump) would otherwise compete with
-     * the framework's own start-up, which it has nothing to say about yet.
+     * Runs {@code start} once the framework has finished starting: the first snapshot (the JVM's
+     * management classes, a safepoint for the thread dump) would otherwise compete with the
+     * framework's own start-up, which it has nothing to say about yet.
      */
     private void afterStartUp(Runnable start) {
-        AtomicBoolean started = new AtomicBoolean();
-        Runnable once = () -> {
-            if (started.compareAndSet(false, true)) {
-                try {
-                    start.run();
-                } catch (RejectedExecutionException deactivated) { // the framework started as this component stopped
-                }
+        startUp = AfterStartUp.run(context, () -> {
+            try {
+                start.run();
+            } catch (RejectedExecutionException deactivated) { // the framework started as this component stopped
             }
-        };
-        startUp = event -> {
-            if (event.getType() == FrameworkEvent.STARTED) {
-                once.run();
-            }
-        };
-        context.addFrameworkListener(startUp);
-        if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.ACTIVE) {
-            once.run();
-        }
+        });
     }
 
     /** @return seconds as nanoseconds; 0 for 0, a negative or a NaN (off) */
@@ -152,7 +136,7 @@ public class ThreadWatch {
     @Deactivate
     void deactivate() throws InterruptedException {
         if (startUp != null) {
-            context.removeFrameworkListener(startUp);
+            startUp.close();
         }
         timer.shutdownNow();
         timer.awaitTermination(10, TimeUnit.SECONDS);
