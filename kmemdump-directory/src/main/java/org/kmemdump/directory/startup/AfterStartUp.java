@@ -1,5 +1,8 @@
 package org.kmemdump.directory.startup;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.osgi.framework.Bundle;
@@ -19,8 +22,15 @@ import org.osgi.framework.startlevel.FrameworkStartLevel;
  * start level 1 ({@code STARTED} fires, the system bundle is {@code ACTIVE}) and only then raises the
  * start level to its target, starting the bundles on the way and ending with {@code STARTLEVEL_CHANGED}.
  * Plain Felix and Equinox raise the level before {@code STARTED}, with the system bundle {@code STARTING}.
+ *
+ * <p>A bundle can be marked started at a level the framework never reaches (an operator's way to
+ * park it): then no event ends the wait, so with the system bundle {@code ACTIVE} the work also runs
+ * {@link #PARKED_BOUND} after {@link #run} at the latest.
  */
 public final class AfterStartUp implements AutoCloseable {
+    /** How long work waits for the end of a start level raise that may never come. */
+    public static final Duration PARKED_BOUND = Duration.ofSeconds(60);
+
     private final BundleContext context;
     private final Runnable work;
     private final AtomicBoolean ran = new AtomicBoolean();
@@ -38,10 +48,17 @@ public final class AfterStartUp implements AutoCloseable {
      * @return closing it forgets the work if it has not run yet
      */
     public static AfterStartUp run(BundleContext context, Runnable work) {
+        return run(context, work, PARKED_BOUND);
+    }
+
+    /** {@link #run(BundleContext, Runnable)} with another bound than {@link #PARKED_BOUND}, for tests. */
+    static AfterStartUp run(BundleContext context, Runnable work, Duration parkedBound) {
         AfterStartUp waiting = new AfterStartUp(context, work);
         context.addFrameworkListener(waiting.listener);
         if (done(context)) {
             waiting.once();
+        } else if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.ACTIVE) {
+            CompletableFuture.delayedExecutor(parkedBound.toNanos(), TimeUnit.NANOSECONDS).execute(waiting::once);
         }
         return waiting;
     }
@@ -77,7 +94,11 @@ public final class AfterStartUp implements AutoCloseable {
 
     private void once() {
         if (ran.compareAndSet(false, true)) {
-            context.removeFrameworkListener(listener);
+            try {
+                context.removeFrameworkListener(listener);
+            } catch (IllegalStateException stopped) { // the bundle stopped meanwhile, and close() was not called
+                return;
+            }
             work.run();
         }
     }

@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
@@ -78,6 +79,21 @@ class AfterStartUpTest {
         framework.adapt(FrameworkStartLevel.class).setStartLevel(3);
         awaitStartLevel(3);
         assertEquals(1, runs.get(), "once only");
+    }
+
+    @Test
+    void aBundleParkedAboveEveryLevelTheFrameworkReachesDelaysTheWorkOnlyUpToTheBound() throws Exception {
+        start("1");
+        Bundle parked = install("parked");
+        parked.adapt(BundleStartLevel.class).setStartLevel(100);
+        parked.start(); // marked started at a level nobody raises the framework to
+        CountDownLatch ran = new CountDownLatch(1);
+        long asked = System.nanoTime();
+        AfterStartUp.run(framework.getBundleContext(), ran::countDown, Duration.ofMillis(300));
+        assertFalse(ran.await(100, TimeUnit.MILLISECONDS), "not at once: start-up may still be on its way");
+        assertTrue(ran.await(10, TimeUnit.SECONDS), "run once the bound passed");
+        assertTrue(System.nanoTime() - asked >= TimeUnit.MILLISECONDS.toNanos(300), "not before the bound");
+        assertFalse(parked.getState() == Bundle.ACTIVE, "the parked bundle never started");
     }
 
     @Test
