@@ -64,6 +64,10 @@ final class CoreImage implements ZoneTable.Listener {
     private byte[] text = new byte[ROOM];
     private int textLength;
     private int tailLength;
+    /** The text bytes the zone holds, and the range of the text changed since the zone was last written. */
+    private int zoneLength;
+    private int dirtyFrom = Integer.MAX_VALUE;
+    private int dirtyTo;
     private final int[] lineStart = new int[MAX_ZONES];
     private final byte[][] lines = new byte[MAX_ZONES][];
     private final ZoneSlot[] lineZones = new ZoneSlot[MAX_ZONES];
@@ -240,18 +244,37 @@ final class CoreImage implements ZoneTable.Listener {
         }
     }
 
-    /** Brings the key lines after the zone lines (backend, zone count) up to date: no zone line moves. */
+    /**
+     * Brings the key lines after the zone lines (backend, zone count) up to date (no zone line moves),
+     * then writes the text's changes and the note's sizes: last in every change.
+     */
     private void writeTail() {
         byte[] tail = tail(backendName, count);
         splice(textLength - tailLength, tailLength, tail);
         tailLength = tail.length;
+        writeText();
         writeNote();
     }
 
     /**
-     * Replaces {@code removed} bytes of the text at {@code from} by {@code insert}, and writes to the
-     * zone only the bytes that changed, as far as it has room; bytes the text no longer reaches are zeroed.
+     * Writes to the zone the text bytes changed since it was last written, as far as it has room, in
+     * one copy; bytes the text no longer reaches are zeroed.
      */
+    private void writeText() {
+        int length = Math.min(textLength, ROOM);
+        int end = Math.min(dirtyTo, length); // a change that a later one shortened away is not written
+        if (dirtyFrom < end) {
+            MemorySegment.copy(text, dirtyFrom, vmcoreinfo, ValueLayout.JAVA_BYTE, dirtyFrom, end - dirtyFrom);
+        }
+        if (length < zoneLength) {
+            vmcoreinfo.asSlice(length, zoneLength - length).fill((byte) 0);
+        }
+        zoneLength = length;
+        dirtyFrom = Integer.MAX_VALUE;
+        dirtyTo = 0;
+    }
+
+    /** Replaces {@code removed} bytes of the text at {@code from} by {@code insert}, and notes which bytes changed. */
     private void splice(int from, int removed, byte[] insert) {
         int length = textLength - removed + insert.length;
         if (length > text.length) {
@@ -273,14 +296,8 @@ final class CoreImage implements ZoneTable.Listener {
             firstChange = from;
             endOfChange = length;
         }
-        int end = Math.min(endOfChange, ROOM);
-        if (firstChange < end) {
-            MemorySegment.copy(text, firstChange, vmcoreinfo, ValueLayout.JAVA_BYTE, firstChange, end - firstChange);
-        }
-        int zeroTo = Math.min(textLength, ROOM);
-        if (length < zeroTo) {
-            vmcoreinfo.asSlice(length, zeroTo - length).fill((byte) 0);
-        }
+        dirtyFrom = Math.min(dirtyFrom, firstChange);
+        dirtyTo = Math.max(dirtyTo, endOfChange);
         textLength = length;
     }
     /** The key lines after the zone lines, made once per backend and number of zones: they change with nothing else. */
