@@ -82,8 +82,10 @@ case "${1:-}" in
 
         # Short runs for 2 cores. JMH refuses an option given twice, so a default goes only where
         # the extra arguments do not set that option themselves (as a separate word: -f 3, not -f3).
+        # Warm-up and measured iterations are each benchmark class's own @Warmup/@Measurement: an
+        # option on the command line would override them.
         jmh_args=()
-        for default in "-f 1" "-wi 3" "-w 1s" "-i 5" "-r 1s" "-rf csv" "-rff $target/jmh-result.csv"; do
+        for default in "-f 1" "-rf csv" "-rff $target/jmh-result.csv"; do
             option=${default%% *}
             case " $* " in *" $option "*) ;; *) jmh_args+=("$option" "${default#* }") ;; esac
         done

@@ -19,10 +19,14 @@ import java.util.regex.Pattern;
  * OSRELEASE=kmemdump-0.1.0 java-25     the release string
  * PAGESIZE=4096
  * PID=1234
- * KMEMDUMP_BACKEND=default             the active backend
- * KMEMDUMP_ZONES=3                     how many ZONE lines follow
  * ZONE(1)=ELF,0x7f00aa000000,41096     ZONE(id)=name,0xaddress,size, one per zone in ascending id order
+ * KMEMDUMP_BACKEND=default             the active backend
+ * KMEMDUMP_ZONES=3                     how many ZONE lines there are
  * </pre>
+ *
+ * <p>The runtime writes the lines in this order: the key lines that change while it runs come last,
+ * so that the backend's name or the zone count's digits growing moves no {@code ZONE} line. Readers
+ * (ours, and the {@code crash} tool's, which looks each key up) do not depend on the order.
  *
  * <p>Written by {@link Writer}, read by {@link #parse}; a reader that also has the zones from
  * another source (a table, a directory) compares them with {@link #zones()}.

@@ -14,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -102,21 +103,42 @@ public final class ZoneDirectory {
      * @param flags {@link #SENSITIVE} or 0
      */
     public void set(int id, String name, long address, long size, int flags) {
+        set(id, nameField(name), address, size, flags);
+    }
+
+    /**
+     * Records zone {@code id} under a name field {@link #nameField} made (a writer that records the
+     * same name often makes it once).
+     *
+     * @param flags {@link #SENSITIVE} or 0
+     */
+    public void set(int id, byte[] nameField, long address, long size, int flags) {
         if ((flags & ~SENSITIVE) != 0) {
             throw new IllegalArgumentException("zone flags 0x" + Integer.toHexString(flags) + " has bits other than SENSITIVE");
         }
-        long at = entry(id);
-        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
-        if (bytes.length >= NAME_LENGTH) {
-            throw new IllegalArgumentException("zone name '" + name + "' is longer than " + (NAME_LENGTH - 1) + " bytes");
+        if (nameField.length != NAME_LENGTH || nameField[NAME_LENGTH - 1] != 0) {
+            throw new IllegalArgumentException("a name field is " + NAME_LENGTH + " bytes ending with a NUL, not " + nameField.length);
         }
+        long at = entry(id);
         U32_ORDERED.setRelease(entries, at + VALID_FIELD, 0);
-        CString.write(entries, at + NAME, NAME_LENGTH, bytes);
+        MemorySegment.copy(nameField, 0, entries, U8, at + NAME, NAME_LENGTH);
         entries.set(U16, at + ID, (short) id);
         entries.set(U16, at + FLAGS, (short) flags);
         entries.set(U64, at + ADDRESS, address);
         entries.set(U64, at + SIZE, size);
         U32_ORDERED.setRelease(entries, at + VALID_FIELD, VALID);
+    }
+
+    /**
+     * @return the name field as an entry holds it: the name's bytes, NUL-padded to {@value #NAME_LENGTH}
+     * @throws IllegalArgumentException if the name is {@value #NAME_LENGTH} bytes or longer
+     */
+    public static byte[] nameField(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length >= NAME_LENGTH) {
+            throw new IllegalArgumentException("zone name '" + name + "' is longer than " + (NAME_LENGTH - 1) + " bytes");
+        }
+        return Arrays.copyOf(bytes, NAME_LENGTH);
     }
 
     /** Forgets zone {@code id}. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -49,6 +50,25 @@ class ZoneDirectoryTest {
         // a reader of the layout before flags (u32 id) sees 0x10032, not its index, and skips the entry
         assertEquals(0x1_0032, bytes.get(LittleEndian.U32, 50 * 40 + 16));
         assertThrows(IllegalArgumentException.class, () -> directory.set(51, "odd", 8, 8, 2));
+    }
+
+    @Test
+    void aNameFieldMadeOnceIsRecordedAsTheNameItself() {
+        directory.set(49, ZoneDirectory.nameField("consumer-0"), 0x1122_3344_5566_7788L, 4096, 0);
+        byte[] byName = entry(49);
+        directory.clear(49);
+        directory.set(49, "consumer-0", 0x1122_3344_5566_7788L, 4096);
+        assertArrayEquals(byName, entry(49));
+    }
+
+    @Test
+    void aNameOfSixteenBytesIsRefusedAndChangesNothing() {
+        assertThrows(IllegalArgumentException.class, () -> ZoneDirectory.nameField("sixteen-bytes-00"));
+        assertThrows(IllegalArgumentException.class, () -> directory.set(49, "sixteen-bytes-00", 8, 8));
+        byte[] unterminated = "sixteen-bytes-00".getBytes(StandardCharsets.US_ASCII);
+        assertThrows(IllegalArgumentException.class, () -> directory.set(49, unterminated, 8, 8, 0));
+        assertThrows(IllegalArgumentException.class, () -> directory.set(49, new byte[15], 8, 8, 0));
+        assertArrayEquals(new byte[40], entry(49));
     }
 
     @Test

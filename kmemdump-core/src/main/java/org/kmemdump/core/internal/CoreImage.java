@@ -34,7 +34,8 @@ import org.kmemdump.format.Vmcoreinfo;
  * the lowest ids) costs one program header and one line. One below others moves every later
  * program header and line, because the zones concatenated are the core file: a zone's file offset
  * is the sum of the sizes of the zones before it, and its line follows theirs. That stays
- * O(zones), as does a change of the key lines' length (the backend's name, the zone count's digits).
+ * O(zones). The key lines that change (the backend, the zone count) come after the zone lines
+ * ({@link Vmcoreinfo}'s order), so a change of their length moves no zone line.
  */
 final class CoreImage implements ZoneTable.Listener {
     /** Room for the text: about 60 bytes for each of the 200 zones, and the runtime's keys. */
@@ -43,8 +44,6 @@ final class CoreImage implements ZoneTable.Listener {
     private static final int ROOM = VMCOREINFO_CAPACITY - 1;
     private static final byte[] NOTHING = {};
 
-    private final Host host;
-    private final String release;
     private final MemorySegment elf;
     private final MemorySegment vmcoreinfo;
     private final long notesOffset;
@@ -58,15 +57,22 @@ final class CoreImage implements ZoneTable.Listener {
     private int highest;
     private String backendName = "none";
 
-    /** The whole text (the zone holds its first {@link #ROOM} bytes), the key lines' length, and each zone's line start. */
+    /**
+     * The whole text (the zone holds its first {@link #ROOM} bytes): the head (the key lines fixed
+     * for the run), the zone lines, then the tail (the key lines that change); each zone's line start.
+     */
     private byte[] text = new byte[ROOM];
     private int textLength;
-    private int keysLength;
+    private int tailLength;
+    /** The text bytes the zone holds, and the range of the text changed since the zone was last written. */
+    private int zoneLength;
+    private int dirtyFrom = Integer.MAX_VALUE;
+    private int dirtyTo;
     private final int[] lineStart = new int[MAX_ZONES];
     private final byte[][] lines = new byte[MAX_ZONES][];
     private final ZoneSlot[] lineZones = new ZoneSlot[MAX_ZONES];
-    private final byte[][] keysByCount = new byte[MAX_ZONES + 1][];
-    private String keysBackend;
+    private final byte[][] tailByCount = new byte[MAX_ZONES + 1][];
+    private String tailBackend;
 
     /** The program headers written (index 0 the PT_NOTE), and which one is each zone's PT_LOAD. */
     private int phnum = 1;
@@ -78,8 +84,6 @@ final class CoreImage implements ZoneTable.Listener {
     private int noteTextLength;
 
     CoreImage(SegmentAllocator memory, Host host, String release) {
-        this.host = host;
-        this.release = release;
         notesOffset = Elf64.EHDR_SIZE + (long) MAX_ZONES * Elf64.PHDR_SIZE;
         long prpsinfoOffset = notesOffset + Elf64.noteSize(Elf64.CORE_NOTE, host.prstatusSize());
         vmcoreinfoNoteOffset = prpsinfoOffset + Elf64.noteSize(Elf64.CORE_NOTE, Elf64.PRPSINFO_SIZE);
@@ -95,7 +99,10 @@ final class CoreImage implements ZoneTable.Listener {
         noteSize = elf.byteSize() - notesOffset; // the notes, and no text yet
         Elf64.writeProgramHeader(elf, 0, Elf64.PT_NOTE, notesOffset, 0, noteSize);
         Elf64.writeCoreHeader(elf, host.elfMachine(), phnum);
-        writeKeys();
+        byte[] head = Vmcoreinfo.writer().key(Vmcoreinfo.OSRELEASE, release).key(Vmcoreinfo.PAGESIZE, host.pageSize())
+                .key(Vmcoreinfo.PID, host.pid()).text().getBytes(StandardCharsets.UTF_8);
+        splice(0, 0, head);
+        writeTail();
     }
 
     MemorySegment elf() {
@@ -109,7 +116,7 @@ final class CoreImage implements ZoneTable.Listener {
     @Override
     public void backendChanged(String backendName) {
         this.backendName = backendName;
-        writeKeys();
+        writeTail();
     }
 
     @Override
@@ -123,14 +130,14 @@ final class CoreImage implements ZoneTable.Listener {
         if (after != null) {
             add(after);
         }
-        writeKeys();
+        writeTail();
     }
 
     private void add(ZoneSlot zone) {
         int id = zone.id();
         int above = nextAbove(id);
         byte[] line = line(zone);
-        int at = above == 0 ? textLength : lineStart[above];
+        int at = above == 0 ? textLength - tailLength : lineStart[above];
         splice(at, 0, line);
         shiftLinesAbove(id, line.length);
         lineStart[id] = at;
@@ -237,22 +244,37 @@ final class CoreImage implements ZoneTable.Listener {
         }
     }
 
-    /** Brings the key lines (backend, zone count) up to date; when their length changes every line moves. */
-    private void writeKeys() {
-        byte[] keys = keys(backendName, count);
-        int by = keys.length - keysLength;
-        splice(0, keysLength, keys);
-        keysLength = keys.length;
-        if (by != 0) {
-            shiftLinesAbove(0, by);
-        }
+    /**
+     * Brings the key lines after the zone lines (backend, zone count) up to date (no zone line moves),
+     * then writes the text's changes and the note's sizes: last in every change.
+     */
+    private void writeTail() {
+        byte[] tail = tail(backendName, count);
+        splice(textLength - tailLength, tailLength, tail);
+        tailLength = tail.length;
+        writeText();
         writeNote();
     }
 
     /**
-     * Replaces {@code removed} bytes of the text at {@code from} by {@code insert}, and writes to the
-     * zone only the bytes that changed, as far as it has room; bytes the text no longer reaches are zeroed.
+     * Writes to the zone the text bytes changed since it was last written, as far as it has room, in
+     * one copy; bytes the text no longer reaches are zeroed.
      */
+    private void writeText() {
+        int length = Math.min(textLength, ROOM);
+        int end = Math.min(dirtyTo, length); // a change that a later one shortened away is not written
+        if (dirtyFrom < end) {
+            MemorySegment.copy(text, dirtyFrom, vmcoreinfo, ValueLayout.JAVA_BYTE, dirtyFrom, end - dirtyFrom);
+        }
+        if (length < zoneLength) {
+            vmcoreinfo.asSlice(length, zoneLength - length).fill((byte) 0);
+        }
+        zoneLength = length;
+        dirtyFrom = Integer.MAX_VALUE;
+        dirtyTo = 0;
+    }
+
+    /** Replaces {@code removed} bytes of the text at {@code from} by {@code insert}, and notes which bytes changed. */
     private void splice(int from, int removed, byte[] insert) {
         int length = textLength - removed + insert.length;
         if (length > text.length) {
@@ -274,32 +296,23 @@ final class CoreImage implements ZoneTable.Listener {
             firstChange = from;
             endOfChange = length;
         }
-        int end = Math.min(endOfChange, ROOM);
-        if (firstChange < end) {
-            MemorySegment.copy(text, firstChange, vmcoreinfo, ValueLayout.JAVA_BYTE, firstChange, end - firstChange);
-        }
-        int zeroTo = Math.min(textLength, ROOM);
-        if (length < zeroTo) {
-            vmcoreinfo.asSlice(length, zeroTo - length).fill((byte) 0);
-        }
+        dirtyFrom = Math.min(dirtyFrom, firstChange);
+        dirtyTo = Math.max(dirtyTo, endOfChange);
         textLength = length;
     }
-    /** The key lines, made once per backend and number of zones: they change with nothing else. */
-    private byte[] keys(String backendName, int zoneCount) {
-        if (!backendName.equals(keysBackend)) {
-            Arrays.fill(keysByCount, null);
-            keysBackend = backendName;
+    /** The key lines after the zone lines, made once per backend and number of zones: they change with nothing else. */
+    private byte[] tail(String backendName, int zoneCount) {
+        if (!backendName.equals(tailBackend)) {
+            Arrays.fill(tailByCount, null);
+            tailBackend = backendName;
         }
-        if (keysByCount[zoneCount] == null) {
-            keysByCount[zoneCount] = Vmcoreinfo.writer()
-                    .key(Vmcoreinfo.OSRELEASE, release)
-                    .key(Vmcoreinfo.PAGESIZE, host.pageSize())
-                    .key(Vmcoreinfo.PID, host.pid())
+        if (tailByCount[zoneCount] == null) {
+            tailByCount[zoneCount] = Vmcoreinfo.writer()
                     .key(Vmcoreinfo.BACKEND, backendName)
                     .key(Vmcoreinfo.ZONES, zoneCount)
                     .text().getBytes(StandardCharsets.UTF_8);
         }
-        return keysByCount[zoneCount];
+        return tailByCount[zoneCount];
     }
 
     /** A zone's line, made once for the zone registered at its id. */

@@ -50,7 +50,14 @@ final class DumpArena implements SegmentAllocator, ZoneTable.Listener, AutoClose
     private long neverAllocated = ArenaFile.ZONES_START;
     /** The live blocks, by the lifetime of their owner's mapping: a segment's scope tells whether it is a part of one. */
     private final Map<MemorySegment.Scope, Block> blocks = new HashMap<>();
+    /**
+     * The scope {@link #canonical} last found to be no block's: it never becomes one (each block's
+     * owner mapping gets a new scope), and a registry keeps registering memory of the same arena.
+     */
+    private MemorySegment.Scope notABlock;
     private final ZoneDirectory directory;
+    private final String[] nameFieldOf = new String[ZoneDirectory.ENTRIES];
+    private final byte[][] nameFields = new byte[ZoneDirectory.ENTRIES][];
     /** The backend name the header holds. */
     private String recordedBackend;
     private final ScheduledExecutorService heartbeat;
@@ -224,8 +231,13 @@ final class DumpArena implements SegmentAllocator, ZoneTable.Listener, AutoClose
      *         the file cannot place, while the main mapping's base address is in the header
      */
     synchronized MemorySegment canonical(MemorySegment memory) {
-        Block block = blocks.get(memory.scope());
+        MemorySegment.Scope scope = memory.scope();
+        if (scope == notABlock) {
+            return memory;
+        }
+        Block block = blocks.get(scope);
         if (block == null) {
+            notABlock = scope;
             return memory;
         }
         long offset = memory.address() - block.owned().address();
@@ -255,8 +267,18 @@ final class DumpArena implements SegmentAllocator, ZoneTable.Listener, AutoClose
         if (after == null) {
             directory.clear(before.id());
         } else if (!after.recordsAs(before)) {
-            directory.set(after.id(), after.name(), after.address(), after.size(), after.sensitive() ? ZoneDirectory.SENSITIVE : 0);
+            directory.set(after.id(), directoryName(after), after.address(), after.size(), after.sensitive() ? ZoneDirectory.SENSITIVE : 0);
         }
+    }
+
+    /** The zone's name field as its entry holds it, made once while the same name comes back at its id. */
+    private byte[] directoryName(ZoneSlot zone) {
+        int id = zone.id();
+        if (!zone.name().equals(nameFieldOf[id])) {
+            nameFields[id] = ZoneDirectory.nameField(zone.name());
+            nameFieldOf[id] = zone.name();
+        }
+        return nameFields[id];
     }
 
     /** Syncs once per registry operation, after the coreimage zones too are written, if the policy asks. */

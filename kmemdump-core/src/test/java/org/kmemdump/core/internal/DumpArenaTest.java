@@ -231,6 +231,12 @@ class DumpArenaTest {
             MemorySegment other = elsewhere.allocate(100);
             assertTrue(arena.canonical(other) == other, "memory outside the arena is itself");
             assertTrue(arena.canonical(block.registered()) == block.registered(), "the main mapping is itself");
+            DumpArena.Block later = arena.allocateBlock(4096);
+            assertEquals(later.registered().address(), arena.canonical(later.owned()).address(),
+                    "a block made after memory outside the arena was looked up is found");
+            MemorySegment sameArena = elsewhere.allocate(8);
+            assertTrue(arena.canonical(sameArena) == sameArena, "more memory outside the arena is itself too");
+            arena.free(later);
             arena.free(block);
             assertTrue(arena.canonical(part) == part, "a freed block's former owner mapping is nothing of the arena's");
         }

@@ -77,9 +77,9 @@ class IncrementalCoreImageTest {
 
     private static byte[] expectedText(String release, String backend, List<ZoneSlot> zones) {
         Vmcoreinfo.Writer writer = Vmcoreinfo.writer().key(Vmcoreinfo.OSRELEASE, release).key(Vmcoreinfo.PAGESIZE, HOST.pageSize())
-                .key(Vmcoreinfo.PID, HOST.pid()).key(Vmcoreinfo.BACKEND, backend).key(Vmcoreinfo.ZONES, zones.size());
+                .key(Vmcoreinfo.PID, HOST.pid());
         zones.forEach(zone -> writer.zone(zone.id(), zone.name(), zone.address(), zone.size()));
-        return writer.text().getBytes(StandardCharsets.UTF_8);
+        return writer.key(Vmcoreinfo.BACKEND, backend).key(Vmcoreinfo.ZONES, zones.size()).text().getBytes(StandardCharsets.UTF_8);
     }
 
     /** @return the zone's bytes for this text: as much as fits before a terminating NUL, then zeros */
