@@ -7,10 +7,13 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -44,6 +47,7 @@ final class ComponentsZone {
     static final long DEFAULT_SIZE = 128 * 1024;
     static final long DEBOUNCE_MS = 200;
     static final long SETTLE_MS = 1000;
+    static final long ON_DEMAND_WAIT_MS = 5000;
     /** Bound on a failure's condensed text. */
     static final int FAILURE_LIMIT = 2048;
 
@@ -183,6 +187,22 @@ final class ComponentsZone {
             case ComponentConfigurationDTO.FAILED_ACTIVATION -> "FAILED_ACTIVATION";
             default -> "STATE_" + state;
         };
+    }
+
+    /**
+     * Rewrites the zone now, on its own thread, and waits for it: a command shows the state as it
+     * is, not as it was up to {@value #DEBOUNCE_MS} ms ago (right after start-up, the components
+     * still activating).
+     *
+     * @return the newest snapshot in the zone after that, or before it if the rewrite did not come
+     *         in {@value #ON_DEMAND_WAIT_MS} ms or the zone is closing
+     */
+    SnapshotBuffers.Snapshot rewriteNow() throws InterruptedException {
+        try {
+            writer.submit(this::rewrite).get(ON_DEMAND_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException | ExecutionException | TimeoutException notNow) { // the newest one then
+        }
+        return newest();
     }
 
     /** @return the newest snapshot in the zone, read as an outside reader would */

@@ -128,10 +128,10 @@ public class KmemdumpCommands {
                 + " older ones overwritten");
     }
 
-    @Descriptor("print Declarative Services' components, their state, failures and unsatisfied references, as the components zone holds them")
-    public void components() {
+    @Descriptor("print Declarative Services' components, their state, failures and unsatisfied references: the components zone, rewritten now")
+    public void components() throws InterruptedException {
         ComponentsZone zone = runtime.components();
-        SnapshotBuffers.Snapshot snapshot = zone == null ? null : zone.newest();
+        SnapshotBuffers.Snapshot snapshot = zone == null ? null : zone.rewriteNow();
         if (snapshot == null) {
             System.out.println(zone == null ? "no components zone: components.zone.size is 0 in PID " + KmemdumpRuntime.PID
                     + ", or the zone did not fit the arena" : "no components snapshot written yet");
