@@ -23,7 +23,7 @@ public interface BackendPinning {
      * Keeps the named backend active whatever the rankings, and returns once the registry applied it.
      *
      * @param name a tracked backend's name
-     * @throws IllegalArgumentException naming why, when no tracked backend has that name or
+     * @throws IllegalArgumentException naming why, when the name is null, no tracked backend has it or
      *         {@code backend.allow} leaves it out; nothing is changed
      * @throws IllegalStateException when the registry did not apply it in time
      * @throws IOException when the configuration cannot be written

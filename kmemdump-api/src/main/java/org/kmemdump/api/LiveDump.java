@@ -15,6 +15,7 @@ public interface LiveDump {
     /**
      * @param file the core file to write (replaced if it exists)
      * @return one line saying what was written: how many zones, how many lost, how many sensitive left out
+     * @throws IllegalArgumentException when {@code file} is null
      * @throws IOException when the file cannot be written
      */
     String write(Path file) throws IOException;

@@ -53,6 +53,9 @@ public class BackendPins implements BackendPinning {
 
     @Override
     public void pin(String name) throws IOException, InterruptedException {
+        if (name == null) {
+            throw new IllegalArgumentException("no backend name given; nothing changed");
+        }
         String wanted = name.trim();
         BackendSet.Choice choice = runtime.backendChoice();
         List<BackendSet.Tracked> named = choice.backends().stream().filter(backend -> backend.name().equals(wanted)).toList();

@@ -20,6 +20,9 @@ public class LiveDumps implements LiveDump {
 
     @Override
     public String write(Path file) throws IOException {
+        if (file == null) {
+            throw new IllegalArgumentException("no file given for the live core");
+        }
         Path path = file.toAbsolutePath();
         return CoreDump.summary(path, runtime.dump(path, false));
     }
