@@ -9,6 +9,7 @@ import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.BitSet;
 
 import org.kmemdump.format.Elf64;
 import org.kmemdump.format.LittleEndian;
@@ -51,10 +52,9 @@ final class CoreImage implements ZoneTable.Listener {
     /** Where the first PT_LOAD starts: right after the two coreimage zones. */
     private final long loadStart;
 
-    /** The zones described, by id. */
-    private final ZoneSlot[] held = new ZoneSlot[MAX_ZONES];
+    /** The ids of the zones described: the next one above a zone is found without walking free ids. */
+    private final BitSet described = new BitSet(MAX_ZONES);
     private int count;
-    private int highest;
     private String backendName = "none";
 
     /**
@@ -144,20 +144,14 @@ final class CoreImage implements ZoneTable.Listener {
         if (id != ELF && id != VMCOREINFO) {
             insertLoad(zone, above);
         }
-        held[id] = zone;
+        described.set(id);
         count++;
-        highest = Math.max(highest, id);
     }
 
     private void remove(ZoneSlot zone) {
         int id = zone.id();
-        held[id] = null;
+        described.clear(id);
         count--;
-        if (id == highest) {
-            while (highest > 0 && held[highest] == null) {
-                highest--;
-            }
-        }
         int length = lines[id].length;
         splice(lineStart[id], length, NOTHING);
         shiftLinesAbove(id, -length);
@@ -169,25 +163,18 @@ final class CoreImage implements ZoneTable.Listener {
 
     /** @return the lowest id above {@code id} that is described, or 0 if none is */
     private int nextAbove(int id) {
-        for (int next = id + 1; next <= highest; next++) {
-            if (held[next] != null) {
-                return next;
-            }
-        }
-        return 0;
+        return Math.max(described.nextSetBit(id + 1), 0);
     }
 
     private void shiftLinesAbove(int id, int by) {
-        for (int next = id + 1; next <= highest; next++) {
-            if (held[next] != null) {
-                lineStart[next] += by;
-            }
+        for (int next = nextAbove(id); next != 0; next = nextAbove(next)) {
+            lineStart[next] += by;
         }
     }
 
     private void shiftLoadsAbove(int id, int by) {
-        for (int next = id + 1; next <= highest; next++) {
-            if (held[next] != null && next != ELF && next != VMCOREINFO) {
+        for (int next = nextAbove(id); next != 0; next = nextAbove(next)) {
+            if (next != ELF && next != VMCOREINFO) {
                 phdrOf[next] += by;
             }
         }
