@@ -71,6 +71,34 @@ public final class MinidumpTable {
 
     public static final long REGION_ARRAY_SIZE = (long) MAX_REGIONS * REGION_SIZE;
 
+    /**
+     * A region's {@code char name[16]} as the two little-endian u64 words that store it: NUL-padded,
+     * 15 bytes at most, a character outside US-ASCII stored as {@code '?'} (as the US-ASCII charset
+     * encodes it). Made once per name, so a writer that registers the same name again (a backend
+     * swap replays every zone) neither encodes nor copies it again.
+     */
+    public record RegionName(long low, long high) {
+        /** @throws IllegalArgumentException if the name does not fit the field with its NUL */
+        public static RegionName of(String name) {
+            int length = name.length();
+            if (length >= MAX_NAME_LENGTH) {
+                throw new IllegalArgumentException("region name '" + name + "' is longer than " + (MAX_NAME_LENGTH - 1) + " bytes");
+            }
+            long low = 0;
+            long high = 0;
+            for (int i = 0; i < length; i++) {
+                char c = name.charAt(i);
+                long ascii = c < 0x80 ? c : '?';
+                if (i < Long.BYTES) {
+                    low |= ascii << i * Byte.SIZE;
+                } else {
+                    high |= ascii << (i - Long.BYTES) * Byte.SIZE;
+                }
+            }
+            return new RegionName(low, high);
+        }
+    }
+
     /** A region descriptor as read, unchecked. */
     public record Region(int index, String name, int seqNum, int valid, long address, long size) {
         public boolean isValid() {
@@ -194,6 +222,11 @@ public final class MinidumpTable {
      * @param size already rounded up to 4, as the kernel stores it
      */
     public void append(String name, int seqNum, long address, long size) {
+        append(RegionName.of(name), seqNum, address, size);
+    }
+
+    /** {@link #append(String, int, long, long)} with the name made already. */
+    public void append(RegionName name, int seqNum, long address, long size) {
         int index = regionCount();
         if (Integer.toUnsignedLong(index) >= MAX_REGIONS) {
             throw new IllegalStateException("the minidump table is full: region_count is " + Integer.toUnsignedString(index)
@@ -257,36 +290,12 @@ public final class MinidumpTable {
         }
     }
 
-    private void writeDescriptor(int index, String name, int seqNum, long address, long size) {
-        writeName(region(index, REGION_NAME), name);
+    private void writeDescriptor(int index, RegionName name, int seqNum, long address, long size) {
+        regions.set(U64, region(index, REGION_NAME), name.low());
+        regions.set(U64, region(index, REGION_NAME) + Long.BYTES, name.high());
         regions.set(U32, region(index, REGION_SEQ_NUM), seqNum);
         regions.set(U64, region(index, REGION_ADDRESS), address);
         regions.set(U64, region(index, REGION_LENGTH), size);
-    }
-
-    /**
-     * Writes the name NUL-padded into its 16 bytes as two little-endian u64 words, so a register
-     * neither encodes into a new array nor copies one. A character outside US-ASCII is stored as
-     * {@code '?'}, as the US-ASCII charset encodes it.
-     */
-    private void writeName(long field, String name) {
-        int length = name.length();
-        if (length >= MAX_NAME_LENGTH) {
-            throw new IllegalArgumentException("region name '" + name + "' is longer than " + (MAX_NAME_LENGTH - 1) + " bytes");
-        }
-        long low = 0;
-        long high = 0;
-        for (int i = 0; i < length; i++) {
-            char c = name.charAt(i);
-            long ascii = c < 0x80 ? c : '?';
-            if (i < Long.BYTES) {
-                low |= ascii << i * Byte.SIZE;
-            } else {
-                high |= ascii << (i - Long.BYTES) * Byte.SIZE;
-            }
-        }
-        regions.set(U64, field, low);
-        regions.set(U64, field + Long.BYTES, high);
     }
 
     // ---- reading ----

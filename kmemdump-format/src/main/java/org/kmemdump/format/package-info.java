@@ -3,7 +3,7 @@
  * defined once, as named offsets and sizes, with the code that writes and reads it.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.kmemdump.format;
 
 import org.osgi.annotation.bundle.Export;

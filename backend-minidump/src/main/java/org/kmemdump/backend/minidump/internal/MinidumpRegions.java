@@ -23,6 +23,7 @@ import java.util.function.IntPredicate;
 import org.kmemdump.backend.Region;
 import org.kmemdump.backend.RegionRefusedException;
 import org.kmemdump.format.MinidumpTable;
+import org.kmemdump.format.MinidumpTable.RegionName;
 import org.kmemdump.format.SmemFile;
 
 /**
@@ -50,6 +51,9 @@ final class MinidumpRegions implements Closeable {
      * Any other seq_num is looked up in the table, as the kernel does.
      */
     private final boolean[] held = new boolean[MinidumpTable.MAX_REGIONS];
+    /** Each indexed seq_num's last name, made once: a swap replays the same names. */
+    private final RegionName[] names = new RegionName[MinidumpTable.MAX_REGIONS];
+    private final String[] namedAs = new String[MinidumpTable.MAX_REGIONS];
     /** For {@link MinidumpTable#removeAll}: the table's regions whose id is indexed and no longer held. */
     private final IntPredicate released = seqNum -> indexed(seqNum) && !held[seqNum];
 
@@ -115,8 +119,9 @@ final class MinidumpRegions implements Closeable {
             throw new RegionRefusedException("address 0x" + Long.toHexString(region.address()) + ", size " + region.size()
                     + ": a minidump region needs both (-EINVAL)");
         }
-        if (region.name().length() >= MinidumpTable.MAX_NAME_LENGTH) {
-            throw new RegionRefusedException("name '" + region.name() + "' does not fit the " + MinidumpTable.MAX_NAME_LENGTH
+        String name = region.name();
+        if (name.length() >= MinidumpTable.MAX_NAME_LENGTH) {
+            throw new RegionRefusedException("name '" + name + "' does not fit the " + MinidumpTable.MAX_NAME_LENGTH
                     + "-byte region name with its NUL");
         }
         if (holds(region.id())) {
@@ -126,8 +131,21 @@ final class MinidumpRegions implements Closeable {
             throw new RegionRefusedException("the minidump table in " + file + " is full: " + MinidumpTable.MAX_REGIONS
                     + " regions (-ENOSPC)");
         }
-        table.append(region.name(), region.id(), region.address(), roundUpTo4(region.size()));
+        table.append(nameOf(region.id(), name), region.id(), region.address(), roundUpTo4(region.size()));
         mark(region.id(), true);
+    }
+
+    private RegionName nameOf(int seqNum, String name) {
+        if (!indexed(seqNum)) {
+            return RegionName.of(name);
+        }
+        RegionName made = names[seqNum];
+        if (made == null || !name.equals(namedAs[seqNum])) {
+            made = RegionName.of(name);
+            names[seqNum] = made;
+            namedAs[seqNum] = name;
+        }
+        return made;
     }
 
     /**

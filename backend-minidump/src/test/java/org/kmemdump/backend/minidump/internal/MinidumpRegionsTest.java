@@ -111,6 +111,18 @@ class MinidumpRegionsTest {
         assertEquals(1, (int) inFile(MinidumpTable::regionCount));
     }
 
+    /** Names are made once per id and reused: an id registered again under another name must get that name. */
+    @Test
+    void anIdRegisteredAgainUnderAnotherNameHasTheNewName() throws IOException, RegionRefusedException {
+        MinidumpRegions regions = open();
+        Region first = region(47, "first-name", 8);
+        regions.register(first);
+        regions.unregister(first);
+        regions.register(region(47, "second", 8));
+        regions.register(region(MinidumpTable.MAX_REGIONS + 3, "beyond", 8));
+        assertEquals(List.of("second", "beyond"), regionsInFile().stream().map(MinidumpTable.Region::name).toList());
+    }
+
     @Test
     void unregisteringCompactsTheTable() throws IOException, RegionRefusedException {
         MinidumpRegions regions = open();
