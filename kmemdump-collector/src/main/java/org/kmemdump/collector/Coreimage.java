@@ -3,7 +3,9 @@ package org.kmemdump.collector;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.Elf64;
@@ -119,17 +121,21 @@ record Coreimage(PlannedZone elfZone, byte[] elf, PlannedZone vmcoreinfoZone, by
             return elf.asSlice(phoff + (long) index * Elf64.PHDR_SIZE, Elf64.PHDR_SIZE);
         }
 
-        /** @return whether one of the {@code PT_LOAD}s maps exactly {@code size} bytes at {@code address} */
-        boolean hasLoad(long address, long size) {
+        /** @return what the {@code PT_LOAD}s map: looked up once per zone, not searched (200 zones by 200 headers) */
+        Set<Load> loads() {
+            Set<Load> loads = new HashSet<>();
             for (int i = 0; i < phnum; i++) {
                 MemorySegment load = entry(i);
-                if (load.get(LittleEndian.U32, Elf64.P_TYPE) == Elf64.PT_LOAD && load.get(LittleEndian.U64, Elf64.P_VADDR) == address
-                        && load.get(LittleEndian.U64, Elf64.P_FILESZ) == size) {
-                    return true;
+                if (load.get(LittleEndian.U32, Elf64.P_TYPE) == Elf64.PT_LOAD) {
+                    loads.add(new Load(load.get(LittleEndian.U64, Elf64.P_VADDR), load.get(LittleEndian.U64, Elf64.P_FILESZ)));
                 }
             }
-            return false;
+            return loads;
         }
+    }
+
+    /** A {@code PT_LOAD}'s {@code p_vaddr} and {@code p_filesz}. */
+    record Load(long address, long size) {
     }
 
     /**

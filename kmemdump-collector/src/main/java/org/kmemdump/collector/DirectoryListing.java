@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.kmemdump.format.ArenaFile;
@@ -77,12 +78,13 @@ record DirectoryListing(List<Listed> zones, int listed, List<String> ignored, Co
             return unusable(where + ": the zone directory lists no zone (the runtime registered none before it ended)");
         }
         Coreimage.ProgramHeaders elf = elfHeaders(header, arena, extents, where);
+        Set<Coreimage.Load> loads = elf.problem() == null ? elf.loads() : Set.of();
         Map<Integer, Listed> byId = new TreeMap<>();
         List<String> ignored = new ArrayList<>();
         for (ZoneDirectory.Entry entry : entries) {
             boolean coreimageZone = entry.id() == KnownZones.ELF || entry.id() == KnownZones.VMCOREINFO;
             Listed zone = new Listed(entry.id(), entry.name(), entry.address(), entry.size(),
-                    coreimageZone || elf.problem() == null && elf.hasLoad(entry.address(), Elf64.align4(entry.size())), entry.sensitive());
+                    coreimageZone || loads.contains(new Coreimage.Load(entry.address(), Elf64.align4(entry.size()))), entry.sensitive());
             String disagreement = coreimageZoneProblem(zone, header);
             if (disagreement != null) {
                 ignored.add("the zone directory lists " + zone.describe() + ", which " + disagreement + ": ignored");
