@@ -3,6 +3,7 @@ package org.kmemdump.webconsole.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 
 import org.apache.felix.webconsole.servlet.AbstractServlet;
 import org.apache.felix.webconsole.servlet.ServletConstants;
@@ -63,7 +65,19 @@ public final class KmemdumpPage extends AbstractServlet {
         } catch (Failure e) {
             logProblem = "the log ring cannot be read: " + e.getMessage();
         }
-        response.getWriter().print(PageHtml.render(root(request), source.read(), pins.pinned(), log, logProblem));
+        String html = PageHtml.render(root(request), source.read(), pins.pinned(), log, logProblem);
+        response.getWriter().flush(); // what the console wrote so far (its header) goes first
+        unfiltered(response).print(html);
+    }
+
+    /**
+     * The writer of the response the console wraps. The console passes a page's HTML through a
+     * writer that looks at each character, one call per character, for its {@code ${...}}
+     * placeholders: for 200 zones that was most of the page's cost, and it would replace a
+     * placeholder found in a log message or a backend's name. The page's HTML has none of its own.
+     */
+    private static PrintWriter unfiltered(HttpServletResponse response) throws IOException {
+        return (response instanceof HttpServletResponseWrapper wrapper ? wrapper.getResponse() : response).getWriter();
     }
 
     /** The page itself is rendered by the console around {@link #renderContent}; paths below it are downloads. */
