@@ -54,7 +54,7 @@ class WebConsoleIT {
     void thePageShowsTheRegistryPinsBackendsAndHandsOutCoresButNoSensitiveBytes() throws Exception {
         aFirstRunKilled();
         int port = WebDriver.freePort();
-        try (Child runtime = Runtimes.start("kmemdump-web.jar", WEB, work, "-Dorg.osgi.service.http.port=" + port,
+        try (Child runtime = Runtimes.start("kmemdump-web.jar", WEB, work, "-Dorg.osgi.service.http.port=" + port, "-Dkmemdump.burst=false",
                 "-Dkmemdump.consumer.secret=" + SECRET)) {
             runtime.awaitStdout(0, PROMPT, CHILD_TIMEOUT);
             command(runtime, "start file:" + BUNDLES.resolve("backend-minidump.jar"));
@@ -62,6 +62,9 @@ class WebConsoleIT {
             String page = "http://127.0.0.1:" + port + "/system/console/kmemdump";
             String crashId = awaitCollected();
             awaitListening(page);
+            command(runtime, "start file:" + TEST_BUNDLES.resolve("log-burst.jar"));
+            assertTrue(awaitPage(page, "hello 3").contains("a known failure, ${appRoot} unresolved"),
+                    "a log record is shown as logged: the console's placeholders in it are not resolved");
 
             assertEquals(401, get(page, null).statusCode(), "a request without credentials is refused");
             assertEquals(401, get(page, "admin:wrong").statusCode(), "a wrong password is refused");
@@ -158,6 +161,18 @@ class WebConsoleIT {
             Thread.sleep(200);
         }
         throw new AssertionError(page + " never answered 200");
+    }
+
+    /** @return the page once it contains {@code text} */
+    private String awaitPage(String page, String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + CHILD_TIMEOUT.toNanos();
+        String body = get(page, LOGIN).body();
+        while (!body.contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            body = get(page, LOGIN).body();
+        }
+        assertTrue(body.contains(text), "the page never showed '" + text + "':\n" + body);
+        return body;
     }
 
     private static List<String> gogoZones(String table) {

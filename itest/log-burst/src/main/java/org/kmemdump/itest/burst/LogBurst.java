@@ -9,7 +9,8 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 /**
- * Logs {@code hello 1} to {@code hello 3} (the last one at ERROR with an exception), then, unless
+ * Logs {@code hello 1} to {@code hello 3} (the last one at ERROR with an exception whose message
+ * holds a Web Console placeholder), then, unless
  * the framework property {@value #BURST} is {@code false}, {@code burst 1}, {@code burst 2}, ... as
  * fast as it can until stopped or killed: the crash tests kill the JVM in the middle of the burst
  * and read the log ring back from outside.
@@ -24,7 +25,8 @@ public class LogBurst {
     public LogBurst(@Reference(service = LoggerFactory.class) Logger logger, BundleContext context) {
         logger.info("hello 1");
         logger.warn("hello 2");
-        logger.error("hello 3", new IllegalStateException("a known failure"));
+        // the placeholder is a Web Console variable: the page must show it as logged, not resolved
+        logger.error("hello 3", new IllegalStateException("a known failure, ${appRoot} unresolved"));
         running = !"false".equals(context.getProperty(BURST));
         burster = Thread.ofPlatform().name("log-burst").start(() -> {
             for (long n = 1; running; n++) {
