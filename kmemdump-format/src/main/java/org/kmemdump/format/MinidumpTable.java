@@ -78,8 +78,11 @@ public final class MinidumpTable {
      * swap replays every zone) neither encodes nor copies it again.
      */
     public record RegionName(long low, long high) {
-        /** @throws IllegalArgumentException if the name does not fit the field with its NUL */
+        /** @throws IllegalArgumentException if the name is null or does not fit the field with its NUL */
         public static RegionName of(String name) {
+            if (name == null) {
+                throw new IllegalArgumentException("region name is null");
+            }
             int length = name.length();
             if (length >= MAX_NAME_LENGTH) {
                 throw new IllegalArgumentException("region name '" + name + "' is longer than " + (MAX_NAME_LENGTH - 1) + " bytes");
@@ -227,6 +230,9 @@ public final class MinidumpTable {
 
     /** {@link #append(String, int, long, long)} with the name made already. */
     public void append(RegionName name, int seqNum, long address, long size) {
+        if (name == null) {
+            throw new IllegalArgumentException("region name is null");
+        }
         int index = regionCount();
         if (Integer.toUnsignedLong(index) >= MAX_REGIONS) {
             throw new IllegalStateException("the minidump table is full: region_count is " + Integer.toUnsignedString(index)

@@ -15,6 +15,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * The minidump table against byte vectors written out by hand from the published struct layouts
@@ -182,6 +183,11 @@ class MinidumpTableTest {
         IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class, () -> table.append("sixteen-chars-xx", 4, 8, 8));
         assertTrue(tooLong.getMessage().contains("'sixteen-chars-xx'"), tooLong.getMessage());
         assertArrayEquals(before, bytes(0, SmemFile.LENGTH), "a refused name changes nothing");
+        for (Executable nullName : List.<Executable>of(() -> table.append((String) null, 4, 8, 8),
+                () -> table.append((MinidumpTable.RegionName) null, 4, 8, 8))) {
+            assertEquals("region name is null", assertThrows(IllegalArgumentException.class, nullName).getMessage());
+        }
+        assertArrayEquals(before, bytes(0, SmemFile.LENGTH), "a null name changes nothing");
     }
 
     @Test

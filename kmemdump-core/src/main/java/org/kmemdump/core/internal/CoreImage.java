@@ -54,7 +54,6 @@ final class CoreImage implements ZoneTable.Listener {
 
     /** The ids of the zones described: the next one above a zone is found without walking free ids. */
     private final BitSet described = new BitSet(MAX_ZONES);
-    private int count;
     private String backendName = "none";
 
     /**
@@ -145,13 +144,11 @@ final class CoreImage implements ZoneTable.Listener {
             insertLoad(zone, above);
         }
         described.set(id);
-        count++;
     }
 
     private void remove(ZoneSlot zone) {
         int id = zone.id();
         described.clear(id);
-        count--;
         int length = lines[id].length;
         splice(lineStart[id], length, NOTHING);
         shiftLinesAbove(id, -length);
@@ -236,7 +233,7 @@ final class CoreImage implements ZoneTable.Listener {
      * then writes the text's changes and the note's sizes: last in every change.
      */
     private void writeTail() {
-        byte[] tail = tail(backendName, count);
+        byte[] tail = tail(backendName, described.cardinality());
         splice(textLength - tailLength, tailLength, tail);
         tailLength = tail.length;
         writeText();

@@ -46,6 +46,7 @@ public final class AfterStartUp implements AutoCloseable {
      * already, on this one.
      *
      * @return closing it forgets the work if it has not run yet
+     * @throws IllegalArgumentException if either is null; nothing is registered then
      */
     public static AfterStartUp run(BundleContext context, Runnable work) {
         return run(context, work, PARKED_BOUND);
@@ -53,6 +54,9 @@ public final class AfterStartUp implements AutoCloseable {
 
     /** {@link #run(BundleContext, Runnable)} with another bound than {@link #PARKED_BOUND}, for tests. */
     static AfterStartUp run(BundleContext context, Runnable work, Duration parkedBound) {
+        if (context == null || work == null) {
+            throw new IllegalArgumentException((context == null ? "the bundle context" : "the work") + " is null: nothing to run after start-up");
+        }
         AfterStartUp waiting = new AfterStartUp(context, work);
         context.addFrameworkListener(waiting.listener);
         if (done(context)) {

@@ -2,6 +2,7 @@ package org.kmemdump.directory.startup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -108,6 +109,15 @@ class AfterStartUpTest {
         awaitStartLevel(2);
         Thread.sleep(200); // the event is delivered asynchronously; nothing may run
         assertEquals(0, runs.get());
+    }
+
+    @Test
+    void nullArgumentsAreRefusedInWords() throws Exception {
+        start("1");
+        IllegalArgumentException noContext = assertThrows(IllegalArgumentException.class, () -> AfterStartUp.run(null, () -> { }));
+        assertEquals("the bundle context is null: nothing to run after start-up", noContext.getMessage());
+        IllegalArgumentException noWork = assertThrows(IllegalArgumentException.class, () -> AfterStartUp.run(framework.getBundleContext(), null));
+        assertEquals("the work is null: nothing to run after start-up", noWork.getMessage());
     }
 
     private void start(String beginningLevel) throws BundleException {
