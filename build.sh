@@ -92,8 +92,9 @@ case "${1:-}" in
         java "${java_opts[@]}" org.openjdk.jmh.Main "${jmh_args[@]}" "$@" || failed "JMH" $?
 
         # start-up of the runtime until its shell answered, against the bare framework (the same bndrun without kmemdump)
+        # and against the bare framework starting one bundle with one DS component (SCR's first component)
         java "${java_opts[@]}" org.kmemdump.benchmarks.StartupHarness features/target/kmemdump.jar \
-            features/target/framework.jar | tee "$target/startup.txt" || failed StartupHarness $?
+            features/target/framework.jar features/target/test-bundles/log-burst.jar | tee "$target/startup.txt" || failed StartupHarness $?
         # start-up with 3 pending 64 MiB crashes in the crash store against none, and their background collection
         java "${java_opts[@]}" org.kmemdump.benchmarks.CrashStartupHarness features/target/kmemdump.jar \
             | tee "$target/crashstartup.txt" || failed CrashStartupHarness $?

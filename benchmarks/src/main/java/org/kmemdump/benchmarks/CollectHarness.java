@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 import org.kmemdump.format.ArenaFile;
 import org.kmemdump.format.MinidumpTable;
@@ -27,10 +28,18 @@ import org.kmemdump.format.SmemFile;
  * system, the kernel's copy included, as the shell's {@code times} reports its child), which a
  * shared machine's other load does not inflate.
  *
+ * <p>The ratio holds a cost that does not grow with the bytes: the JVM's start, class loading and
+ * the first native call. Each run also times {@code collect} of the same directory with zones of
+ * {@value #SMALL_ZONE} bytes and the collector's {@code --help} (a JVM that starts, prints and
+ * exits), and the harness prints the copy's own ratio, {@code collect} less that fixed cost
+ * against {@code cp}, so a reader sees which of the two a change moved.
+ *
  * <pre>java -cp ... org.kmemdump.benchmarks.CollectHarness kmemdump-collector.jar [runs] [MiB] [work-directory]</pre>
  */
 public final class CollectHarness {
     static final int REGIONS = 8;
+    /** The zones' size in the directory whose collection is the collector's fixed cost. */
+    static final int SMALL_ZONE = 4096;
     /** How the line with the result begins: build.sh's summary and the smoke test look for it. */
     static final String RESULT = "collect: ratio ";
 
@@ -55,31 +64,67 @@ public final class CollectHarness {
         try {
             Path directory = Files.createDirectory(work.resolve("kmemdump"));
             long bytes = makeDirectory(directory, ((long) mib << 20) / REGIONS);
+            Path small = Files.createDirectory(work.resolve("small"));
+            makeDirectory(small, SMALL_ZONE);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<TimedCommand> copy = new ArrayList<>();
             List<TimedCommand> collect = new ArrayList<>();
+            List<TimedCommand> fixed = new ArrayList<>();
+            List<TimedCommand> help = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
                 copy.add(TimedCommand.run(List.of("cp", directory.resolve(ArenaFile.FILE_NAME).toString(), work.resolve("copy").toString()), 0));
-                collect.add(TimedCommand.run(List.of(java, "-jar", collector.toString(), "collect", directory.toString(), "-o",
-                        work.resolve("core.elf").toString(), "--no-progress"), 1)); // 1: collected, some zone not whole
-                Files.delete(work.resolve("copy"));
-                Files.delete(work.resolve("core.elf"));
+                collect.add(collect(java, collector, directory, work.resolve("core.elf")));
+                fixed.add(collect(java, collector, small, work.resolve("small.elf")));
+                help.add(TimedCommand.run(List.of(java, "-jar", collector.toString(), "--help"), 0));
+                for (String output : List.of("copy", "core.elf", "small.elf")) {
+                    Files.delete(work.resolve(output));
+                }
             }
-            long cp = TimedCommand.median(copy, TimedCommand::wallMillis);
-            long col = TimedCommand.median(collect, TimedCommand::wallMillis);
-            long cpCpu = TimedCommand.median(copy, TimedCommand::cpuMillis);
-            long colCpu = TimedCommand.median(collect, TimedCommand::cpuMillis);
             System.out.printf("collect: %d MiB of zones in %s, %d runs, load average %.1f%n", bytes >> 20, work.getParent(), runs,
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-            System.out.printf("collect: cp of the arena median %d ms %s, collect median %d ms %s (wall)%n", cp,
-                    copy.stream().map(TimedCommand::wallMillis).toList(), col, collect.stream().map(TimedCommand::wallMillis).toList());
-            System.out.printf("collect: cp of the arena median %d ms %s, collect median %d ms %s (CPU, user+system)%n", cpCpu,
-                    copy.stream().map(TimedCommand::cpuMillis).toList(), colCpu, collect.stream().map(TimedCommand::cpuMillis).toList());
-            System.out.printf(RESULT + "collect/cp %.2f x wall, %.2f x CPU (%.0f MiB/s collected)%n", (double) col / cp,
-                    (double) colCpu / Math.max(1, cpCpu), (bytes >> 20) * 1000.0 / col);
+            for (Metric metric : Metric.values()) {
+                System.out.printf("collect: %s: cp of the arena median %d ms %s, collect median %d ms %s, collect of %d KiB zones"
+                        + " median %d ms %s, --help median %d ms %s%n", metric.label, metric.median(copy), metric.all(copy),
+                        metric.median(collect), metric.all(collect), SMALL_ZONE >> 10, metric.median(fixed), metric.all(fixed),
+                        metric.median(help), metric.all(help));
+            }
+            long cp = Metric.WALL.median(copy);
+            long col = Metric.WALL.median(collect);
+            long cpCpu = Metric.CPU.median(copy);
+            long colCpu = Metric.CPU.median(collect);
+            long fixedWall = Metric.WALL.median(fixed);
+            System.out.printf(RESULT + "collect/cp %.2f x wall, %.2f x CPU (%.0f MiB/s collected); fixed cost %d ms (--help %d ms),"
+                    + " the copy alone %.2f x wall, %.2f x CPU%n", (double) col / cp, (double) colCpu / Math.max(1, cpCpu),
+                    (bytes >> 20) * 1000.0 / col, fixedWall, Metric.WALL.median(help), (double) (col - fixedWall) / cp,
+                    (double) (colCpu - Metric.CPU.median(fixed)) / Math.max(1, cpCpu));
         } finally {
             Scratch.delete(work);
         }
+    }
+
+    private enum Metric {
+        WALL("wall", TimedCommand::wallMillis), CPU("CPU, user+system", TimedCommand::cpuMillis);
+
+        final String label;
+        final ToLongFunction<TimedCommand> value;
+
+        Metric(String label, ToLongFunction<TimedCommand> value) {
+            this.label = label;
+            this.value = value;
+        }
+
+        long median(List<TimedCommand> runs) {
+            return TimedCommand.median(runs, value);
+        }
+
+        List<Long> all(List<TimedCommand> runs) {
+            return runs.stream().map(value::applyAsLong).toList();
+        }
+    }
+
+    private static TimedCommand collect(String java, Path collector, Path directory, Path output) throws IOException, InterruptedException {
+        return TimedCommand.run(List.of(java, "-jar", collector.toString(), "collect", directory.toString(), "-o", output.toString(),
+                "--no-progress"), 1); // 1: collected, some zone not whole
     }
 
     /** @return the bytes of zones the directory holds */

@@ -28,8 +28,8 @@ public final class EquinoxStartupHarness {
             System.exit(2);
         }
         Pattern zones = Pattern.compile("\\d+ zones");
-        StartupHarness.Target equinox = new StartupHarness.Target("equinox", Path.of(args[0]).toAbsolutePath(), "kmemdump:zones", zones);
-        StartupHarness.Target felix = new StartupHarness.Target("felix", Path.of(args[1]).toAbsolutePath(), "kmemdump:zones", zones);
+        StartupHarness.Target equinox = new StartupHarness.Target("equinox", Path.of(args[0]).toAbsolutePath(), "kmemdump:zones", zones, null);
+        StartupHarness.Target felix = new StartupHarness.Target("felix", Path.of(args[1]).toAbsolutePath(), "kmemdump:zones", zones, null);
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int timeout = args.length > 3 ? Integer.parseInt(args[3]) : 60;
         for (StartupHarness.Target target : List.of(equinox, felix)) {

@@ -10,8 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +31,11 @@ import java.util.regex.Pattern;
  * seen. The runtime's answer is the table's closing line ({@code "8 zones"}): the framework is
  * up, SCR has activated the core and its commands, and the Gogo shell has run the command.
  *
+ * <p>Given a bundle with one DS component (the build's {@code log-burst.jar}, its burst off), it also
+ * times the bare framework installing and starting that bundle from its shell before it answers:
+ * SCR's first component (SCR parses its first component description with the JDK's XML parser)
+ * costs any DS application, so the runtime against that start is what kmemdump adds itself.
+ *
  * <p>Gosh runs the {@code -c} command once the shell bundle starts (it has the highest start
  * level), and the framework then keeps running: each child is killed once the line is seen
  * ({@link Process#destroyForcibly()}: nothing of its shutdown is worth waiting for). Each child
@@ -35,14 +43,14 @@ import java.util.regex.Pattern;
  * (where bnd's launcher unpacks the bundles and Felix keeps its cache), deleted afterwards, so a
  * killed child leaves nothing behind and no run finds the cache of a previous one.
  *
- * <pre>java -cp benchmarks.jar org.kmemdump.benchmarks.StartupHarness features/target/kmemdump.jar features/target/framework.jar [runs] [timeout-seconds]</pre>
+ * <pre>java -cp benchmarks.jar org.kmemdump.benchmarks.StartupHarness features/target/kmemdump.jar features/target/framework.jar [log-burst.jar] [runs] [timeout-seconds]</pre>
  */
 public final class StartupHarness {
     /** How the line with the result begins: build.sh's summary and the smoke test look for it. */
     static final String RESULT = "startup: ratio ";
 
-    /** A runtime to start, the shell command it runs, and the line that says the command was answered. */
-    record Target(String label, Path jar, String command, Pattern answer) {
+    /** A runtime to start, the shell command it runs, the line that says the command was answered, and the bundle it needs. */
+    record Target(String label, Path jar, String command, Pattern answer, Path bundle) {
     }
 
     /** One start: until the answer, milliseconds of wall time and of CPU time, and the peak resident memory in KiB. */
@@ -53,44 +61,69 @@ public final class StartupHarness {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || args.length > 4) {
-            System.err.println("usage: StartupHarness <kmemdump.jar> <framework.jar> [runs, default 5] [timeout seconds per start, default 60]");
+        List<String> jars = Arrays.stream(args).takeWhile(arg -> arg.endsWith(".jar")).toList();
+        List<String> numbers = Arrays.asList(args).subList(jars.size(), args.length);
+        if (jars.size() < 2 || jars.size() > 3 || numbers.size() > 2) {
+            System.err.println("usage: StartupHarness <kmemdump.jar> <framework.jar> [bundle with one DS component.jar]"
+                    + " [runs, default 5] [timeout seconds per start, default 60]");
             System.exit(2);
         }
-        Target runtime = new Target("kmemdump", Path.of(args[0]).toAbsolutePath(), "kmemdump:zones", Pattern.compile("\\d+ zones"));
-        Target bare = new Target("bare", Path.of(args[1]).toAbsolutePath(), "echo shell-ready", Pattern.compile("shell-ready"));
-        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        int timeout = args.length > 3 ? Integer.parseInt(args[3]) : 60;
-        for (Target target : List.of(runtime, bare)) {
-            if (!Files.isRegularFile(target.jar())) {
-                System.err.println("StartupHarness: no such jar: " + target.jar());
-                System.exit(2);
+        Target runtime = new Target("kmemdump", Path.of(jars.get(0)).toAbsolutePath(), "kmemdump:zones", Pattern.compile("\\d+ zones"), null);
+        Target bare = new Target("bare", Path.of(jars.get(1)).toAbsolutePath(), "echo shell-ready", Pattern.compile("shell-ready"), null);
+        List<Target> targets = new ArrayList<>(List.of(bare, runtime));
+        if (jars.size() == 3) {
+            Path bundle = Path.of(jars.get(2)).toAbsolutePath();
+            // Gogo's start installs a URL and starts it; SCR activates the component before start returns
+            targets.add(new Target("bare+1 component", bare.jar(), "start " + bundle.toUri() + "; echo shell-ready",
+                    Pattern.compile("shell-ready"), bundle));
+        }
+        int runs = numbers.size() > 0 ? Integer.parseInt(numbers.get(0)) : 5;
+        int timeout = numbers.size() > 1 ? Integer.parseInt(numbers.get(1)) : 60;
+        for (Target target : targets) {
+            for (Path jar : target.bundle() == null ? List.of(target.jar()) : List.of(target.jar(), target.bundle())) {
+                if (!Files.isRegularFile(jar)) {
+                    System.err.println("StartupHarness: no such jar: " + jar);
+                    System.exit(2);
+                }
             }
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        System.out.printf("startup: %s against %s, %d runs each, alternated, java %s%n", runtime.jar(), bare.jar(), runs,
-                Runtime.version());
+        System.out.printf("startup: %s against %s, %d runs each, alternated, java %s%n", runtime.jar(),
+                targets.stream().skip(2).map(target -> bare.jar() + " with " + target.bundle()).reduce(bare.jar().toString(),
+                        (all, one) -> all + " and " + one), runs, Runtime.version());
 
-        List<Start> runtimeStarts = new ArrayList<>();
-        List<Start> bareStarts = new ArrayList<>();
+        Map<Target, List<Start>> starts = new LinkedHashMap<>();
         for (int run = 1; run <= runs; run++) {
-            Start b = once(java, bare, timeout);
-            Start r = once(java, runtime, timeout);
-            bareStarts.add(b);
-            runtimeStarts.add(r);
-            System.out.printf("startup: run %d: kmemdump %s; bare %s%n", run, describe(r), describe(b));
+            StringBuilder line = new StringBuilder("startup: run " + run + ":");
+            for (Target target : targets) {
+                Start start = once(java, target, timeout);
+                starts.computeIfAbsent(target, any -> new ArrayList<>()).add(start);
+                line.append(' ').append(target.label()).append(' ').append(describe(start)).append(';');
+            }
+            System.out.println(line.substring(0, line.length() - 1));
         }
-        double wall = median(runtimeStarts, Start::wallMillis);
-        double bareWall = median(bareStarts, Start::wallMillis);
-        double cpu = median(runtimeStarts, Start::cpuMillis);
-        double bareCpu = median(bareStarts, Start::cpuMillis);
-        double peak = median(runtimeStarts, start -> start.peakKib() / 1024.0);
-        double barePeak = median(bareStarts, start -> start.peakKib() / 1024.0);
-        System.out.printf("startup: medians until '%s' / '%s' answered: kmemdump %.0f ms (CPU %.0f ms, peak %.1f MiB), "
-                + "bare %.0f ms (CPU %.0f ms, peak %.1f MiB)%n", runtime.command(), bare.command(), wall, cpu, peak, bareWall,
-                bareCpu, barePeak);
-        System.out.printf(RESULT + "%.2f x the bare framework (%.0f vs %.0f ms; CPU %.2f x; peak memory %.1f vs %.1f MiB, %+.1f MiB;"
-                + " medians of %d runs each)%n", wall / bareWall, wall, bareWall, cpu / bareCpu, peak, barePeak, peak - barePeak, runs);
+        StringBuilder medians = new StringBuilder("startup: medians until answered:");
+        for (Target target : targets) {
+            List<Start> each = starts.get(target);
+            medians.append(String.format(" %s %.0f ms (CPU %.0f ms, peak %.1f MiB);", target.label(), median(each, Start::wallMillis),
+                    median(each, Start::cpuMillis), median(each, start -> start.peakKib() / 1024.0)));
+        }
+        System.out.println(medians.substring(0, medians.length() - 1));
+        StringBuilder result = new StringBuilder(RESULT).append(against(starts.get(runtime), starts.get(bare), "the bare framework"));
+        if (targets.size() == 3) {
+            result.append("; ").append(against(starts.get(runtime), starts.get(targets.get(2)), "the bare framework with one DS component"));
+        }
+        System.out.println(result.append(String.format(" (medians of %d runs each)", runs)));
+    }
+
+    /** @return the runtime's medians against the baseline's, as ratios and memory difference */
+    private static String against(List<Start> runtime, List<Start> baseline, String label) {
+        double wall = median(runtime, Start::wallMillis);
+        double baseWall = median(baseline, Start::wallMillis);
+        double peak = median(runtime, start -> start.peakKib() / 1024.0);
+        double basePeak = median(baseline, start -> start.peakKib() / 1024.0);
+        return String.format("%.2f x %s (%.0f vs %.0f ms; CPU %.2f x; peak memory %.1f vs %.1f MiB, %+.1f MiB)", wall / baseWall, label,
+                wall, baseWall, median(runtime, Start::cpuMillis) / median(baseline, Start::cpuMillis), peak, basePeak, peak - basePeak);
     }
 
     static String describe(Start start) {
@@ -99,9 +132,12 @@ public final class StartupHarness {
 
     static Start once(String java, Target target, int timeoutSeconds) throws IOException, InterruptedException {
         Path dir = Scratch.directory("kmemdump-startup-");
-        List<String> command = List.of(java, "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
+        List<String> command = new ArrayList<>(List.of(java, "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
                 "-Djava.io.tmpdir=" + dir, "-Dkmemdump.directory=" + dir.resolve("kmemdump"),
-                "-Dgosh.args=--nointeractive -c \"" + target.command() + "\"", "-jar", target.jar().toString());
+                "-Dgosh.args=--nointeractive -c \"" + target.command() + "\"", "-jar", target.jar().toString()));
+        if (target.bundle() != null) {
+            command.add(1, "-Dkmemdump.burst=false"); // log-burst: its three lines only, no burst
+        }
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         Deque<String> lastLines = new ArrayDeque<>();
         long start = System.nanoTime();

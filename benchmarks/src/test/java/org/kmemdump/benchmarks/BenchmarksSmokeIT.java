@@ -1,6 +1,7 @@
 package org.kmemdump.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,8 +37,9 @@ class BenchmarksSmokeIT {
     void startupHarnessMeasuresTheRuntimeAgainstTheBareFramework() throws Exception {
         Path output = work.resolve("startup.txt");
         SmokeRun.run(output, StartupHarness.class.getName(), SmokeRun.property("kmemdump.jar").toString(),
-                SmokeRun.property("kmemdump.framework.jar").toString(), "1");
-        SmokeRun.assertResult(output, StartupHarness.RESULT);
+                SmokeRun.property("kmemdump.framework.jar").toString(), SmokeRun.property("kmemdump.log.burst.jar").toString(), "1");
+        String result = SmokeRun.assertResult(output, StartupHarness.RESULT);
+        assertTrue(result.contains(" x the bare framework with one DS component ("), result);
     }
 
     @Test
@@ -67,7 +69,8 @@ class BenchmarksSmokeIT {
     void collectHarnessComparesCollectWithCp() throws Exception {
         Path output = work.resolve("collect.txt");
         SmokeRun.run(output, CollectHarness.class.getName(), COLLECTOR.toString(), "1", "16");
-        SmokeRun.assertResult(output, CollectHarness.RESULT);
+        String result = SmokeRun.assertResult(output, CollectHarness.RESULT);
+        assertTrue(result.matches(".*; fixed cost \\d+ ms \\(--help \\d+ ms\\), the copy alone -?[0-9.]+ x wall, -?[0-9.]+ x CPU"), result);
     }
 
     @Test

@@ -44,10 +44,12 @@ final class SmokeRun {
     }
 
     /** Fails unless {@code output} has the harness's result line, as the bench summary reads it. */
-    static void assertResult(Path output, String prefix) throws IOException {
+    /** @return the result line, less its prefix */
+    static String assertResult(Path output, String prefix) throws IOException {
         Optional<String> result = BenchSummary.harnessResult(output, prefix);
         assertTrue(result.isPresent(), () -> "no line '" + prefix + "...' in the output:\n" + read(output));
         System.out.println(prefix + result.get());
+        return result.get();
     }
 
     static Path property(String name) {
