@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,12 @@ final class OutputFile implements AutoCloseable {
     private static final Set<StandardOpenOption> CREATE_NEW_FOR_WRITING = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     private static final AtomicLong NEXT_NAME = new AtomicLong();
     private static final int NAME_ATTEMPTS = 100;
+    /**
+     * The bytes of a temporary name's part taken from the target's name: a name of Linux's 255 bytes
+     * less the dots, the longest pid (10 digits), the longest counter (19) and the suffix. A longer
+     * target name is cut here, so any name the target may have gets a temporary name that fits.
+     */
+    private static final int NAME_BYTES = 255 - 3 - 10 - 19 - TEMPORARY_SUFFIX.length();
 
     private final Path target;
     private final Path temporary;
@@ -58,7 +65,7 @@ final class OutputFile implements AutoCloseable {
         if (!Files.isDirectory(directory)) {
             throw Failure.output(target + ": directory " + directory + " does not exist");
         }
-        String prefix = "." + target.getFileName() + "." + ProcessHandle.current().pid() + ".";
+        String prefix = temporaryPrefix(target) + ProcessHandle.current().pid() + ".";
         try {
             for (int attempt = 1;; attempt++) {
                 Path temporary = directory.resolve(prefix + NEXT_NAME.getAndIncrement() + TEMPORARY_SUFFIX);
@@ -209,9 +216,23 @@ final class OutputFile implements AutoCloseable {
         return e instanceof IOException io ? IoMessages.of(io) : String.valueOf(e.getMessage());
     }
 
+    /** @return how the names of {@code target}'s temporary files begin: a dot, its name (cut to {@link #NAME_BYTES}), a dot */
+    private static String temporaryPrefix(Path target) {
+        String name = target.getFileName().toString();
+        int end = 0;
+        for (int bytes = 0, next; end < name.length(); end = next) {
+            next = name.offsetByCodePoints(end, 1);
+            bytes += name.substring(end, next).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > NAME_BYTES) {
+                break;
+            }
+        }
+        return "." + name.substring(0, end) + ".";
+    }
+
     /** Deletes the temporary files a killed writer of {@code target} left beside it. */
     static void deleteLeftovers(Path target) {
-        String prefix = "." + target.getFileName() + ".";
+        String prefix = temporaryPrefix(target);
         try (var files = Files.list(target.getParent())) {
             files.filter(file -> file.getFileName().toString().startsWith(prefix) && file.getFileName().toString().endsWith(TEMPORARY_SUFFIX))
                     .forEach(OutputFile::deleteQuietly);
