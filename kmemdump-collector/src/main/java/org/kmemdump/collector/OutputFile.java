@@ -4,17 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
+
+import org.kmemdump.format.PartFile;
 
 /**
  * A file written under a temporary name beside its target, owner-only (it holds process memory),
@@ -24,23 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class OutputFile implements AutoCloseable {
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-    private static final FileAttribute<?> OWNER_ONLY_ATTRIBUTE = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
-    private static final String TEMPORARY_SUFFIX = ".part";
-    /**
-     * The temporary file is made by name ({@code O_CREAT|O_EXCL}, never following a link), unique by
-     * pid and a counter: {@link Files#createTempFile}'s random names seed a {@code SecureRandom}, which
-     * costs the collector's start about 35 ms of its 300 and protects nothing that exclusive
-     * creation does not.
-     */
-    private static final Set<StandardOpenOption> CREATE_NEW_FOR_WRITING = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    private static final AtomicLong NEXT_NAME = new AtomicLong();
-    private static final int NAME_ATTEMPTS = 100;
-    /**
-     * The bytes of a temporary name's part taken from the target's name: a name of Linux's 255 bytes
-     * less the dots, the longest pid (10 digits), the longest counter (19) and the suffix. A longer
-     * target name is cut here, so any name the target may have gets a temporary name that fits.
-     */
-    private static final int NAME_BYTES = 255 - 3 - 10 - 19 - TEMPORARY_SUFFIX.length();
 
     private final Path target;
     private final Path temporary;
@@ -65,20 +45,9 @@ final class OutputFile implements AutoCloseable {
         if (!Files.isDirectory(directory)) {
             throw Failure.output(target + ": directory " + directory + " does not exist");
         }
-        String prefix = temporaryPrefix(target) + ProcessHandle.current().pid() + ".";
         try {
-            for (int attempt = 1;; attempt++) {
-                Path temporary = directory.resolve(prefix + NEXT_NAME.getAndIncrement() + TEMPORARY_SUFFIX);
-                try {
-                    return new OutputFile(target, temporary, FileChannel.open(temporary, CREATE_NEW_FOR_WRITING, OWNER_ONLY_ATTRIBUTE));
-                } catch (FileAlreadyExistsException e) {
-                    // a file a killed writer with this pid left, or anything else already there: the next name
-                    if (attempt == NAME_ATTEMPTS) {
-                        throw Failure.output(target + ": cannot create a file in " + directory + ": " + NAME_ATTEMPTS
-                                + " temporary names in a row, up to " + temporary.getFileName() + ", are taken");
-                    }
-                }
-            }
+            PartFile.Created part = PartFile.create(target, OWNER_ONLY);
+            return new OutputFile(target, part.path(), part.channel());
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             throw Failure.output(target + ": cannot create a file in " + directory + ": " + message(e), e);
         }
@@ -216,26 +185,10 @@ final class OutputFile implements AutoCloseable {
         return e instanceof IOException io ? IoMessages.of(io) : String.valueOf(e.getMessage());
     }
 
-    /** @return how the names of {@code target}'s temporary files begin: a dot, its name (cut to {@link #NAME_BYTES}), a dot */
-    private static String temporaryPrefix(Path target) {
-        String name = target.getFileName().toString();
-        int end = 0;
-        for (int bytes = 0, next; end < name.length(); end = next) {
-            next = name.offsetByCodePoints(end, 1);
-            bytes += name.substring(end, next).getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > NAME_BYTES) {
-                break;
-            }
-        }
-        return "." + name.substring(0, end) + ".";
-    }
-
     /** Deletes the temporary files a killed writer of {@code target} left beside it. */
     static void deleteLeftovers(Path target) {
-        String prefix = temporaryPrefix(target);
         try (var files = Files.list(target.getParent())) {
-            files.filter(file -> file.getFileName().toString().startsWith(prefix) && file.getFileName().toString().endsWith(TEMPORARY_SUFFIX))
-                    .forEach(OutputFile::deleteQuietly);
+            files.filter(file -> PartFile.isPartOf(target, file)).forEach(OutputFile::deleteQuietly);
         } catch (IOException | UncheckedIOException e) {
             // a leftover costs space only
         }

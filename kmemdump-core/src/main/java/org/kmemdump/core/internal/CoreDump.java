@@ -12,13 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import org.kmemdump.format.Elf64;
+import org.kmemdump.format.PartFile;
 import org.kmemdump.format.ZoneNotes;
 
 /**
@@ -74,10 +74,10 @@ final class CoreDump {
         if (directory == null || !Files.isDirectory(directory)) {
             throw new NoSuchFileException(String.valueOf(directory), null, "the dump's directory does not exist");
         }
-        Path temporary = Files.createTempFile(directory, "." + target.getFileName(), ".part",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        PartFile.Created part = PartFile.create(target, PosixFilePermissions.fromString("rw-------"));
+        Path temporary = part.path();
         List<Outcome> outcomes = new ArrayList<>();
-        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        try (FileChannel out = part.channel()) {
             ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
             for (ZoneSlot zone : snapshot.zones()) {
                 long end = out.position() + Elf64.align4(zone.size());

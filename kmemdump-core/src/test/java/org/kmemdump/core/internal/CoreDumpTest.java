@@ -66,6 +66,17 @@ class CoreDumpTest {
         assertArrayEquals(fixture.concatenation(), new CoreFile(Files.readAllBytes(core)).zones());
     }
 
+    /** kmemdump:dump takes any name Linux allows (255 bytes), though its temporary file's name is longer than the name given */
+    @Test
+    void aFileWithTheLongestNameAllowedIsWrittenAndNothingElseIsLeft() throws IOException {
+        Path core = directory.resolve("c".repeat(255));
+        CoreDump.write(fixture.table, core, false);
+        assertArrayEquals(fixture.concatenation(), new CoreFile(Files.readAllBytes(core)).zones());
+        try (Stream<Path> files = Files.list(directory)) {
+            assertEquals(List.of(core), files.toList());
+        }
+    }
+
     @Test
     void onlyTheOwnerMayReadTheDump() throws IOException {
         assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(dump()));
