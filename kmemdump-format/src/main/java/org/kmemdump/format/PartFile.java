@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
  * The temporary file a dump is written to beside its target, then renamed over it when complete, so
@@ -29,6 +30,7 @@ public final class PartFile {
     static final int ATTEMPTS = 100;
     private static final Set<StandardOpenOption> CREATE_NEW_FOR_WRITING = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     private static final AtomicLong NEXT = new AtomicLong();
+    private static final Pattern NUMBERS_AND_SUFFIX = Pattern.compile("[0-9]+(\\.[0-9]+)?" + Pattern.quote(SUFFIX));
 
     /** A temporary file made for a target: its path, open for writing at position 0. */
     public record Created(Path path, FileChannel channel) {
@@ -57,10 +59,16 @@ public final class PartFile {
         }
     }
 
-    /** @return whether {@code file} has a name {@link #create} may have given a temporary file of {@code target} */
+    /**
+     * @return whether {@code file} has a name {@link #create} may have given a temporary file of
+     *         {@code target} ({@code .core.elf.<pid>.<n>.part}), or {@code Files.createTempFile} did
+     *         before ({@code .core.elf.<random>.part}); never one of another target whose name
+     *         merely begins the same ({@code .core.elf.bak.<pid>.<n>.part})
+     */
     public static boolean isPartOf(Path target, Path file) {
         String name = file.getFileName().toString();
-        return name.startsWith(prefix(target)) && name.endsWith(SUFFIX);
+        String prefix = prefix(target);
+        return name.startsWith(prefix) && NUMBERS_AND_SUFFIX.matcher(name).region(prefix.length(), name.length()).matches();
     }
 
     /** @return a dot, the target's name cut to {@link #NAME_BYTES} on a code point boundary, a dot */

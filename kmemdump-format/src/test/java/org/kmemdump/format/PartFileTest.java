@@ -51,7 +51,10 @@ class PartFileTest {
     void onlyItsOwnTemporaryNamesArePartsOfATarget() {
         Path target = Path.of("/d/core.elf");
         assertTrue(PartFile.isPartOf(target, Path.of("/d/.core.elf.12.3.part")));
+        assertTrue(PartFile.isPartOf(target, Path.of("/d/.core.elf.8155083347069402513.part")), "Files.createTempFile's, from an earlier version");
         assertFalse(PartFile.isPartOf(target, Path.of("/d/.core.elf2.12.3.part")));
+        assertFalse(PartFile.isPartOf(target, Path.of("/d/.core.elf.bak.12.3.part")), "core.elf.bak's");
+        assertFalse(PartFile.isPartOf(target, Path.of("/d/.core.elf..part")));
         assertFalse(PartFile.isPartOf(target, Path.of("/d/.core.elf.12.3.partial")));
         assertFalse(PartFile.isPartOf(target, Path.of("/d/core.elf")));
     }
