@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Times the exported runtime from process start until its shell has answered
@@ -71,11 +72,13 @@ public final class StartupHarness {
         Target runtime = new Target("kmemdump", Path.of(jars.get(0)).toAbsolutePath(), "kmemdump:zones", Pattern.compile("\\d+ zones"), null);
         Target bare = new Target("bare", Path.of(jars.get(1)).toAbsolutePath(), "echo shell-ready", Pattern.compile("shell-ready"), null);
         List<Target> targets = new ArrayList<>(List.of(bare, runtime));
+        Target oneComponent = null;
         if (jars.size() == 3) {
             Path bundle = Path.of(jars.get(2)).toAbsolutePath();
             // Gogo's start installs a URL and starts it; SCR activates the component before start returns
-            targets.add(new Target("bare+1 component", bare.jar(), "start " + bundle.toUri() + "; echo shell-ready",
-                    Pattern.compile("shell-ready"), bundle));
+            oneComponent = new Target("bare+1 component", bare.jar(), "start " + bundle.toUri() + "; echo shell-ready",
+                    Pattern.compile("shell-ready"), bundle);
+            targets.add(oneComponent);
         }
         int runs = numbers.size() > 0 ? Integer.parseInt(numbers.get(0)) : 5;
         int timeout = numbers.size() > 1 ? Integer.parseInt(numbers.get(1)) : 60;
@@ -88,9 +91,9 @@ public final class StartupHarness {
             }
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        System.out.printf("startup: %s against %s, %d runs each, alternated, java %s%n", runtime.jar(),
-                targets.stream().skip(2).map(target -> bare.jar() + " with " + target.bundle()).reduce(bare.jar().toString(),
-                        (all, one) -> all + " and " + one), runs, Runtime.version());
+        System.out.printf("startup: %s, %d runs each, alternated, java %s%n", targets.stream()
+                .map(target -> target.label() + " " + target.jar() + (target.bundle() == null ? "" : " starting " + target.bundle()))
+                .collect(Collectors.joining("; ")), runs, Runtime.version());
 
         Map<Target, List<Start>> starts = new LinkedHashMap<>();
         for (int run = 1; run <= runs; run++) {
@@ -110,8 +113,8 @@ public final class StartupHarness {
         }
         System.out.println(medians.substring(0, medians.length() - 1));
         StringBuilder result = new StringBuilder(RESULT).append(against(starts.get(runtime), starts.get(bare), "the bare framework"));
-        if (targets.size() == 3) {
-            result.append("; ").append(against(starts.get(runtime), starts.get(targets.get(2)), "the bare framework with one DS component"));
+        if (oneComponent != null) {
+            result.append("; ").append(against(starts.get(runtime), starts.get(oneComponent), "the bare framework with one DS component"));
         }
         System.out.println(result.append(String.format(" (medians of %d runs each)", runs)));
     }

@@ -43,8 +43,13 @@ public final class PartFile {
      * @param target the file the dump will be renamed to; its directory must exist
      * @throws IOException as the file system refuses, or naming the last name tried when 100 names
      *                     in a row are taken
+     * @throws IllegalArgumentException if {@code target} is null or names no file ({@code /}), or
+     *                                  {@code permissions} is null; nothing is created then
      */
     public static Created create(Path target, Set<PosixFilePermission> permissions) throws IOException {
+        if (permissions == null) {
+            throw new IllegalArgumentException("the permissions of the temporary file of " + target + " are null");
+        }
         String prefix = prefix(target) + ProcessHandle.current().pid() + ".";
         for (int attempt = 1;; attempt++) {
             Path path = target.resolveSibling(prefix + NEXT.getAndIncrement() + SUFFIX);
@@ -64,16 +69,17 @@ public final class PartFile {
      *         {@code target} ({@code .core.elf.<pid>.<n>.part}), or {@code Files.createTempFile} did
      *         before ({@code .core.elf.<random>.part}); never one of another target whose name
      *         merely begins the same ({@code .core.elf.bak.<pid>.<n>.part})
+     * @throws IllegalArgumentException if either is null or names no file ({@code /})
      */
     public static boolean isPartOf(Path target, Path file) {
-        String name = file.getFileName().toString();
+        String name = fileName(file, "file");
         String prefix = prefix(target);
         return name.startsWith(prefix) && NUMBERS_AND_SUFFIX.matcher(name).region(prefix.length(), name.length()).matches();
     }
 
     /** @return a dot, the target's name cut to {@link #NAME_BYTES} on a code point boundary, a dot */
     static String prefix(Path target) {
-        String name = target.getFileName().toString();
+        String name = fileName(target, "target");
         int end = 0;
         for (int bytes = 0, next; end < name.length(); end = next) {
             next = name.offsetByCodePoints(end, 1);
@@ -83,5 +89,12 @@ public final class PartFile {
             }
         }
         return "." + name.substring(0, end) + ".";
+    }
+
+    private static String fileName(Path path, String what) {
+        if (path == null || path.getFileName() == null) {
+            throw new IllegalArgumentException("the " + what + " " + path + " names no file: a temporary file is named after one");
+        }
+        return path.getFileName().toString();
     }
 }

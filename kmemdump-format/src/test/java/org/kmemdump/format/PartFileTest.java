@@ -2,6 +2,7 @@ package org.kmemdump.format;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -57,5 +58,21 @@ class PartFileTest {
         assertFalse(PartFile.isPartOf(target, Path.of("/d/.core.elf..part")));
         assertFalse(PartFile.isPartOf(target, Path.of("/d/.core.elf.12.3.partial")));
         assertFalse(PartFile.isPartOf(target, Path.of("/d/core.elf")));
+    }
+
+    @Test
+    void aTargetThatNamesNoFileOrNoPermissionsAreRefusedAndNothingIsCreated() throws Exception {
+        var permissions = PosixFilePermissions.fromString("rw-------");
+        assertEquals("the target null names no file: a temporary file is named after one",
+                assertThrows(IllegalArgumentException.class, () -> PartFile.create(null, permissions)).getMessage());
+        assertEquals("the target / names no file: a temporary file is named after one",
+                assertThrows(IllegalArgumentException.class, () -> PartFile.create(Path.of("/"), permissions)).getMessage());
+        assertEquals("the permissions of the temporary file of " + temp.resolve("core") + " are null",
+                assertThrows(IllegalArgumentException.class, () -> PartFile.create(temp.resolve("core"), null)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> PartFile.isPartOf(temp.resolve("core"), null));
+        assertThrows(IllegalArgumentException.class, () -> PartFile.isPartOf(null, temp.resolve(".core.1.2.part")));
+        try (var files = Files.list(temp)) {
+            assertEquals(0, files.count());
+        }
     }
 }

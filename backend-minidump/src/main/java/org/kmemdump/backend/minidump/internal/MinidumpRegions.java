@@ -51,9 +51,8 @@ final class MinidumpRegions implements Closeable {
      * Any other seq_num is looked up in the table, as the kernel does.
      */
     private final boolean[] held = new boolean[MinidumpTable.MAX_REGIONS];
-    /** Each indexed seq_num's last name, made once: a swap replays the same names. */
-    private final RegionName[] names = new RegionName[MinidumpTable.MAX_REGIONS];
-    private final String[] namedAs = new String[MinidumpTable.MAX_REGIONS];
+    /** Each indexed seq_num's last name and its packed field, made once: a swap replays the same names. */
+    private final Named[] names = new Named[MinidumpTable.MAX_REGIONS];
     /** For {@link MinidumpTable#removeAll}: the table's regions whose id is indexed and no longer held. */
     private final IntPredicate released = seqNum -> indexed(seqNum) && !held[seqNum];
 
@@ -135,17 +134,17 @@ final class MinidumpRegions implements Closeable {
         mark(region.id(), true);
     }
 
+    private record Named(String name, RegionName packed) {
+    }
+
     private RegionName nameOf(int seqNum, String name) {
         if (!indexed(seqNum)) {
             return RegionName.of(name);
         }
-        RegionName made = names[seqNum];
-        if (made == null || !name.equals(namedAs[seqNum])) {
-            made = RegionName.of(name);
-            names[seqNum] = made;
-            namedAs[seqNum] = name;
+        if (names[seqNum] == null || !names[seqNum].name().equals(name)) {
+            names[seqNum] = new Named(name, RegionName.of(name));
         }
-        return made;
+        return names[seqNum].packed();
     }
 
     /**
